@@ -1,0 +1,37 @@
+"""Deployment settings, read from `IOC_*` environment variables (one setting selects the database)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Everything a deployment may change without touching code."""
+
+    model_config = SettingsConfigDict(env_prefix="IOC_", extra="ignore")
+
+    # SQLAlchemy URL; default: SQLite file under `data_dir`. PostgreSQL: postgresql+psycopg://user@host/db
+    database_url: str | None = None
+    # archive of raw files (by sha256), inbox, SQLite file
+    data_dir: Path = PROJECT_ROOT / "data"
+    targets: Path = PROJECT_ROOT / "targets.yaml"
+    # UI language when the user has not chosen; defaults to targets.yaml `language`
+    language: str | None = None
+    # seed the demo province on first start when the database is empty
+    seed_demo: bool = True
+    # the admin upload of report-system exports on the Upload page (off until accounts exist)
+    admin_upload: bool = False
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'ioc.sqlite3').as_posix()}"
+
+
+def get_settings() -> Settings:
+    """Read the settings from the environment now (tests change the environment between calls)."""
+    return Settings()

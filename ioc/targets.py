@@ -1,0 +1,216 @@
+"""The validated model of `targets.yaml`: province, pillars, indicators, targets and export formats.
+
+Loading (YAML with line numbers, error mapping, whole-file rules) lives in `ioc.config_loader`;
+this module only declares the closed vocabulary. Every model refuses unknown keys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ioc.exports_config import ExportConfig, Quantity
+
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=64)]
+# "2025-08", "2025-Q3" or "2025"
+PERIOD_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$"
+PeriodStr = Annotated[str, Field(pattern=PERIOD_PATTERN)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Text(Strict):
+    """A label in both UI languages."""
+
+    vi: Annotated[str, Field(min_length=1)]
+    en: Annotated[str, Field(min_length=1)]
+
+    def get(self, lang: str) -> str:
+        return self.vi if lang == "vi" else self.en
+
+
+class Lang(StrEnum):
+    VI = "vi"
+    EN = "en"
+
+
+class MeasureUnit(StrEnum):
+    PERCENT = "percent"  # 0–100; tolerance in percentage points
+    COUNT = "count"
+    RATIO = "ratio"
+    MONEY = "money"  # VND
+
+
+class Direction(StrEnum):
+    HIGHER = "higher"  # higher is better
+    LOWER = "lower"
+
+
+class Level(StrEnum):
+    PROVINCE = "province"
+    DEPARTMENT = "department"
+    COMMUNE = "commune"
+
+
+class Frequency(StrEnum):
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    YEARLY = "yearly"
+
+
+class Rollup(StrEnum):
+    SUM = "sum"  # province value = sum of communes
+    MEAN = "mean"  # unweighted mean of communes (only when no numerator/denominator exist)
+    RATIO = "ratio"  # sum(numerator) / sum(denominator)
+
+
+class Province(Strict):
+    code: Annotated[str, Field(min_length=1, max_length=8)]
+    name: Text
+
+
+class Pillar(Strict):
+    id: Id
+    name: Text
+    weight: Annotated[float, Field(gt=0)] = 1.0
+
+
+class RegistryFiles(Strict):
+    """Where the units registry comes from; paths are relative to `targets.yaml`."""
+
+    departments: str
+    communes: str
+    boundaries: str | None = None  # GeoJSON FeatureCollection, feature property `code`
+    crosswalk: str | None = None  # former unit → current commune, effective-dated, weighted
+
+
+class StatusRules(Strict):
+    """Defaults for turning a value into a colour; an indicator may override `amber_tolerance`."""
+
+    # percentage points for percent indicators, relative % of the expected value for other units
+    amber_tolerance: Annotated[float, Field(ge=0)] = 10.0
+    # how many reporting periods may be missing before a value counts as stale (0 = must be current)
+    stale_after_periods: Annotated[int, Field(ge=0)] = 0
+
+
+class Baseline(Strict):
+    value: float
+    at: dt.date
+
+
+class Milestone(Strict):
+    period: PeriodStr
+    value: float
+
+
+class Target(Strict):
+    value: float
+    by: dt.date
+    baseline: Baseline | None = None
+    milestones: list[Milestone] = []
+
+
+class Override(Strict):
+    """A unit (commune code or department id) with its own target value and optionally deadline."""
+
+    unit: Annotated[str, Field(min_length=1)]
+    value: float
+    by: dt.date | None = None
+
+
+class WorkbookSource(Strict):
+    """Values typed by the owning department into its monthly workbook."""
+
+    workbook: Literal[True] = True
+
+
+class ExportSource(Strict):
+    """Values computed from a report-system export declared under `exports:`.
+
+    A ratio indicator names `numerator` and `denominator`; a count names `value`.
+    """
+
+    export: Id
+    numerator: Quantity | None = None
+    denominator: Quantity | None = None
+    value: Quantity | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> ExportSource:
+        ratio = self.numerator is not None or self.denominator is not None
+        if ratio and (self.numerator is None or self.denominator is None):
+            raise ValueError("a ratio source needs both 'numerator' and 'denominator'")
+        if ratio == (self.value is not None):
+            raise ValueError("give either 'numerator' and 'denominator', or 'value' — not both, not neither")
+        return self
+
+
+class Indicator(Strict):
+    id: Id
+    name: Text
+    description: Text | None = None
+    pillar: Id
+    unit: MeasureUnit
+    direction: Direction = Direction.HIGHER
+    levels: Annotated[list[Level], Field(min_length=1)]
+    owner: Id  # department id responsible for reporting
+    frequency: Frequency = Frequency.MONTHLY
+    rollup: Rollup = Rollup.MEAN
+    weight: Annotated[float, Field(gt=0)] = 1.0
+    amber_tolerance: Annotated[float, Field(ge=0)] | None = None
+    min: float | None = None  # plausible range for input validation; percent defaults to 0–100
+    max: float | None = None
+    decimals: Annotated[int, Field(ge=0, le=4)] = 1
+    source: WorkbookSource | ExportSource = WorkbookSource()
+    target: Target
+    overrides: list[Override] = []
+
+    def tolerance(self, default: float) -> float:
+        return default if self.amber_tolerance is None else self.amber_tolerance
+
+    def value_range(self) -> tuple[float | None, float | None]:
+        """The plausible range of a value: declared, else 0–100 for percent, ≥ 0 for counts and money."""
+        lo, hi = self.min, self.max
+        if self.unit == MeasureUnit.PERCENT:
+            lo = 0.0 if lo is None else lo
+            hi = 100.0 if hi is None else hi
+        elif self.unit in (MeasureUnit.COUNT, MeasureUnit.MONEY, MeasureUnit.RATIO):
+            lo = 0.0 if lo is None else lo
+        return lo, hi
+
+
+class TargetsFile(Strict):
+    """The whole of `targets.yaml`."""
+
+    province: Province
+    language: Lang = Lang.VI
+    demo: bool = False  # the data is fictional: the UI says so on every page
+    registry: RegistryFiles
+    status: StatusRules = StatusRules()
+    pillars: Annotated[list[Pillar], Field(min_length=1)]
+    exports: list[ExportConfig] = []
+    indicators: Annotated[list[Indicator], Field(min_length=1)]
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        for ind in self.indicators:
+            if ind.id == indicator_id:
+                return ind
+        raise KeyError(indicator_id)
+
+    def pillar(self, pillar_id: str) -> Pillar:
+        for p in self.pillars:
+            if p.id == pillar_id:
+                return p
+        raise KeyError(pillar_id)
+
+    def export(self, export_id: str) -> ExportConfig:
+        for e in self.exports:
+            if e.id == export_id:
+                return e
+        raise KeyError(export_id)
