@@ -68,6 +68,12 @@ class DataSource(Protocol):
         *,
         display_name: str | None = None,
         progress: Progress | None = None,
+        department: str | None = None,
+        period: str | None = None,
     ) -> ParseResult:
-        """Parse the file into observations; problems go into `issues`, never raised."""
+        """Parse the file into observations; problems go into `issues`, never raised.
+
+        `department` and `period` are what the uploader declared (form or command line); a file that
+        states its own (the template's `_meta` sheet) is checked against them.
+        """
         ...
