@@ -1,0 +1,715 @@
+"""The department's monthly input workbook: which indicators are due, its layout, and the .xlsx itself.
+
+The loader (`data_sources.workbook`) reads back what this module writes: the sheet names, the header
+labels, the hidden `_meta` sheet. Writing uses openpyxl; the workbook has no formulas in input zones
+(openpyxl saves no cached values, so a reader would see empty cells — ECOSYSTEM §3.1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from io import BytesIO
+from typing import TYPE_CHECKING, Literal
+
+import polars as pl
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ioc.issues import Issue, IssueError
+from ioc.targets import PERIOD_PATTERN, Frequency, Indicator, Level, MeasureUnit, Rollup, WorkbookSource
+
+if TYPE_CHECKING:
+    from ioc.config import Config
+
+TEMPLATE_VERSION = "ioc-workbook/1"
+INPUT_SHEET = "Nhập liệu"
+LISTS_SHEET = "_lists"
+META_SHEET = "_meta"
+HELP_SHEET = "Hướng dẫn"
+Layout = Literal["long", "wide"]
+
+# Rows of the input sheet: a title block, one blank row, then the single header row.
+TITLE_ROWS = 3
+HEADER_ROW = 5
+FIRST_DATA_ROW = HEADER_ROW + 1
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the long layout: canonical key, the Vietnamese header we write, and its width."""
+
+    key: str
+    label: str
+    width: float
+
+
+LONG_COLUMNS: tuple[Column, ...] = (
+    Column("indicator", "Mã chỉ tiêu", 26),
+    Column("indicator_name", "Tên chỉ tiêu", 52),
+    Column("unit_code", "Mã đơn vị", 13),
+    Column("unit_name", "Tên đơn vị", 30),
+    Column("measure", "Đơn vị tính", 12),
+    Column("previous", "Kỳ trước", 12),
+    Column("value", "Giá trị", 14),
+    Column("numerator", "Tử số", 12),
+    Column("denominator", "Mẫu số", 12),
+    Column("note", "Ghi chú", 30),
+)
+WIDE_UNIT_COLUMNS: tuple[Column, ...] = (
+    Column("unit_code", "Mã đơn vị", 13),
+    Column("unit_name", "Tên đơn vị", 30),
+)
+WIDE_NOTE = Column("note", "Ghi chú", 30)
+
+# Header labels the loader accepts for each column role (ours first, then what other sheets use).
+# Matched on `ioc.textnorm.full_key` (NFC, case, spaces, tone placement), so spelling variants collapse.
+HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "indicator": ("Mã chỉ tiêu", "Mã CT", "Mã số chỉ tiêu", "Indicator code", "Indicator id", "Indicator"),
+    "indicator_name": ("Tên chỉ tiêu", "Chỉ tiêu", "Nội dung chỉ tiêu", "Indicator name"),
+    "unit_code": (
+        "Mã đơn vị",
+        "Mã ĐV",
+        "Mã xã",
+        "Mã ĐVHC",
+        "Mã đơn vị hành chính",
+        "Mã xã, phường",
+        "Unit code",
+        "Commune code",
+        "Code",
+        "Mã",
+    ),
+    "unit_name": (
+        "Tên đơn vị",
+        "Đơn vị",
+        "Tên xã",
+        "Tên xã, phường",
+        "Xã, phường",
+        "Xã/phường",
+        "Xã, phường, đặc khu",
+        "Xã/phường/đặc khu",
+        "Tên đơn vị hành chính",
+        "Đơn vị hành chính",
+        "Địa phương",
+        "Unit",
+        "Unit name",
+        "Commune",
+        "Commune name",
+    ),
+    "measure": ("Đơn vị tính", "ĐVT", "Unit of measure"),
+    "previous": ("Kỳ trước", "Số liệu kỳ trước", "Previous", "Previous period"),
+    "value": ("Giá trị", "Số liệu", "Kết quả", "Thực hiện", "Giá trị kỳ này", "Value"),
+    "numerator": ("Tử số", "Numerator"),
+    "denominator": ("Mẫu số", "Denominator"),
+    "note": ("Ghi chú", "Note", "Notes"),
+    "stt": ("STT", "TT", "Số TT", "Số thứ tự", "No", "No."),
+    "period": ("Kỳ", "Kỳ báo cáo", "Kỳ số liệu", "Period"),
+}
+
+MEASURE_VI: dict[MeasureUnit, str] = {
+    MeasureUnit.PERCENT: "%",
+    MeasureUnit.COUNT: "Số lượng",
+    MeasureUnit.RATIO: "Tỷ số",
+    MeasureUnit.MONEY: "Đồng",
+}
+
+
+def _parse_period(period: str) -> tuple[int, int | None, int | None]:
+    """(year, month or None, quarter or None); raise ValueError for anything but 2025-08 / 2025-Q3 / 2025."""
+    if not isinstance(period, str) or not re.fullmatch(PERIOD_PATTERN, period):
+        raise ValueError(f"'{period}' is not a period (expected 2025-08, 2025-Q3 or 2025)")
+    year = int(period[:4])
+    if len(period) == 4:
+        return year, None, None
+    if period[5] == "Q":
+        return year, None, int(period[6])
+    return year, int(period[5:7]), None
+
+
+def is_period(period: str) -> bool:
+    """True for "2025-08", "2025-Q3" and "2025"."""
+    try:
+        _parse_period(period)
+    except ValueError:
+        return False
+    return True
+
+
+def indicator_period(frequency: Frequency, period: str) -> str | None:
+    """The period an indicator of `frequency` reports in a submission for `period`, or None if none fits.
+
+    A month gives the month, its quarter or its year; a quarter gives the quarter or its year; a year
+    gives the year. A monthly indicator has no value in a quarterly or yearly submission.
+    """
+    year, month, quarter = _parse_period(period)
+    if frequency == Frequency.YEARLY:
+        return str(year)
+    if frequency == Frequency.QUARTERLY:
+        if month is not None:
+            return f"{year}-Q{(month - 1) // 3 + 1}"
+        return f"{year}-Q{quarter}" if quarter is not None else None
+    return period if month is not None else None
+
+
+def is_due(frequency: Frequency, period: str) -> bool:
+    """Whether an indicator of `frequency` is reported in the submission for `period`.
+
+    Monthly: every month. Quarterly: in the quarter's last month (or a quarter period). Yearly: in
+    December (or a year period).
+    """
+    _, month, quarter = _parse_period(period)
+    if month is None:
+        if quarter is not None:
+            return frequency == Frequency.QUARTERLY
+        return frequency == Frequency.YEARLY
+    if frequency == Frequency.MONTHLY:
+        return True
+    if frequency == Frequency.QUARTERLY:
+        return month % 3 == 0
+    return month == 12
+
+
+def department_indicators(config: Config, department: str) -> list[Indicator]:
+    """The indicators `department` owns and types into its workbook, in targets.yaml order."""
+    return [
+        ind
+        for ind in config.targets.indicators
+        if ind.owner == department and isinstance(ind.source, WorkbookSource)
+    ]
+
+
+def due_indicators(config: Config, department: str, period: str) -> list[Indicator]:
+    """The department's workbook indicators due in the submission for `period`."""
+    return [ind for ind in department_indicators(config, department) if is_due(ind.frequency, period)]
+
+
+def period_label_vi(period: str) -> str:
+    """Vietnamese display of a period: "08/2025", "Quý 3/2025", "2025"."""
+    year, month, quarter = _parse_period(period)
+    if month is not None:
+        return f"{month:02d}/{year}"
+    if quarter is not None:
+        return f"Quý {quarter}/{year}"
+    return str(year)
+
+
+def department_name(config: Config, department: str, lang: str = "vi") -> str | None:
+    """The department's name from the registry, or None when the id is unknown."""
+    deps = config.registry.departments
+    hit = deps.filter(pl.col("id") == department)
+    if hit.is_empty():
+        return None
+    return hit.item(0, "name_vi" if lang == "vi" else "name_en")
+
+
+def template_rows(config: Config, department: str, period: str) -> pl.DataFrame:
+    """The long layout's rows: every due indicator × every unit at its declared levels.
+
+    Columns: indicator, indicator_name, unit_code, unit_name, level, measure, period, ratio, lo, hi.
+    """
+    registry = config.registry
+    province = config.targets.province
+    communes = registry.communes.sort("code").select(
+        pl.col("code").alias("unit_code"), pl.col("display_name").alias("unit_name")
+    )
+    dep_name = department_name(config, department) or department
+    frames = []
+    for ind in due_indicators(config, department, period):
+        row_period = indicator_period(ind.frequency, period)
+        name = ind.name.vi
+        if ind.frequency != Frequency.MONTHLY:
+            name = f"{name} ({period_label_vi(row_period)})"
+        lo, hi = ind.value_range()
+        for level in (Level.PROVINCE, Level.DEPARTMENT, Level.COMMUNE):
+            if level not in ind.levels:
+                continue
+            if level == Level.PROVINCE:
+                units = pl.DataFrame({"unit_code": [province.code], "unit_name": [province.name.vi]})
+            elif level == Level.DEPARTMENT:
+                units = pl.DataFrame({"unit_code": [department], "unit_name": [dep_name]})
+            else:
+                units = communes
+            frames.append(
+                units.with_columns(
+                    pl.lit(ind.id).alias("indicator"),
+                    pl.lit(name).alias("indicator_name"),
+                    pl.lit(level.value).alias("level"),
+                    pl.lit(ind.unit.value).alias("measure"),
+                    pl.lit(row_period).alias("period"),
+                    pl.lit(ind.rollup == Rollup.RATIO).alias("ratio"),
+                    pl.lit(lo, dtype=pl.Float64).alias("lo"),
+                    pl.lit(hi, dtype=pl.Float64).alias("hi"),
+                )
+            )
+    schema = {
+        "indicator": pl.String,
+        "indicator_name": pl.String,
+        "unit_code": pl.String,
+        "unit_name": pl.String,
+        "level": pl.String,
+        "measure": pl.String,
+        "period": pl.String,
+        "ratio": pl.Boolean,
+        "lo": pl.Float64,
+        "hi": pl.Float64,
+    }
+    if not frames:
+        return pl.DataFrame(schema=schema)
+    return pl.concat(frames, how="diagonal").select(pl.col(c).cast(t) for c, t in schema.items())
+
+
+def _same_kind(a: pl.Expr, b: pl.Expr) -> pl.Expr:
+    """Both periods are months, or both quarters, or both years (string order then means time order)."""
+    return (a.str.len_chars() == b.str.len_chars()) & (a.str.contains("Q") == b.str.contains("Q"))
+
+
+def attach_previous(rows: pl.DataFrame, previous: pl.DataFrame | None) -> pl.DataFrame:
+    """Add `previous`: each row's latest value from an earlier period of the same kind (null if none)."""
+    if previous is None or previous.is_empty() or rows.is_empty():
+        return rows.with_columns(pl.lit(None, dtype=pl.Float64).alias("previous"))
+    prev = previous.select(
+        pl.col("indicator").cast(pl.String),
+        pl.col("unit_code").cast(pl.String),
+        pl.col("period").cast(pl.String).alias("prev_period"),
+        pl.col("value").cast(pl.Float64).alias("previous"),
+    ).filter(pl.col("previous").is_not_null())
+    latest = (
+        rows.select("indicator", "unit_code", "period")
+        .join(prev, on=["indicator", "unit_code"], how="inner")
+        .filter(
+            _same_kind(pl.col("period"), pl.col("prev_period")) & (pl.col("prev_period") < pl.col("period"))
+        )
+        .sort("prev_period")
+        .group_by("indicator", "unit_code", "period")
+        .agg(pl.col("previous").last())
+    )
+    return rows.join(latest, on=["indicator", "unit_code", "period"], how="left", maintain_order="left")
+
+
+# ---------------------------------------------------------------------------------------------- styling
+_BOLD = Font(bold=True)
+_TITLE = Font(bold=True, size=14)
+_HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+_GREY_FILL = PatternFill("solid", fgColor="D9D9D9")
+_THIN = Side(style="thin", color="A6A6A6")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_UNLOCKED = Protection(locked=False)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def _fmt_number(x: float | None) -> str:
+    if x is None:
+        return ""
+    text = f"{x:,.4f}".rstrip("0").rstrip(".")
+    # vi-VN: "." thousands, "," decimals
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def _range_text(lo: float | None, hi: float | None) -> str:
+    if lo is not None and hi is not None:
+        return f"từ {_fmt_number(lo)} đến {_fmt_number(hi)}"
+    if lo is not None:
+        return f"không nhỏ hơn {_fmt_number(lo)}"
+    if hi is not None:
+        return f"không lớn hơn {_fmt_number(hi)}"
+    return "bất kỳ"
+
+
+def _value_validation(lo: float | None, hi: float | None, measure: str) -> DataValidation:
+    """A decimal validation with Vietnamese prompt and error texts (Excel enforces it only when typing)."""
+    if lo is not None and hi is not None:
+        dv = DataValidation(type="decimal", operator="between", formula1=repr(lo), formula2=repr(hi))
+    elif lo is not None:
+        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1=repr(lo))
+    elif hi is not None:
+        dv = DataValidation(type="decimal", operator="lessThanOrEqual", formula1=repr(hi))
+    else:
+        dv = DataValidation(type="decimal", operator="between", formula1="-1E+300", formula2="1E+300")
+    dv.allow_blank = True
+    dv.showErrorMessage = True
+    dv.showInputMessage = True
+    dv.errorStyle = "stop"
+    dv.errorTitle = "Giá trị không hợp lệ"
+    dv.error = f"Hãy nhập một số {_range_text(lo, hi)}."
+    if measure == MeasureUnit.PERCENT.value:
+        dv.error += " Tỷ lệ nhập theo phần trăm, ví dụ 84,63 (không nhập 0,8463)."
+    dv.promptTitle = "Nhập số liệu"
+    dv.prompt = f"Số {_range_text(lo, hi)}." + (" Ví dụ 84,63 cho 84,63%." if measure == "percent" else "")
+    return dv
+
+
+def _title_block(ws: Worksheet, config: Config, department: str, period: str, last_col: int) -> None:
+    province = config.targets.province.name.vi
+    dep = department_name(config, department) or department
+    lines = [
+        (province.upper(), _TITLE),
+        (f"Đơn vị báo cáo: {dep}", _BOLD),
+        (f"Kỳ báo cáo: {period_label_vi(period)}", _BOLD),
+    ]
+    end = get_column_letter(last_col)
+    for i, (text, font) in enumerate(lines, start=1):
+        ws.cell(row=i, column=1, value=text).font = font
+        ws.merge_cells(f"A{i}:{end}{i}")
+
+
+def _header(ws: Worksheet, columns: list[Column]) -> None:
+    for j, col in enumerate(columns, start=1):
+        cell = ws.cell(row=HEADER_ROW, column=j, value=col.label)
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        cell.border = _BORDER
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        ws.column_dimensions[get_column_letter(j)].width = col.width
+
+
+def _protect(ws: Worksheet) -> None:
+    """Lock everything but the input cells: a guard against accidents, not security (ECOSYSTEM §6.29)."""
+    ws.protection.sheet = True
+    # let people widen columns, resize rows and sort/filter what they see
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.protection.autoFilter = False
+
+
+def _write_lists(wb: Workbook, rows: pl.DataFrame) -> tuple[int, int]:
+    """The hidden `_lists` sheet: indicator ids and names (A, B), unit codes and names (C, D)."""
+    ws = wb.create_sheet(LISTS_SHEET)
+    ws.sheet_state = "hidden"
+    ws.append(["Mã chỉ tiêu", "Tên chỉ tiêu", "Mã đơn vị", "Tên đơn vị"])
+    inds = rows.unique("indicator", keep="first", maintain_order=True)
+    units = rows.unique("unit_code", keep="first", maintain_order=True)
+    for i, (ind, name) in enumerate(inds.select("indicator", "indicator_name").iter_rows(), start=2):
+        ws.cell(row=i, column=1, value=ind).number_format = "@"
+        ws.cell(row=i, column=2, value=name)
+    for i, (code, name) in enumerate(units.select("unit_code", "unit_name").iter_rows(), start=2):
+        ws.cell(row=i, column=3, value=code).number_format = "@"
+        ws.cell(row=i, column=4, value=name)
+    ws.protection.sheet = True
+    return inds.height + 1, units.height + 1
+
+
+def _list_validation(ref: str, what: str) -> DataValidation:
+    # OOXML stores validation formulas without the leading "="; the sheet name is quoted to be safe
+    dv = DataValidation(type="list", formula1=ref, allow_blank=False)
+    dv.showErrorMessage = True
+    dv.errorTitle = "Mã không có trong danh sách"
+    dv.error = f"Chọn {what} trong danh sách; không tự gõ mã mới."
+    return dv
+
+
+def _write_meta(
+    wb: Workbook,
+    config: Config,
+    department: str,
+    period: str,
+    layout: Layout,
+    indicators: list[str],
+    generated_at: dt.datetime,
+) -> None:
+    """The hidden `_meta` sheet the loader checks: key in column A, value in column B (all text)."""
+    ws = wb.create_sheet(META_SHEET)
+    ws.sheet_state = "hidden"
+    items = [
+        ("key", "value"),
+        ("template_version", TEMPLATE_VERSION),
+        ("department", department),
+        ("period", period),
+        ("generated_at", generated_at.isoformat(timespec="seconds")),
+        ("targets_sha256", config.sha256),
+        ("layout", layout),
+        ("indicators", ",".join(indicators)),
+        ("province", config.targets.province.code),
+        ("input_sheet", INPUT_SHEET),
+        ("header_row", str(HEADER_ROW)),
+    ]
+    for i, (key, value) in enumerate(items, start=1):
+        ws.cell(row=i, column=1, value=key).number_format = "@"
+        ws.cell(row=i, column=2, value=value).number_format = "@"
+    ws.protection.sheet = True
+
+
+def _write_help(wb: Workbook, config: Config, department: str, period: str, layout: Layout) -> None:
+    ws = wb.create_sheet(HELP_SHEET)
+    ws.column_dimensions["A"].width = 110
+    dep = department_name(config, department) or department
+    lines = [
+        ("HƯỚNG DẪN NHẬP SỐ LIỆU", _TITLE),
+        (f"Đơn vị: {dep} — Kỳ báo cáo: {period_label_vi(period)}", _BOLD),
+        ("", None),
+        ("1. Cách nhập", _BOLD),
+        (
+            f"• Chỉ nhập vào các ô màu vàng trên sheet “{INPUT_SHEET}”. Các ô khác đã được khóa để tránh "
+            "sửa nhầm mã chỉ tiêu, mã đơn vị.",
+            None,
+        ),
+        (
+            "• Mỗi dòng là một chỉ tiêu của một đơn vị (tỉnh, sở/ngành hoặc xã, phường, đặc khu)."
+            if layout == "long"
+            else "• Mỗi dòng là một xã, phường, đặc khu; mỗi cột là một chỉ tiêu.",
+            None,
+        ),
+        ("• Cột “Kỳ trước” là số liệu đã nộp kỳ trước, chỉ để tham khảo; không cần sửa.", None),
+        (
+            "• Chỉ tiêu tính theo tỷ lệ có cột “Tử số” và “Mẫu số”: nếu nhập cả hai, hệ thống tự tính "
+            "Giá trị = Tử số / Mẫu số × 100 (%). Ô xám là không áp dụng.",
+            None,
+        ),
+        ("• Dòng nào chưa có số liệu thì để trống; dòng trống không bị tính là lỗi.", None),
+        ("• Không thêm, xóa hay đổi thứ tự cột; không đổi tên sheet; không nhập công thức.", None),
+        ("", None),
+        ("2. Định dạng số", _BOLD),
+        ("• Tỷ lệ nhập theo phần trăm: 84,63 nghĩa là 84,63%. Không nhập 0,8463.", None),
+        (
+            "• Dấu phẩy là dấu thập phân, dấu chấm phân cách hàng nghìn: 1.672 là một nghìn sáu trăm bảy mươi hai.",
+            None,
+        ),
+        ("• Số lượng là số nguyên không âm; không nhập chữ, ký hiệu hay ghi chú vào ô số liệu.", None),
+        ("", None),
+        ("3. Sau khi nộp", _BOLD),
+        (
+            "• Tải tệp lên trang “Nộp số liệu”. Hệ thống kiểm tra từng ô và báo lỗi theo sheet, dòng, cột "
+            "(ví dụ: Nhập liệu › G12).",
+            None,
+        ),
+        ("• Có lỗi: toàn bộ tệp bị từ chối, không lưu dòng nào; sửa lỗi và nộp lại.", None),
+        ("• Chỉ có cảnh báo: số liệu được nhận, cảnh báo được hiển thị để kiểm tra lại.", None),
+        ("• Nộp lại cho cùng kỳ sẽ thay thế lần nộp trước; lịch sử các lần nộp vẫn được lưu.", None),
+        ("", None),
+        ("4. Liên hệ", _BOLD),
+        (
+            "• Mọi thắc mắc về biểu mẫu hoặc lỗi khi nộp, liên hệ bộ phận kỹ thuật của Trung tâm Giám sát, "
+            f"điều hành thông minh (IOC) — {config.targets.province.name.vi}.",
+            None,
+        ),
+    ]
+    for i, (text, font) in enumerate(lines, start=1):
+        cell = ws.cell(row=i, column=1, value=text)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if font is not None:
+            cell.font = font
+    ws.protection.sheet = True
+
+
+def _check_request(config: Config, department: str, period: str, layout: str) -> None:
+    problems: list[Issue] = []
+    if department_name(config, department) is None:
+        problems.append(
+            Issue(
+                "unknown-department",
+                f"'{department}' is not a department id of the registry",
+                f"'{department}' không phải mã sở, ngành trong danh mục",
+                field="department",
+                value=department,
+            )
+        )
+    if not is_period(period):
+        problems.append(
+            Issue(
+                "bad-period",
+                f"'{period}' is not a period",
+                f"'{period}' không phải kỳ báo cáo hợp lệ",
+                field="period",
+                value=period,
+                expected="2025-08, 2025-Q3 or 2025",
+            )
+        )
+    if layout not in ("long", "wide"):
+        problems.append(
+            Issue(
+                "bad-layout",
+                f"unknown layout '{layout}'",
+                f"bố cục '{layout}' không hợp lệ",
+                value=layout,
+                expected="long or wide",
+            )
+        )
+    if problems:
+        raise IssueError(problems)
+
+
+def _no_indicators(department: str, period: str, what: str, what_vi: str) -> IssueError:
+    return IssueError(
+        [
+            Issue(
+                "no-indicators-due",
+                f"{department} has no {what} due for {period}",
+                f"{department} không có {what_vi} phải báo cáo kỳ {period_label_vi(period)}",
+                value=department,
+            )
+        ]
+    )
+
+
+def build_template(
+    config: Config,
+    department: str,
+    period: str,
+    *,
+    previous: pl.DataFrame | None = None,
+    layout: Layout = "long",
+    generated_at: dt.datetime | None = None,
+) -> bytes:
+    """The department's input workbook for `period` as .xlsx bytes; raise `IssueError` for a bad request.
+
+    `previous` (observations: indicator, unit_code, period, value) fills the "Kỳ trước" column with each
+    row's latest earlier value. `layout="wide"` writes communes as rows and the department's
+    commune-level indicators as columns.
+    """
+    _check_request(config, department, period, layout)
+    generated_at = generated_at or dt.datetime.now(dt.UTC)
+    rows = attach_previous(template_rows(config, department, period), previous)
+    if layout == "wide":
+        rows = rows.filter(pl.col("level") == Level.COMMUNE.value)
+    if rows.is_empty():
+        raise _no_indicators(
+            department,
+            period,
+            "workbook indicator" if layout == "long" else "commune-level workbook indicator",
+            "chỉ tiêu nào" if layout == "long" else "chỉ tiêu cấp xã nào",
+        )
+    wb = Workbook()
+    ws = wb.active
+    ws.title = INPUT_SHEET
+    indicators = rows.unique("indicator", keep="first", maintain_order=True)["indicator"].to_list()
+    if layout == "long":
+        _fill_long(ws, config, department, period, rows)
+    else:
+        _fill_wide(ws, config, department, period, rows)
+    n_ind, n_units = _write_lists(wb, rows)
+    if layout == "long":
+        last = FIRST_DATA_ROW + rows.height - 1
+        dv_ind = _list_validation(f"'{LISTS_SHEET}'!$A$2:$A${n_ind}", "mã chỉ tiêu")
+        dv_ind.add(f"A{FIRST_DATA_ROW}:A{last}")
+        dv_unit = _list_validation(f"'{LISTS_SHEET}'!$C$2:$C${n_units}", "mã đơn vị")
+        dv_unit.add(f"C{FIRST_DATA_ROW}:C{last}")
+        ws.add_data_validation(dv_ind)
+        ws.add_data_validation(dv_unit)
+    else:
+        n = FIRST_DATA_ROW + rows["unit_code"].n_unique() - 1
+        dv_unit = _list_validation(f"'{LISTS_SHEET}'!$C$2:$C${n_units}", "mã đơn vị")
+        dv_unit.add(f"A{FIRST_DATA_ROW}:A{n}")
+        ws.add_data_validation(dv_unit)
+    _write_meta(wb, config, department, period, layout, indicators, generated_at)
+    _write_help(wb, config, department, period, layout)
+    wb.active = 0
+    buf = BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Consecutive runs of sorted row numbers: [6, 7, 8, 11] → [(6, 8), (11, 11)]."""
+    runs: list[tuple[int, int]] = []
+    for r in rows:
+        if runs and r == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], r)
+        else:
+            runs.append((r, r))
+    return runs
+
+
+def _fill_long(ws: Worksheet, config: Config, department: str, period: str, rows: pl.DataFrame) -> None:
+    columns = list(LONG_COLUMNS)
+    letter = {c.key: get_column_letter(i) for i, c in enumerate(columns, start=1)}
+    _title_block(ws, config, department, period, len(columns))
+    _header(ws, columns)
+    # Excel rows per validation; written as compact ranges ("G6:G105") after the loop
+    validated: dict[tuple[float | None, float | None, str], list[int]] = {}
+    ratio_rows: list[int] = []
+    for i, r in enumerate(rows.iter_rows(named=True), start=FIRST_DATA_ROW):
+        values = {
+            "indicator": r["indicator"],
+            "indicator_name": r["indicator_name"],
+            "unit_code": r["unit_code"],
+            "unit_name": r["unit_name"],
+            "measure": MEASURE_VI[MeasureUnit(r["measure"])],
+            "previous": r["previous"],
+        }
+        for key, value in values.items():
+            cell = ws[f"{letter[key]}{i}"]
+            cell.value = value
+            cell.border = _BORDER
+        ws[f"{letter['indicator']}{i}"].number_format = "@"
+        ws[f"{letter['unit_code']}{i}"].number_format = "@"
+        ws[f"{letter['indicator_name']}{i}"].alignment = _WRAP
+        ws[f"{letter['previous']}{i}"].number_format = "#,##0.0#"
+        value_cell = ws[f"{letter['value']}{i}"]
+        value_cell.protection = _UNLOCKED
+        value_cell.fill = _INPUT_FILL
+        value_cell.border = _BORDER
+        validated.setdefault((r["lo"], r["hi"], r["measure"]), []).append(i)
+        if r["ratio"]:
+            ratio_rows.append(i)
+        for part in ("numerator", "denominator"):
+            cell = ws[f"{letter[part]}{i}"]
+            cell.border = _BORDER
+            if r["ratio"]:
+                cell.protection = _UNLOCKED
+                cell.fill = _INPUT_FILL
+            else:
+                cell.fill = _GREY_FILL  # not used for this indicator; stays locked
+        note = ws[f"{letter['note']}{i}"]
+        note.protection = _UNLOCKED
+        note.border = _BORDER
+        note.number_format = "@"
+    for key, at in validated.items():
+        dv = _value_validation(*key)
+        for first, last in _runs(at):
+            dv.add(f"{letter['value']}{first}:{letter['value']}{last}")
+        ws.add_data_validation(dv)
+    if ratio_rows:
+        dv = _value_validation(0.0, None, MeasureUnit.COUNT.value)
+        dv.error = "Tử số, mẫu số là số không âm."
+        dv.prompt = "Số không âm (số lượng)."
+        for first, last in _runs(ratio_rows):
+            dv.add(f"{letter['numerator']}{first}:{letter['denominator']}{last}")
+        ws.add_data_validation(dv)
+    ws.freeze_panes = f"{letter['measure']}{FIRST_DATA_ROW}"
+    ws.row_dimensions[HEADER_ROW].height = 30
+    _protect(ws)
+
+
+def wide_header(ind: Indicator) -> str:
+    """The wide layout's column header of an indicator: its Vietnamese name, unit and id in brackets."""
+    return f"{ind.name.vi} ({MEASURE_VI[ind.unit]}) [{ind.id}]"
+
+
+def _fill_wide(ws: Worksheet, config: Config, department: str, period: str, rows: pl.DataFrame) -> None:
+    inds = [config.targets.indicator(i) for i in rows.unique("indicator", maintain_order=True)["indicator"]]
+    columns = [
+        *WIDE_UNIT_COLUMNS,
+        *(Column(ind.id, wide_header(ind), 18) for ind in inds),
+        WIDE_NOTE,
+    ]
+    _title_block(ws, config, department, period, len(columns))
+    _header(ws, columns)
+    ws.row_dimensions[HEADER_ROW].height = 60
+    units = rows.unique("unit_code", keep="first", maintain_order=True).select("unit_code", "unit_name")
+    n = units.height
+    for i, (code, name) in enumerate(units.iter_rows(), start=FIRST_DATA_ROW):
+        a = ws.cell(row=i, column=1, value=code)
+        a.number_format = "@"
+        a.border = _BORDER
+        ws.cell(row=i, column=2, value=name).border = _BORDER
+        for j in range(3, len(columns) + 1):
+            cell = ws.cell(row=i, column=j)
+            cell.protection = _UNLOCKED
+            cell.border = _BORDER
+            if j < len(columns):
+                cell.fill = _INPUT_FILL
+            else:
+                cell.number_format = "@"
+    for j, ind in enumerate(inds, start=3):
+        lo, hi = ind.value_range()
+        dv = _value_validation(lo, hi, ind.unit.value)
+        col = get_column_letter(j)
+        dv.add(f"{col}{FIRST_DATA_ROW}:{col}{FIRST_DATA_ROW + n - 1}")
+        ws.add_data_validation(dv)
+    ws.freeze_panes = f"C{FIRST_DATA_ROW}"
+    _protect(ws)
