@@ -118,6 +118,9 @@ class ColumnSpec(_Strict):
     labels: list[str] = []  # accepted header texts (matched NFC, case- and space-insensitive)
     letter: Annotated[str, Field(pattern=r"^[A-Z]{1,3}$")] | None = None
     required: bool = True
+    # how the field is read; absent = vocab when the export has a vocabulary for it, date for `*_date`,
+    # number for procedure-statistics measures, text otherwise
+    type: Literal["date", "number", "text"] | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -150,3 +153,167 @@ class ExportConfig(_Strict):
     period_field: str = "received_date"
     # decimal comma for numbers typed as text ("84,63"); exports from Vietnamese systems use it
     decimal_comma: bool = True
+
+    # --- additions of the exports loaders (all optional; defaults keep older configs valid) ---
+    # CSV only: force an encoding ("utf-8", "utf-16", "cp1258") or a delimiter instead of sniffing them
+    encoding: str | None = None
+    delimiter: str | None = None
+    # procedure statistics: first-column texts of rows that are totals/subtotals (skipped) and of rows
+    # where the table ends (notes, signatures); empty = the standard Vietnamese defaults below
+    total_labels: list[str] = []
+    stop_labels: list[str] = []
+
+    def column_specs(self) -> dict[str, ColumnSpec]:
+        """The configured columns, or the defaults of the kind when none are configured."""
+        if self.columns:
+            return dict(self.columns)
+        return {k: ColumnSpec.model_validate(v) for k, v in DEFAULT_COLUMNS[self.kind].items()}
+
+    def vocabularies(self) -> dict[str, dict[str, list[str]]]:
+        """The configured value vocabularies, or the defaults of the kind when none are configured."""
+        if self.vocab:
+            return {k: dict(v) for k, v in self.vocab.items()}
+        return {k: dict(v) for k, v in DEFAULT_VOCAB.get(self.kind, {}).items()}
+
+    def field_type(self, name: str) -> FieldType:
+        """How a canonical field is read: unit, vocab (mapped to canonical values), date, number or text."""
+        if name == "unit":
+            return "unit"
+        if name in self.vocabularies():
+            return "vocab"
+        spec = self.column_specs().get(name)
+        if spec is not None and spec.type is not None:
+            return spec.type
+        default = DEFAULT_COLUMNS[self.kind].get(name, {}).get("type")
+        if default is not None:  # the canonical fields keep their type when a config relabels them
+            return default
+        if name.endswith("_date"):
+            return "date"
+        if self.kind == ExportKind.PROCEDURE_STATS and name in PROCEDURE_MEASURES:
+            return "number"
+        return "text"
+
+    def total_row_labels(self) -> list[str]:
+        """Texts that mark total/subtotal rows of a statistics table."""
+        return list(self.total_labels) or list(DEFAULT_TOTAL_LABELS)
+
+    def stop_row_labels(self) -> list[str]:
+        """Texts that mark the end of a statistics table (notes, signatures)."""
+        return list(self.stop_labels) or list(DEFAULT_STOP_LABELS)
+
+
+FieldType = Literal["unit", "vocab", "date", "number", "text"]
+
+# The last day data may be reported under the former (pre-reorganisation) communes.
+FORMER_UNITS_UNTIL = dt.date(2025, 6, 30)
+
+# Canonical fields of a dossier-level export (one row per dossier).
+DOSSIER_FIELDS = (
+    "code",
+    "procedure",
+    "field",
+    "unit",
+    "channel",
+    "received_date",
+    "due_date",
+    "result_date",
+    "e_result",
+    "digitised",
+    "fee",
+    "paid_online",
+)
+# Canonical measures of the procedure statistics report (one row per receiving unit).
+PROCEDURE_MEASURES = (
+    "received_total",
+    "received_online",
+    "received_offline",
+    "received_carried_over",
+    "settled_total",
+    "settled_early",
+    "settled_on_time",
+    "settled_late",
+    "in_progress_total",
+    "in_progress_on_time",
+    "in_progress_overdue",
+)
+# Internal sums a procedure statistics report must satisfy: total = parts (checked as warnings).
+PROCEDURE_IDENTITIES = (
+    ("received_total", ("received_online", "received_offline", "received_carried_over")),
+    ("settled_total", ("settled_early", "settled_on_time", "settled_late")),
+    ("in_progress_total", ("in_progress_on_time", "in_progress_overdue")),
+)
+LONG_FIELDS = ("unit", "period", "indicator", "value", "numerator", "denominator")
+
+# Header labels used when an `exports:` entry declares no `columns` (the layout of the common Vietnamese
+# systems). In a procedure statistics header, " | " separates the levels of a merged header, top first;
+# each level matches a header cell that contains those words, and the last level is the column's own cell.
+DEFAULT_COLUMNS: dict[ExportKind, dict[str, dict]] = {
+    ExportKind.DOSSIERS: {
+        "code": {"labels": ["Mã hồ sơ", "Số hồ sơ", "Mã HS"]},
+        "procedure": {"labels": ["Tên thủ tục", "Thủ tục hành chính", "Thủ tục"], "required": False},
+        "field": {"labels": ["Lĩnh vực"], "required": False},
+        "unit": {"labels": ["Đơn vị tiếp nhận", "Cơ quan tiếp nhận", "Nơi tiếp nhận", "Đơn vị"]},
+        "channel": {"labels": ["Hình thức nộp", "Kênh nộp", "Hình thức tiếp nhận"]},
+        "received_date": {"labels": ["Ngày tiếp nhận", "Ngày nhận"], "type": "date"},
+        "due_date": {"labels": ["Ngày hẹn trả", "Hạn xử lý", "Hạn giải quyết"], "type": "date"},
+        "result_date": {"labels": ["Ngày có kết quả", "Ngày trả kết quả", "Ngày hoàn thành"], "type": "date"},
+        "e_result": {"labels": ["Kết quả điện tử", "Trả kết quả điện tử"]},
+        "digitised": {"labels": ["Số hóa", "Đã số hóa", "Số hoá hồ sơ"]},
+        "fee": {"labels": ["Phí, lệ phí", "Lệ phí", "Phí"], "type": "number"},
+        "paid_online": {"labels": ["Thanh toán trực tuyến", "Thanh toán trực tuyến phí"]},
+    },
+    ExportKind.PROCEDURE_STATS: {
+        "unit": {"labels": ["Đơn vị", "Tên đơn vị", "Đơn vị tiếp nhận"]},
+        "received_total": {"labels": ["Nhận giải quyết | Tổng số", "Tiếp nhận | Tổng số"]},
+        "received_online": {"labels": ["Nhận giải quyết | Trực tuyến", "Tiếp nhận | Trực tuyến"]},
+        "received_offline": {"labels": ["Nhận giải quyết | Trực tiếp", "Tiếp nhận | Trực tiếp"]},
+        "received_carried_over": {"labels": ["Nhận giải quyết | Kỳ trước", "Tiếp nhận | Kỳ trước"]},
+        "settled_total": {"labels": ["Đã giải quyết | Tổng số"]},
+        "settled_early": {"labels": ["Đã giải quyết | Trước hạn"]},
+        "settled_on_time": {"labels": ["Đã giải quyết | Đúng hạn", "Đã giải quyết | Đúng thời hạn"]},
+        "settled_late": {"labels": ["Đã giải quyết | Trễ hạn", "Đã giải quyết | Quá hạn"]},
+        "in_progress_total": {"labels": ["Đang giải quyết | Tổng số"]},
+        "in_progress_on_time": {
+            "labels": [
+                "Đang giải quyết | Trong hạn",
+                "Đang giải quyết | Trong thời hạn",
+                "Đang giải quyết | Chưa đến hạn",
+            ]
+        },
+        "in_progress_overdue": {"labels": ["Đang giải quyết | Quá hạn", "Đang giải quyết | Trễ hạn"]},
+    },
+    ExportKind.LONG: {
+        "unit": {"labels": ["Đơn vị", "Mã đơn vị", "unit", "unit_code"]},
+        "period": {"labels": ["Kỳ", "Kỳ báo cáo", "period"]},
+        "indicator": {"labels": ["Chỉ tiêu", "Mã chỉ tiêu", "indicator"]},
+        "value": {"labels": ["Giá trị", "value"]},
+        "numerator": {"labels": ["Tử số", "numerator"], "required": False},
+        "denominator": {"labels": ["Mẫu số", "denominator"], "required": False},
+    },
+}
+DEFAULT_VOCAB: dict[ExportKind, dict[str, dict[str, list[str]]]] = {
+    ExportKind.DOSSIERS: {
+        "channel": {
+            "online": ["Trực tuyến", "Nộp trực tuyến", "Dịch vụ công trực tuyến"],
+            "in_person": ["Trực tiếp", "Nộp trực tiếp"],
+            "postal": ["Bưu chính công ích", "Bưu chính", "Qua bưu chính công ích"],
+        },
+        "e_result": {"yes": ["Có", "x", "Đã trả"], "no": ["Không", "Chưa"]},
+        "digitised": {"yes": ["Có", "x", "Đã số hóa"], "no": ["Không", "Chưa", "Chưa số hóa"]},
+        "paid_online": {"yes": ["Có", "x", "Đã thanh toán"], "no": ["Không", "Chưa"]},
+    },
+}
+DEFAULT_TOTAL_LABELS = ("Tổng cộng", "Tổng số", "Cộng", "Toàn tỉnh", "Tổng")
+DEFAULT_STOP_LABELS = (
+    "Ghi chú",
+    "Người lập",
+    "Người lập biểu",
+    "Nơi nhận",
+    "Thủ trưởng",
+    "Lãnh đạo",
+    "Xác nhận",
+    "KT.",
+    "TM.",
+    "Giám đốc",
+    "Chủ tịch",
+)

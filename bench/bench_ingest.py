@@ -1,0 +1,251 @@
+"""Benchmark: ingest of a dossier-level export vs a bare Polars read vs pandas + openpyxl.
+
+Generates deterministic dossier exports into bench/out/ (kept between runs), then times, each in a fresh
+subprocess (so that peak memory, read from /proc/self/status VmHWM, is the measurement's own):
+
+  (a) bare     pl.read_excel / pl.read_csv of the file;
+  (b) ingest   the project's full ingest: read, normalise, the five dossier indicators per commune and
+               month, stored into a fresh SQLite database (`ioc.ingest.ingest_file`);
+      read     the loader alone (`data_sources.dossiers.SOURCE.read`), for reference;
+  (c) pandas   pd.read_excel(engine="openpyxl") / pd.read_csv, then the same per-commune-per-month ratios.
+
+Prints the median of --runs runs, peak memory, and the ratios (b)/(a) and (c)/(b).
+Usage: python bench/bench_ingest.py [--sizes 100k,300k,1m,3m] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench" / "out"
+sys.path.insert(0, str(ROOT))
+
+HEADERS = {
+    "code": "Mã hồ sơ", "procedure": "Tên thủ tục", "field": "Lĩnh vực", "unit": "Đơn vị tiếp nhận",
+    "channel": "Hình thức nộp", "received_date": "Ngày tiếp nhận", "due_date": "Ngày hẹn trả",
+    "result_date": "Ngày có kết quả", "e_result": "Kết quả điện tử", "digitised": "Số hóa", "fee": "Phí, lệ phí",
+    "paid_online": "Thanh toán trực tuyến",
+}
+PROCEDURES = [("Đăng ký khai sinh", "Hộ tịch"), ("Chứng thực bản sao từ bản chính", "Chứng thực"),
+              ("Đăng ký biến động quyền sử dụng đất", "Đất đai"), ("Cấp giấy phép xây dựng", "Xây dựng"),
+              ("Đăng ký hộ kinh doanh", "Thành lập và hoạt động của hộ kinh doanh")]
+
+
+def parse_size(s: str) -> int:
+    s = s.strip().lower()
+    mult = {"k": 1_000, "m": 1_000_000}.get(s[-1], 1)
+    return int(float(s.rstrip("km")) * mult)
+
+
+def file_for(n: int) -> Path:
+    """Under 1M rows an xlsx (what systems export for a month), from 1M rows a CSV."""
+    return OUT / (f"dossiers_{n}.xlsx" if n < 1_000_000 else f"dossiers_{n}.csv")
+
+
+def generate(n: int, path: Path) -> None:
+    """Deterministic dossiers over the demo province's 100 communes, August–September 2025."""
+    import numpy as np
+    import polars as pl
+
+    rng = np.random.default_rng(20250801 + n)
+    communes = pl.read_csv(ROOT / "province" / "communes.csv", infer_schema=False)
+    names = (communes["type"].str.to_titlecase() + " " + communes["name"]).to_list()
+    start = dt.date(2025, 8, 1)
+    received = rng.integers(0, 61, n)
+    due = received + rng.integers(1, 16, n)
+    has_result = rng.random(n) < 0.9
+    result = due + rng.integers(-5, 4, n)
+    proc = rng.integers(0, len(PROCEDURES), n)
+    fee = rng.choice([0, 0, 0, 10000, 50000, 100000], n)
+    df = pl.DataFrame({
+        "code": [f"HS{n:07d}-{i:08d}" for i in range(n)],
+        "procedure": [PROCEDURES[p][0] for p in proc],
+        "field": [PROCEDURES[p][1] for p in proc],
+        "unit": [names[i] for i in rng.integers(0, len(names), n)],
+        "channel": rng.choice(["Trực tuyến", "Trực tuyến", "Trực tiếp", "Bưu chính công ích"], n),
+        "received_date": pl.Series([start + dt.timedelta(days=int(d)) for d in received]),
+        "due_date": pl.Series([start + dt.timedelta(days=int(d)) for d in due]),
+        "result_date": pl.Series([start + dt.timedelta(days=int(d)) if h else None
+                                  for d, h in zip(result, has_result, strict=True)]),
+        "e_result": rng.choice(["Có", "Không"], n),
+        "digitised": rng.choice(["Có", "Có", "Không"], n),
+        "fee": fee,
+        "paid_online": rng.choice(["Có", "Không"], n),
+    })
+    tmp = path.with_suffix(path.suffix + ".part")
+    if path.suffix == ".csv":
+        df.with_columns(pl.col(c).dt.strftime("%d/%m/%Y") for c in ("received_date", "due_date", "result_date")) \
+            .rename(HEADERS).write_csv(tmp)
+    else:
+        from openpyxl import Workbook
+
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("Danh sách hồ sơ")
+        ws.append(list(HEADERS.values()))
+        for row in df.iter_rows():  # dates as real Excel date cells
+            ws.append(list(row))
+        wb.save(tmp)
+    tmp.rename(path)
+
+
+def peak_mb() -> float:
+    """Peak resident memory of this process (VmHWM), MiB — counts Rust allocations, unlike tracemalloc."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure(kind: str, path: Path) -> dict:
+    """One measurement (run inside its own subprocess): seconds of the work, and rows or observations."""
+    if kind == "bare":
+        import polars as pl
+
+        t0 = time.perf_counter()
+        df = pl.read_excel(path) if path.suffix == ".xlsx" else pl.read_csv(path)
+        return {"seconds": time.perf_counter() - t0, "rows": df.height}
+    if kind == "read":
+        from data_sources.dossiers import SOURCE
+        from ioc.config import load_config
+
+        config = load_config(ROOT / "targets.yaml")
+        t0 = time.perf_counter()
+        res = SOURCE.read(path, config)
+        assert not res.errors, [str(i) for i in res.errors[:3]]
+        return {"seconds": time.perf_counter() - t0, "rows": res.rows_read, "observations": res.observations.height}
+    if kind == "ingest":
+        import importlib.util
+
+        if importlib.util.find_spec("ioc.ingest") is None or importlib.util.find_spec("ioc.rollup") is None:
+            return {"unavailable": "ioc.ingest / ioc.rollup not in the tree yet"}
+        from ioc.config import load_config
+        from ioc.ingest import ingest_file
+        from ioc.store import get_engine, migrate
+
+        config = load_config(ROOT / "targets.yaml")
+        with tempfile.TemporaryDirectory() as tmp:
+            engine = get_engine(f"sqlite:///{tmp}/bench.sqlite3")
+            migrate(engine)
+            t0 = time.perf_counter()
+            rep = ingest_file(path, config, engine, Path(tmp), who="bench", source="dossiers", export_id="dossiers",
+                              max_bytes=1 << 40)
+            seconds = time.perf_counter() - t0
+            assert rep.status == "accepted", [str(i) for i in rep.issues[:3]]
+            return {"seconds": seconds, "rows": rep.rows_read, "observations": rep.n_observations}
+    if kind == "pandas":
+        return measure_pandas(path)
+    raise SystemExit(f"unknown measurement {kind}")
+
+
+def measure_pandas(path: Path) -> dict:
+    """The baseline: pandas (+ openpyxl for xlsx), the same five ratios per commune and month."""
+    import pandas as pd
+
+    t0 = time.perf_counter()
+    if path.suffix == ".xlsx":
+        df = pd.read_excel(path, engine="openpyxl", dtype={HEADERS["fee"]: str})
+    else:
+        df = pd.read_csv(path, dtype=str)
+    df = df.rename(columns={v: k for k, v in HEADERS.items()})
+    for c in ("received_date", "due_date", "result_date"):
+        df[c] = pd.to_datetime(df[c], format="%d/%m/%Y", errors="coerce") if path.suffix == ".csv" \
+            else pd.to_datetime(df[c], errors="coerce")
+    communes = pd.read_csv(ROOT / "province" / "communes.csv", dtype=str)
+    codes = dict(zip(communes["type"].str.title() + " " + communes["name"], communes["code"], strict=True))
+    df["unit_code"] = df["unit"].map(codes)
+    df["month"] = df["received_date"].dt.strftime("%Y-%m")
+    fee = pd.to_numeric(df["fee"].astype(str).str.replace(".", "", regex=False), errors="coerce").fillna(0)
+    has_result = df["result_date"].notna()
+    flags = pd.DataFrame({
+        "unit_code": df["unit_code"], "month": df["month"],
+        "n": 1,
+        "online": (df["channel"] == "Trực tuyến").astype(int),
+        "results": has_result.astype(int),
+        "on_time": (has_result & (df["result_date"] <= df["due_date"])).astype(int),
+        "e_result": (has_result & (df["e_result"] == "Có")).astype(int),
+        "digitised": (df["digitised"] == "Có").astype(int),
+        "with_fee": (fee > 0).astype(int),
+        "paid_online": ((fee > 0) & (df["paid_online"] == "Có")).astype(int),
+    })
+    g = flags.groupby(["unit_code", "month"]).sum()
+    out = pd.DataFrame({
+        "online_rate": 100 * g["online"] / g["n"],
+        "ontime_rate": 100 * g["on_time"] / g["results"],
+        "e_result_rate": 100 * g["e_result"] / g["results"],
+        "digitised_rate": 100 * g["digitised"] / g["n"],
+        "payment_rate": 100 * g["paid_online"] / g["with_fee"],
+    })
+    return {"seconds": time.perf_counter() - t0, "rows": len(df), "observations": int(out.notna().sum().sum())}
+
+
+def run_child(kind: str, path: Path) -> dict:
+    """Run one measurement in a fresh interpreter; add its peak memory."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, __file__, "--measure", kind, "--file", str(path)], capture_output=True,
+                         text=True, env=env, check=False)
+    if out.returncode != 0:
+        raise SystemExit(f"{kind} on {path.name} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="100k,300k,1m,3m", help="rows per file; < 1m → xlsx, ≥ 1m → CSV")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--kinds", default="bare,ingest,read,pandas")
+    ap.add_argument("--measure", help=argparse.SUPPRESS)
+    ap.add_argument("--file", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.measure:
+        result = measure(args.measure, Path(args.file))
+        result["peak_mb"] = round(peak_mb(), 1)
+        print(json.dumps(result))
+        return
+    OUT.mkdir(parents=True, exist_ok=True)
+    kinds = args.kinds.split(",")
+    print(f"{'file':<24}{'MB':>7}  {'measure':<8}{'median s':>10}{'runs (s)':>26}{'peak MiB':>10}{'obs':>7}")
+    for size in args.sizes.split(","):
+        n = parse_size(size)
+        path = file_for(n)
+        if not path.exists():
+            t0 = time.perf_counter()
+            print(f"generating {path.name} …", flush=True)
+            generate(n, path)
+            print(f"  {time.perf_counter() - t0:.1f} s", flush=True)
+        mb = path.stat().st_size / 2**20
+        med: dict[str, float] = {}
+        for kind in kinds:
+            results = [run_child(kind, path) for _ in range(args.runs)]
+            if "unavailable" in results[0]:
+                print(f"{path.name:<24}{mb:>7.1f}  {kind:<8}  skipped: {results[0]['unavailable']}", flush=True)
+                continue
+            secs = [r["seconds"] for r in results]
+            med[kind] = statistics.median(secs)
+            peak = max(r["peak_mb"] for r in results)
+            runs = ", ".join(f"{s:.2f}" for s in secs)
+            print(f"{path.name:<24}{mb:>7.1f}  {kind:<8}{med[kind]:>10.3f}{runs:>26}{peak:>10.0f}"
+                  f"{results[0].get('observations', ''):>7}", flush=True)
+        if "bare" in med and "ingest" in med:
+            print(f"  (b)/(a) ingest / bare read   = {med['ingest'] / med['bare']:.2f}")
+        if "bare" in med and "read" in med:
+            print(f"  read / bare read             = {med['read'] / med['bare']:.2f}")
+        if "pandas" in med and "ingest" in med:
+            print(f"  (c)/(b) pandas / ingest      = {med['pandas'] / med['ingest']:.1f}")
+        if "pandas" in med and "read" in med:
+            print(f"  pandas / read                = {med['pandas'] / med['read']:.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,538 @@
+"""Dossier-level exports (one row per administrative-procedure dossier) → indicators per unit and month.
+
+One pass over the file: the rows are scanned lazily (CSV through `pl.scan_csv`, after transcoding when
+not UTF-8; xlsx through fastexcel), dates and numbers parsed with vectorised expressions, every
+row-level test of the indicators' filters (date comparisons, fee > 0, …) computed as a boolean, and the
+rows grouped by receiving unit, month, the raw vocabulary labels, those booleans and the error flags.
+Everything else — vocabulary and unit mapping, error reports with example rows, the indicators' sums —
+works on that small grouped frame, so a file of millions of rows costs about one read.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from data_sources import ParseResult, Progress
+from data_sources._export_common import (
+    FORMER_LAST_MONTH,
+    MAX_EXAMPLES,
+    ambiguous_column_issue,
+    check_indicators,
+    choose_export,
+    export_indicators,
+    find_header_row,
+    forget_sheets,
+    header_key,
+    is_spreadsheet,
+    issue,
+    letter,
+    load_sheet_strings,
+    match_columns,
+    missing_column_issue,
+    observations,
+    quantities,
+    resolve_units,
+    restrict_to_period,
+    unit_issue,
+)
+from ioc.config import Config
+from ioc.csvread import check_legacy_font, head_lines, open_utf8, sniff_delimiter, sniff_encoding
+from ioc.exports_config import Condition, ExportConfig, ExportKind, FieldType, Quantity
+from ioc.filters import compile_condition, quantity_fields
+from ioc.issues import Issue
+from ioc.textnorm import clean_text
+
+NAME = "dossiers"
+HEAD_ROWS = 40  # rows searched for the header
+_ROW = "__row"
+_N = "__n"
+_PERIOD = "__period"
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_ROW_LEVEL: set[str] = {"date", "number", "text"}
+
+
+@dataclass
+class _Table:
+    """The file's rows as a lazy frame of canonical fields (raw strings), and where they came from."""
+
+    lf: pl.LazyFrame
+    sheet: str | None
+    header_row: int  # 1-based, as Excel or a text editor shows it
+    columns: dict[str, str]  # field → Excel letter, or the CSV header
+    excel: bool
+    detail: dict[str, object] = field(default_factory=dict)
+    cleanup: list[Path] = field(default_factory=list)
+
+
+# ---- value parsing (vectorised) ---------------------------------------------------------------------------
+
+
+def date_expr(raw: pl.Expr, fmt: str, *, excel: bool) -> pl.Expr:
+    """Parse dates: the configured format (a time after it is allowed), ISO dates, and in xlsx files
+    Excel date cells (read as "2025-08-01 00:00:00") and bare Excel serial numbers."""
+    # the date part only: a time after it ("01/08/2025 14:30", Excel's "2025-08-01 00:00:00") is dropped;
+    # exact matching, since a partial match would read "31/02/2025" as 1 February
+    s = raw.str.strip_chars().str.extract(r"^(\S+)", 1)
+    parts = [
+        s.str.strptime(pl.Date, fmt, strict=False),
+        s.str.strptime(pl.Date, "%Y-%m-%d", strict=False),
+    ]
+    if excel:
+        serial = s.cast(pl.Float64, strict=False)
+        ok = (serial >= 1) & (serial < 2958466)  # Excel's calendar ends on 31/12/9999
+        parts.append(
+            pl.when(ok).then(pl.lit(_EXCEL_EPOCH) + pl.duration(days=serial.floor().cast(pl.Int64)))
+            .otherwise(None)
+            .cast(pl.Date)
+        )
+    return pl.coalesce(parts)
+
+
+def number_expr(raw: pl.Expr, *, decimal_comma: bool) -> pl.Expr:
+    """Parse amounts typed or exported as text: "50000", "50.000", "50.000 đ", "1.234,5" (vi-VN), "12.5".
+
+    With `decimal_comma`, dots that group thousands are dropped and the comma is the decimal mark; a dot
+    followed by other than three digits is a decimal point (what Excel writes for a numeric cell).
+    """
+    s = raw.str.strip_chars().str.replace_all(r"(?i)\s*(vnđ|vnd|đồng|đ)$", "").str.replace_all(r"[\s\u00a0]", "")
+    dec, thou = (",", r"\.") if decimal_comma else (r"\.", ",")
+    return (
+        pl.when(s.str.contains(r"^[+-]?\d+$"))
+        .then(s)
+        .when(s.str.contains(rf"^[+-]?\d{{1,3}}({thou}\d{{3}})+({dec}\d+)?$"))
+        .then(s.str.replace_all(thou, "").str.replace(dec, "."))
+        .when(s.str.contains(rf"^[+-]?\d+{dec}\d+$"))
+        .then(s.str.replace(dec, "."))
+        .when(s.str.contains(r"^[+-]?\d+\.\d+$"))
+        .then(s)
+        .otherwise(None)
+        .cast(pl.Float64, strict=False)
+    )
+
+
+# ---- opening the file ------------------------------------------------------------------------------------
+
+
+def _header_issues(
+    export: ExportConfig, needed: set[str], specs: dict, found: dict[str, int], ambiguous: dict[str, list[int]],
+    *, file: str, sheet: str | None, row: int, headers: list, names: list[str],
+) -> list[Issue]:
+    out = []
+    for fld, spec in specs.items():
+        if fld in ambiguous:
+            out.append(ambiguous_column_issue(fld, [names[i] for i in ambiguous[fld]], file=file, sheet=sheet, row=row))
+        elif fld not in found and (spec.required or fld in needed):
+            out.append(missing_column_issue(export, fld, spec, file=file, sheet=sheet, row=row, headers=headers))
+    for fld in sorted(needed - set(specs)):
+        out.append(
+            issue(
+                "export-config",
+                f"the indicators use field '{fld}', but exports[{export.id}].columns does not declare it",
+                f"các chỉ tiêu dùng trường '{fld}' nhưng exports[{export.id}].columns không khai báo",
+                file="targets.yaml", field=f"exports[{export.id}].columns",
+                hint=f"add '{fld}' with its header label under exports[{export.id}].columns",
+                hint_vi=f"hãy thêm '{fld}' cùng tiêu đề cột vào exports[{export.id}].columns",
+            )
+        )
+    return out
+
+
+def _open_xlsx(path: Path, file: str, export: ExportConfig, needed: set[str]) -> tuple[_Table | None, list[Issue]]:
+    specs = export.column_specs()
+    try:
+        grid, absolute, sheet = load_sheet_strings(path, export.sheet)
+    except Exception as e:  # calamine's errors: not a workbook, sheet not found …
+        return None, [issue("unreadable-file", f"cannot read the workbook: {e}", f"không đọc được tệp Excel: {e}",
+                            file=file)]
+    rows = grid.head(HEAD_ROWS).rows()
+    hr = export.header_row - 1 if export.header_row else find_header_row(rows, specs)
+    if hr is None or hr >= len(rows):
+        return None, [_no_header(export, file, sheet)]
+    headers = list(rows[hr])
+    legacy = check_legacy_font(" ".join(str(h) for h in headers if h), file=file, sheet=sheet)
+    if legacy is not None:
+        return None, [legacy]
+    found, ambiguous = match_columns(headers, specs, absolute)
+    names = [letter(a) for a in absolute]
+    problems = _header_issues(export, needed, specs, found, ambiguous, file=file, sheet=sheet, row=hr + 1,
+                              headers=headers, names=names)
+    if any(i.is_error for i in problems):
+        return None, problems
+    use = {f: absolute[i] for f, i in found.items() if f in needed or specs[f].required}
+    names = grid.columns
+    lf = grid.lazy().slice(hr + 1).select(
+        pl.int_range(pl.len(), dtype=pl.Int64).add(hr + 2).alias(_ROW),
+        *(pl.col(names[absolute.index(a)]).alias(f) for f, a in use.items()),
+    )
+    cols = {f: letter(a) for f, a in use.items()}
+    return _Table(lf, sheet, hr + 1, cols, True, {"format": "xlsx", "sheet": sheet, "header_row": hr + 1}), problems
+
+
+def _open_csv(
+    path: Path, file: str, export: ExportConfig, needed: set[str], progress: Progress | None
+) -> tuple[_Table | None, list[Issue]]:
+    specs = export.column_specs()
+    tf, problems = open_utf8(path, file=file, encoding=export.encoding, delimiter=export.delimiter,
+                             progress=progress)
+    if tf is None:
+        return None, problems
+    rows = head_lines(tf, HEAD_ROWS)
+    hr = export.header_row - 1 if export.header_row else find_header_row(rows, specs)
+    cleanup = [tf.path] if tf.transcoded else []
+    if hr is None or hr >= len(rows):
+        tf.cleanup()
+        return None, [_no_header(export, file, None)]
+    headers = [clean_text(h) for h in rows[hr]]
+    found, ambiguous = match_columns(headers, specs)
+    problems = _header_issues(export, needed, specs, found, ambiguous, file=file, sheet=None, row=hr + 1,
+                              headers=headers, names=headers)
+    if any(i.is_error for i in problems):
+        tf.cleanup()
+        return None, problems
+    n = len(headers)
+    lf = pl.scan_csv(
+        tf.path, separator=tf.delimiter, has_header=False, skip_rows=hr + 1,
+        schema={f"c{i}": pl.String for i in range(n)}, truncate_ragged_lines=True, encoding="utf8",
+    )
+    use = {f: i for f, i in found.items() if f in needed or specs[f].required}
+    lf = lf.with_row_index(_ROW, offset=hr + 2).select(
+        pl.col(_ROW).cast(pl.Int64), *(pl.col(f"c{i}").alias(f) for f, i in use.items())
+    )
+    cols = {f: headers[i] for f, i in use.items()}
+    detail = {"format": "csv", "encoding": tf.encoding, "delimiter": tf.delimiter, "header_row": hr + 1}
+    return _Table(lf, None, hr + 1, cols, False, detail, cleanup), problems
+
+
+def _no_header(export: ExportConfig, file: str, sheet: str | None) -> Issue:
+    labels = "; ".join(f"{f}: {' / '.join(s.labels)}" for f, s in export.column_specs().items() if s.required)
+    return issue(
+        "header-not-found",
+        f"no header row with the columns of export '{export.id}' in the first {HEAD_ROWS} rows",
+        f"không thấy dòng tiêu đề có các cột của '{export.id}' trong {HEAD_ROWS} dòng đầu",
+        file=file, sheet=sheet, expected=labels,
+        hint=f"check that this is a dossier list; if the system names its columns differently, add the "
+        f"headers to exports[{export.id}].columns in targets.yaml (or set header_row)",
+        hint_vi=f"hãy kiểm tra đây có phải danh sách hồ sơ; nếu hệ thống đặt tên cột khác, thêm tiêu đề vào "
+        f"exports[{export.id}].columns trong targets.yaml (hoặc đặt header_row)",
+    )
+
+
+# ---- the pass over the rows -------------------------------------------------------------------------------
+
+
+def _is_row_level(c: Condition, types: dict[str, FieldType]) -> bool:
+    return c.operator.endswith("_field") or types.get(c.field, "text") in _ROW_LEVEL
+
+
+def _cond_key(c: Condition) -> str:
+    return c.model_dump_json(exclude_none=True, by_alias=True)
+
+
+def _vocab_table(export: ExportConfig, fld: str) -> dict[str, str]:
+    """Label key → canonical value (the canonical value itself is accepted as a label too)."""
+    out: dict[str, str] = {}
+    for canon, labels in export.vocabularies()[fld].items():
+        out[header_key(canon)] = canon
+        for lab in labels:
+            out[header_key(lab)] = canon
+    return out
+
+
+def _examples(frame: pl.DataFrame, n: int = MAX_EXAMPLES) -> pl.DataFrame:
+    return frame.sort(_ROW).head(n)
+
+
+def read(
+    path: Path,
+    config: Config,
+    export: ExportConfig | None = None,
+    *,
+    display_name: str | None = None,
+    progress: Progress | None = None,
+    department: str | None = None,
+    period: str | None = None,
+) -> ParseResult:
+    """Compute the dossier indicators of `export` per receiving unit and month; never raises on bad input."""
+    path = Path(path)
+    file = display_name or path.name
+    export = choose_export(config, ExportKind.DOSSIERS, export)
+    res = ParseResult(source=NAME, department=department, export_id=export.id)
+    t0 = time.perf_counter()
+    if progress is not None:
+        progress(0, None)
+    indicators = export_indicators(config, export.id)
+    specs = export.column_specs()
+    vocab = export.vocabularies()
+    types: dict[str, FieldType] = {f: export.field_type(f) for f in {*specs, *vocab}}
+    res.issues += check_indicators(export, indicators, types)
+    if export.field_type(export.period_field) != "date":
+        res.issues.append(issue("export-config", f"period_field '{export.period_field}' is not a date field",
+                                f"period_field '{export.period_field}' không phải trường ngày",
+                                file="targets.yaml", field=f"exports[{export.id}].period_field"))
+    if res.errors:
+        return res
+    if not indicators:
+        res.issues.append(issue("no-indicators", f"no indicator in targets.yaml is computed from export '{export.id}'",
+                                f"không có chỉ tiêu nào trong targets.yaml tính từ '{export.id}'", warning=True,
+                                file=file))
+    qs: list[Quantity] = [q for ind in indicators for q in quantities(ind).values()]  # type: ignore[misc]
+    needed = {"unit", export.period_field}.union(*(quantity_fields(q) for q in qs))
+    try:
+        if is_spreadsheet(path):
+            table, problems = _open_xlsx(path, file, export, needed)
+        else:
+            table, problems = _open_csv(path, file, export, needed, progress)
+    except Exception as e:  # a file the readers cannot parse at all
+        res.issues.append(issue("unreadable-file", f"cannot read the file: {e}", f"không đọc được tệp: {e}", file=file))
+        return res
+    res.issues += problems
+    if table is None:
+        return res
+    try:
+        _compute(res, config, table, export, indicators, types, needed, file=file, period=period, progress=progress)
+    except pl.exceptions.ComputeError as e:  # e.g. invalid UTF-8 past the sniffed head of a CSV
+        res.issues.append(issue("unreadable-file", f"cannot read the file: {e}", f"không đọc được tệp: {e}",
+                                file=file, hint="save it from Excel as 'CSV UTF-8' and upload again",
+                                hint_vi="hãy lưu lại từ Excel dạng 'CSV UTF-8' rồi tải lên lần nữa"))
+    finally:
+        for p in table.cleanup:
+            p.unlink(missing_ok=True)
+        forget_sheets()
+    res.detail.update(table.detail)
+    res.detail["seconds"] = round(time.perf_counter() - t0, 3)
+    return res
+
+
+def _compute(
+    res: ParseResult, config: Config, table: _Table, export: ExportConfig, indicators: list, types: dict[str, FieldType],
+    needed: set[str], *, file: str, period: str | None, progress: Progress | None,
+) -> None:
+    sheet = table.sheet
+    present = [f for f in table.columns if f in needed]
+    lf = table.lf.filter(pl.any_horizontal([pl.col(f).is_not_null() for f in table.columns]))
+    # 1. typed values and their error flags
+    typed: list[pl.Expr] = []
+    flags: list[str] = []
+    raw_firsts: list[pl.Expr] = []
+    for f in present:
+        t = types.get(f, "text")
+        if t == "date":
+            typed.append(date_expr(pl.col(f), export.date_format, excel=table.excel).alias(f))
+        elif t == "number":
+            typed.append(number_expr(pl.col(f), decimal_comma=export.decimal_comma).alias(f))
+        elif t == "text":
+            typed.append(pl.col(f).str.normalize("NFC").str.strip_chars().alias(f))
+        else:  # vocab and unit: kept as written, cleaned and mapped later on their distinct values
+            continue
+        if t in ("date", "number"):
+            flags.append(f"__bad_{f}")
+            typed.append((pl.col(f).str.len_bytes().fill_null(0) > 0).alias(f"__has_{f}"))
+            raw_firsts.append(pl.col(f"__raw_{f}").first().alias(f"__raw_{f}"))
+    lf = lf.with_columns(pl.col(f).alias(f"__raw_{f}") for f in present if types.get(f) in ("date", "number"))
+    lf = lf.with_columns(typed).with_columns(
+        (pl.col(f"__has_{f.removeprefix('__bad_')}") & pl.col(f.removeprefix("__bad_")).is_null()).alias(f)
+        for f in flags
+    )
+    lf = lf.with_columns(pl.col(export.period_field).dt.strftime("%Y-%m").alias(_PERIOD))
+    # 2. row-level tests of the filters, each once
+    atoms: dict[str, str] = {}
+    for ind in indicators:
+        for q in quantities(ind).values():
+            for c in q.conditions():  # type: ignore[union-attr]
+                if _is_row_level(c, types) and _cond_key(c) not in atoms:
+                    atoms[_cond_key(c)] = f"__a{len(atoms)}"
+    conds = {_cond_key(c): c for ind in indicators for q in quantities(ind).values() for c in q.conditions()}  # type: ignore[union-attr]
+    lf = lf.with_columns(compile_condition(conds[k], types).alias(name) for k, name in atoms.items())
+    # 3. one group-by over the file
+    sums = sorted({f for ind in indicators for q in quantities(ind).values() for f in (q.sum or [])})  # type: ignore[union-attr]
+    vocab_fields = [f for f in present if types.get(f) in ("vocab", "unit")]
+    keys = [_PERIOD, *vocab_fields, *atoms.values(), *flags]
+    grouped = lf.group_by(keys).agg(
+        pl.len().alias(_N), pl.col(_ROW).min().alias(_ROW), *raw_firsts, *(pl.col(f).sum().alias(f) for f in sums)
+    )
+    agg = grouped.collect(engine="streaming")
+    res.rows_read = int(agg.get_column(_N).sum() or 0)
+    res.detail["groups"] = agg.height
+    if progress is not None:
+        progress(res.rows_read, res.rows_read)
+    # 4. problems, each found on the grouped frame; examples are the first rows where it occurs
+    issues: list[Issue] = res.issues
+    for flag in flags:
+        f = flag.removeprefix("__bad_")
+        bad = agg.filter(pl.col(flag))
+        if bad.is_empty():
+            continue
+        total = int(bad.get_column(_N).sum())
+        kind = types[f]
+        for row, raw in _examples(bad).select(_ROW, f"__raw_{f}").iter_rows():
+            what = f"'{export.date_format.replace('%d', 'dd').replace('%m', 'mm').replace('%Y', 'yyyy')}'"
+            issues.append(issue(
+                f"bad-{kind}",
+                f"'{raw}' in {f} is not a {kind} ({total} row(s) in all)",
+                f"'{raw}' ở cột {f} không phải {'ngày' if kind == 'date' else 'số'} (tổng cộng {total} dòng)",
+                file=file, sheet=sheet, row=row, column=table.columns.get(f), field=f, value=raw,
+                expected=f"a date {what} or an Excel date" if kind == "date" else "a number",
+                extra={"count": total},
+                hint=f"correct the cell; dates are read as {what} (date_format of exports[{export.id}])"
+                if kind == "date" else "correct the cell: type the amount as a number",
+                hint_vi=f"hãy sửa ô này; ngày được đọc theo dạng {what} (date_format của exports[{export.id}])"
+                if kind == "date" else "hãy sửa ô này: nhập số tiền dạng số",
+            ))
+    for f, code in ((export.period_field, "missing-date"), ("unit", "missing-unit")):
+        col = _PERIOD if f == export.period_field else f
+        if col not in agg.columns:
+            continue
+        missing = agg.filter(pl.col(col).is_null())
+        if f == export.period_field:
+            missing = missing.filter(~pl.col(f"__bad_{f}")) if f"__bad_{f}" in agg.columns else missing
+        if missing.is_empty():
+            continue
+        total = int(missing.get_column(_N).sum())
+        for (row,) in _examples(missing).select(_ROW).iter_rows():
+            issues.append(issue(
+                code, f"{f} is empty ({total} row(s) in all); every dossier needs it",
+                f"thiếu {f} ({total} dòng); hồ sơ nào cũng phải có", file=file, sheet=sheet, row=row,
+                column=table.columns.get(f), field=f, extra={"count": total},
+                hint="fill the cell, or remove the row if it is not a dossier",
+                hint_vi="hãy điền ô này, hoặc xoá dòng nếu không phải hồ sơ",
+            ))
+    mapped: dict[str, pl.DataFrame] = {}
+    for f in vocab_fields:
+        if types[f] != "vocab":
+            continue
+        table_map = _vocab_table(export, f)
+        values = agg.group_by(f).agg(pl.col(_N).sum(), pl.col(_ROW).min()).filter(pl.col(f).is_not_null())
+        canon = [table_map.get(header_key(v)) for v in values.get_column(f).to_list()]
+        values = values.with_columns(pl.Series("__canon", canon, dtype=pl.String))
+        mapped[f] = values.select(f, "__canon")
+        allowed = "; ".join(f"{c}: {', '.join(labs)}" for c, labs in export.vocabularies()[f].items())
+        for raw, n, row in values.filter(pl.col("__canon").is_null()).sort(_ROW).select(f, _N, _ROW).iter_rows():
+            legacy = check_legacy_font(raw, file=file, sheet=sheet)
+            if legacy is not None:
+                issues.append(legacy)
+                continue
+            issues.append(issue(
+                "unknown-value",
+                f"'{raw}' is not a known value of {f} ({n} row(s); allowed: {allowed})",
+                f"'{raw}' không phải giá trị hợp lệ của {f} ({n} dòng; cho phép: {allowed})",
+                file=file, sheet=sheet, row=row, column=table.columns.get(f), field=f, value=raw, expected=allowed,
+                extra={"count": int(n)},
+                hint=f"if '{raw}' means one of these, add it to exports[{export.id}].vocab.{f} in targets.yaml; "
+                "otherwise correct the file",
+                hint_vi=f"nếu '{raw}' có nghĩa là một trong các giá trị trên, hãy thêm vào "
+                f"exports[{export.id}].vocab.{f} trong targets.yaml; nếu không, hãy sửa tệp",
+            ))
+    # units: the label with the period's side of 1 July 2025
+    with_units = agg.filter(pl.col("unit").is_not_null() & pl.col(_PERIOD).is_not_null()).with_columns(
+        (pl.col(_PERIOD) <= FORMER_LAST_MONTH).alias("__former")
+    )
+    labels = with_units.group_by("unit", "__former").agg(pl.col(_N).sum(), pl.col(_ROW).min())
+    units = resolve_units(labels.select(pl.col("unit").alias("label"), pl.col("__former").alias("former")),
+                          config, export)
+    # examples: the first row of each group (month, values …) where the label occurs
+    bad_units = with_units.join(units, left_on=["unit", "__former"], right_on=["label", "former"]).filter(
+        pl.col("unit_code").is_null()
+    )
+    for label, rows_df in bad_units.sort(_ROW).group_by("unit", maintain_order=True):
+        first = rows_df.sort(_ROW)
+        rows = [int(r) for r in first.get_column(_ROW).to_list()]
+        issues.append(unit_issue(
+            export, str(label[0]), first.get_column("reason")[0], first.get_column("reason_vi")[0],
+            count=int(first.get_column(_N).sum()), rows=rows, file=file, sheet=sheet,
+            column=table.columns.get("unit"),
+        ))
+    if res.errors:
+        return
+    # 5. the indicators, on the grouped frame
+    frame = with_units.join(
+        units.select(pl.col("label").alias("unit"), pl.col("former").alias("__former"), "unit_code"),
+        on=["unit", "__former"], how="left",
+    ).drop("unit")
+    for f, m in mapped.items():
+        frame = frame.join(m, on=f, how="left").drop(f).rename({"__canon": f})
+    frame = frame.with_columns(pl.col("unit_code").alias("unit"), pl.col(_PERIOD).alias("period"))
+    parts: dict[str, dict[str, pl.Expr]] = {}
+    for ind in indicators:
+        parts[ind.id] = {side: _quantity_expr(q, types, atoms) for side, q in quantities(ind).items()}  # type: ignore[arg-type]
+    obs = observations(frame, indicators, parts, source_file=file, sheet=sheet)
+    obs, outside = restrict_to_period(obs, period, file=file)
+    res.issues += outside
+    res.observations = obs
+
+
+def _quantity_expr(q: Quantity, types: dict[str, FieldType], atoms: dict[str, str]) -> pl.Expr:
+    """A quantity on the grouped frame: the group's row count where its tests hold, or summed amounts."""
+    if q.sum is not None:
+        return pl.sum_horizontal([pl.col(f).cast(pl.Float64) for f in q.sum]).fill_null(0.0)
+    n = pl.col(_N).cast(pl.Float64)
+    if q.all:
+        return n
+    tests = [
+        pl.col(atoms[_cond_key(c)]) if _is_row_level(c, types) else compile_condition(c, types)
+        for c in q.conditions()
+    ]
+    return pl.when(pl.all_horizontal(tests) if tests else pl.lit(True)).then(n).otherwise(0.0)
+
+
+def _head_texts(path: Path, export: ExportConfig) -> list[list[object]]:
+    """The first rows of the file, for sniffing (no transcoding of the whole file)."""
+    if is_spreadsheet(path):
+        grid, _, _ = load_sheet_strings(path, export.sheet)
+        return [list(r) for r in grid.head(HEAD_ROWS).rows()]
+    with Path(path).open("rb") as fh:
+        head = fh.read(1 << 16)
+    enc = export.encoding or sniff_encoding(head)
+    codec = {"utf-8": "utf-8-sig"}.get(enc, enc)
+    text = codecs.getincrementaldecoder(codec)(errors="replace").decode(head, final=False).removeprefix("\ufeff")
+    lines = text.splitlines()[:HEAD_ROWS]
+    delim = export.delimiter or sniff_delimiter(lines[0] if lines else "")
+    return [list(r) for r in csv.reader(io.StringIO("\n".join(lines)), delimiter=delim)]
+
+
+class _DossierSource:
+    """The DataSource of dossier-level exports."""
+
+    name = NAME
+
+    def sniff(self, path: Path, config: Config) -> ExportConfig | bool:
+        """The dossiers export whose required headers are all in the file's header row, else False."""
+        exports = [e for e in config.targets.exports if e.kind == ExportKind.DOSSIERS]
+        for export in exports or [ExportConfig(id=NAME, kind=ExportKind.DOSSIERS)]:
+            try:
+                rows = _head_texts(Path(path), export)
+            except Exception:
+                return False
+            specs = {f: s for f, s in export.column_specs().items() if s.required and s.labels}
+            hr = find_header_row(rows, specs)
+            if hr is None:
+                continue
+            found, _ = match_columns(rows[hr], specs)
+            if set(found) >= set(specs):
+                return export
+        return False
+
+    def read(
+        self,
+        path: Path,
+        config: Config,
+        export: ExportConfig | None = None,
+        *,
+        display_name: str | None = None,
+        progress: Progress | None = None,
+        department: str | None = None,
+        period: str | None = None,
+    ) -> ParseResult:
+        """See `read`."""
+        return read(path, config, export, display_name=display_name, progress=progress,
+                    department=department, period=period)
+
+
+SOURCE = _DossierSource()

@@ -1,0 +1,537 @@
+"""Procedure statistics reports (thống kê tình hình giải quyết TTHC): one row per receiving unit → indicators.
+
+The report has title rows (with the period), a multi-row merged header (received: total, online, in
+person/postal, carried over; settled: total, early, on time, late; in progress: total, within deadline,
+overdue), often a row of column numbers, unit rows (sometimes under group rows with subtotals), a total
+row, then notes and signatures. The header is read as label paths ("Số hồ sơ nhận giải quyết › Trong kỳ
+› Trực tuyến"); each measure is found by the path configured in `exports[].columns`, so another layout
+is configuration. The grid is a few hundred cells: it is read whole with fastexcel; the values are
+parsed with Polars.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from data_sources import ParseResult, Progress
+from data_sources._export_common import (
+    FORMER_LAST_MONTH,
+    ambiguous_column_issue,
+    check_indicators,
+    choose_export,
+    export_indicators,
+    forget_sheets,
+    header_key,
+    is_spreadsheet,
+    issue,
+    letter,
+    letter_index,
+    load_sheet_strings,
+    normalise_period,
+    observations,
+    period_from_text,
+    quantities,
+    resolve_units,
+    restrict_to_period,
+    unit_issue,
+)
+from ioc.config import Config
+from ioc.csvread import check_legacy_font
+from ioc.exports_config import PROCEDURE_IDENTITIES, PROCEDURE_MEASURES, ColumnSpec, ExportConfig, ExportKind
+from ioc.filters import compile_quantity
+from ioc.issues import Issue
+from ioc.numbers import parse_number_column
+from ioc.textnorm import clean_text
+
+NAME = "procedure_stats"
+HEAD_ROWS = 30  # rows searched for the start of the header
+MAX_HEADER_ROWS = 6
+_NUMBER_ROW = re.compile(r"^[(\[]?[0-9a-z]{1,3}[)\]]?(\s*[=+\-*/x]\s*[(\[]?[0-9a-z]{1,3}[)\]]?)*$")
+_GROUP_STT = re.compile(r"^(?:[ivxlc]+|[a-h])[.)]?$")  # I, II, III … or A, B …: group and subtotal rows
+_GROUP_TEXT = ("cấp tỉnh", "cấp xã", "cấp huyện", "khối ", "các sở", "các cơ quan", "các xã", "các đơn vị")
+_BLANK = {"", "-", "–", "—", "x"}
+
+
+@dataclass
+class Layout:
+    """Where the table is in the grid: header rows, the unit column and each measure's column."""
+
+    header_start: int  # 0-based row
+    data_start: int  # 0-based row of the first row below the header (and the column-number row)
+    unit_col: int  # 0-based position in the grid
+    measures: dict[str, int]  # measure → position
+    paths: list[list[str]]
+    issues: list[Issue] = field(default_factory=list)
+
+
+def _text(v: object) -> str | None:
+    if v is None:
+        return None
+    s = clean_text(str(v))
+    return s or None
+
+
+def _tokens(s: str) -> list[str]:
+    return header_key(s).replace(",", " ").split()
+
+
+def _contains(spec: str, cell: str) -> bool:
+    """True when the words of `spec` appear together, in order, in `cell`."""
+    a, b = _tokens(spec), _tokens(cell)
+    return bool(a) and any(b[i : i + len(a)] == a for i in range(len(b) - len(a) + 1))
+
+
+def path_matches(spec_label: str, path: Sequence[str]) -> bool:
+    """Whether a configured label path ("Đã giải quyết | Đúng hạn") names a column's header path.
+
+    The last level must be in the column's own (lowest) header cell; the others must each be in a header
+    cell above it, in order.
+    """
+    levels = [p.strip() for p in spec_label.split("|") if p.strip()]
+    if not levels or not path or not _contains(levels[-1], path[-1]):
+        return False
+    i = 0
+    for want in levels[:-1]:
+        while i < len(path) - 1 and not _contains(want, path[i]):
+            i += 1
+        if i >= len(path) - 1:
+            return False
+        i += 1
+    return True
+
+
+def header_paths(rows: Sequence[Sequence[str | None]]) -> list[list[str]]:
+    """The label path of each column of a merged header block (top row first).
+
+    A merged cell is read with its value in the top-left cell only; an empty cell takes the value on its
+    left when both sit under the same parent cells (it is part of a horizontal merge), and stays empty
+    otherwise (a vertical merge from above, or the spanned area of a cell on the left).
+    """
+    width = max((len(r) for r in rows), default=0)
+    filled: list[list[str | None]] = []
+    for r, row in enumerate(rows):
+        out: list[str | None] = []
+        for c in range(width):
+            v = row[c] if c < len(row) else None
+            if v is None and c > 0 and out[c - 1] is not None:
+                same_parents = all(filled[k][c] == filled[k][c - 1] for k in range(r))
+                has_parent = r == 0 or any(filled[k][c] is not None for k in range(r))
+                if same_parents and has_parent:  # the horizontal continuation of the cell on the left
+                    v = out[c - 1]
+            out.append(v)
+        filled.append(out)
+    paths = []
+    for c in range(width):
+        p: list[str] = []
+        for r in range(len(rows)):
+            v = filled[r][c]
+            if v is not None and (not p or p[-1] != v):
+                p.append(v)
+        paths.append(p)
+    return paths
+
+
+def _find_header_start(grid: list[list[str | None]], unit_spec: ColumnSpec) -> int | None:
+    keys = {header_key(x) for x in unit_spec.labels} | {"stt", "số tt", "tt"}
+    for i, row in enumerate(grid[:HEAD_ROWS]):
+        if any(c is not None and header_key(c) in keys for c in row):
+            return i
+    return None
+
+
+def _is_number_row(row: Sequence[str | None], width: int) -> bool:
+    cells = [c for c in row if c is not None]
+    return len(cells) >= max(2, width // 2) and all(_NUMBER_ROW.match(header_key(c)) for c in cells)
+
+
+def find_layout(grid: list[list[str | None]], export: ExportConfig, *, absolute: Sequence[int]) -> Layout | None:
+    """Locate header, unit column and measure columns; None when the grid has no such table."""
+    specs = export.column_specs()
+    unit_spec = specs.get("unit") or ColumnSpec(labels=["Đơn vị"])
+    start = export.header_row - 1 if export.header_row else _find_header_start(grid, unit_spec)
+    if start is None or start >= len(grid):
+        return None
+    width = max(len(r) for r in grid)
+    # header height: as configured, else until a row with a unit name or the row of column numbers
+    if export.header_rows > 1:
+        height = export.header_rows
+    else:
+        height = 1
+        unit_guess = next((c for c, v in enumerate(grid[start]) if v is not None and any(
+            _contains(lab, v) for lab in unit_spec.labels)), None)
+        while start + height < len(grid) and height < MAX_HEADER_ROWS:
+            row = grid[start + height]
+            if _is_number_row(row, width) or (unit_guess is not None and row[unit_guess] is not None):
+                break
+            height += 1
+    block = grid[start : start + height]
+    paths = header_paths(block)
+    data_start = start + height
+    if data_start < len(grid) and _is_number_row(grid[data_start], width):
+        data_start += 1
+    found: dict[str, int] = {}
+    issues: list[Issue] = []
+    for fld, spec in specs.items():
+        if spec.letter:
+            want = letter_index(spec.letter)
+            hits = [i for i, a in enumerate(absolute) if a == want]
+        else:
+            hits = []
+            for lab in spec.labels:
+                hits = [c for c, p in enumerate(paths) if path_matches(lab, p)]
+                if hits:
+                    break
+        if fld == "unit" and len(hits) > 1:
+            hits = hits[:1]  # "Đơn vị" may recur in a unit-of-measure column; the first is the name
+        if len(hits) == 1:
+            found[fld] = hits[0]
+        elif len(hits) > 1:
+            issues.append(ambiguous_column_issue(fld, [letter(absolute[h]) for h in hits], file="", sheet=None,
+                                                 row=start + 1))
+    unit_col = found.pop("unit", None)
+    if unit_col is None:
+        return None
+    return Layout(start, data_start, unit_col, found, paths, issues)
+
+
+def _load_grid(path: Path, export: ExportConfig, limit: int | None = None
+               ) -> tuple[list[list[str | None]], list[int], str]:
+    """The sheet's cells as cleaned text (None when empty), from row 1; only the first `limit` rows if given."""
+    frame, absolute, name = load_sheet_strings(path, export.sheet)
+    if limit is not None:
+        frame = frame.head(limit)
+    return [[_text(v) for v in row] for row in frame.rows()], absolute, name
+
+
+def _label_of(row: Sequence[str | None], layout: Layout) -> tuple[str | None, str | None]:
+    """(stt, unit name) of a data row; the name may sit in a column left of the unit column when merged."""
+    name = row[layout.unit_col] if layout.unit_col < len(row) else None
+    stt = row[0] if layout.unit_col > 0 else None
+    return stt, name
+
+
+def _starts(key: str, labels: Sequence[str]) -> bool:
+    for lab in labels:
+        k = header_key(lab)
+        if key == k or (key.startswith(k) and (" " in k or k.endswith(".")) and not key[len(k):len(k) + 1].isalnum()):
+            return True
+    return False
+
+
+def read(
+    path: Path,
+    config: Config,
+    export: ExportConfig | None = None,
+    *,
+    display_name: str | None = None,
+    progress: Progress | None = None,
+    department: str | None = None,
+    period: str | None = None,
+) -> ParseResult:
+    """Compute the procedure-statistics indicators per receiving unit; never raises on bad input."""
+    path = Path(path)
+    file = display_name or path.name
+    export = choose_export(config, ExportKind.PROCEDURE_STATS, export)
+    res = ParseResult(source=NAME, department=department, export_id=export.id)
+    t0 = time.perf_counter()
+    if progress is not None:
+        progress(0, None)
+    indicators = export_indicators(config, export.id)
+    types = {m: "number" for m in PROCEDURE_MEASURES} | {
+        f: export.field_type(f) for f in export.column_specs() if f != "unit"
+    }
+    res.issues += check_indicators(export, indicators, types, sum_only=True)  # type: ignore[arg-type]
+    if res.errors:
+        return res
+    if not is_spreadsheet(path):
+        res.issues.append(issue("not-a-workbook", "a procedure statistics report must be an Excel file",
+                                "báo cáo thống kê TTHC phải là tệp Excel", file=file))
+        return res
+    try:
+        grid, absolute, sheet = _load_grid(path, export)
+        forget_sheets()  # the cells are copied; the cached frame is not needed any more
+    except Exception as e:
+        res.issues.append(issue("unreadable-file", f"cannot read the workbook: {e}", f"không đọc được tệp Excel: {e}",
+                                file=file))
+        return res
+    res.detail.update({"format": "xlsx", "sheet": sheet})
+    legacy = check_legacy_font(" ".join(c for row in grid[:60] for c in row if c), file=file, sheet=sheet)
+    if legacy is not None:
+        res.issues.append(legacy)
+        return res
+    layout = find_layout(grid, export, absolute=absolute)
+    if layout is None:
+        res.issues.append(issue(
+            "header-not-found",
+            "no header with a unit column ('Đơn vị' / 'STT') in the first rows",
+            "không thấy dòng tiêu đề có cột đơn vị ('Đơn vị' / 'STT') ở các dòng đầu",
+            file=file, sheet=sheet,
+            hint=f"check that this is the procedure statistics report; a different layout is described in "
+            f"exports[{export.id}].columns (labels, header_row, header_rows) in targets.yaml",
+            hint_vi=f"hãy kiểm tra đây có phải báo cáo tình hình giải quyết TTHC; bố cục khác được mô tả ở "
+            f"exports[{export.id}].columns (labels, header_row, header_rows) trong targets.yaml",
+        ))
+        return res
+    res.detail.update({"header_row": layout.header_start + 1, "data_row": layout.data_start + 1})
+    for i in layout.issues:
+        res.issues.append(Issue(**{**i.__dict__, "file": file, "sheet": sheet}))
+    needed = {f for ind in indicators for q in quantities(ind).values() for f in (q.sum or [])}  # type: ignore[union-attr]
+    specs = export.column_specs()
+    for fld, spec in specs.items():
+        if fld == "unit" or fld in layout.measures or any(i.field == fld for i in layout.issues):
+            continue
+        if spec.required or fld in needed:
+            wanted = f"column {spec.letter}" if spec.letter else " / ".join(spec.labels)
+            res.issues.append(issue(
+                "missing-column",
+                f"no column for '{fld}': expected a header path {wanted}",
+                f"thiếu cột '{fld}': cần tiêu đề {wanted}",
+                file=file, sheet=sheet, row=layout.header_start + 1, field=fld, expected=wanted,
+                hint=f"check the header; for another layout set exports[{export.id}].columns.{fld} in targets.yaml "
+                "(levels of a merged header separated by ' | ', or letter: …)",
+                hint_vi=f"hãy kiểm tra dòng tiêu đề; với bố cục khác hãy đặt exports[{export.id}].columns.{fld} "
+                "trong targets.yaml (các tầng tiêu đề gộp cách nhau bởi ' | ', hoặc letter: …)",
+            ))
+    # the period: declared, else from the title rows
+    title_period, title_text = None, None
+    for row in grid[: layout.header_start]:
+        p, t = period_from_text(" ".join(c for c in row if c))
+        if p is not None or t is not None:
+            title_period, title_text = p, t
+            break
+    if period is not None and normalise_period(period) is None:
+        res.issues.append(issue("bad-period", f"'{period}' is not a period", f"'{period}' không phải kỳ báo cáo",
+                                file=file, value=period, expected="2025-08, 2025-Q3 or 2025"))
+    elif period is not None and title_period is not None and normalise_period(period) != title_period:
+        res.issues.append(issue(
+            "period-mismatch",
+            f"the report is for {title_period} ('{title_text}') but {period} was declared",
+            f"báo cáo ghi kỳ {title_period} ('{title_text}') nhưng kỳ đã khai là {period}",
+            file=file, sheet=sheet, value=title_text, expected=period,
+            hint="choose the period the report covers, or upload the report of the declared period",
+            hint_vi="hãy chọn đúng kỳ của báo cáo, hoặc tải lên báo cáo của kỳ đã khai",
+        ))
+    chosen = normalise_period(period) if period is not None else title_period
+    if chosen is None and period is None:
+        found_text = f" ('{title_text}' is not a month, quarter or year)" if title_text else ""
+        res.issues.append(issue(
+            "missing-period",
+            f"the report does not say which period it covers{found_text}",
+            f"báo cáo không ghi rõ kỳ báo cáo{found_text}",
+            file=file, sheet=sheet,
+            hint="declare the period when uploading, or keep the title line 'Kỳ báo cáo: Tháng 8/2025' "
+            "(or 'Từ ngày 01/08/2025 đến ngày 31/08/2025')",
+            hint_vi="hãy khai kỳ báo cáo khi tải lên, hoặc giữ dòng tiêu đề 'Kỳ báo cáo: Tháng 8/2025' "
+            "(hoặc 'Từ ngày 01/08/2025 đến ngày 31/08/2025')",
+        ))
+    if res.errors:
+        return res
+    assert chosen is not None
+    # the unit rows
+    totals, stops = export.total_row_labels(), export.stop_row_labels()
+    measures = layout.measures
+    units: list[tuple[int, str]] = []  # (Excel row, label)
+    total_rows: list[int] = []
+    raw: dict[str, list[str | None]] = {m: [] for m in measures}
+    total_raw: dict[str, list[str | None]] = {m: [] for m in measures}
+    for r in range(layout.data_start, len(grid)):
+        row = grid[r]
+        stt, name = _label_of(row, layout)
+        first_texts = [c for c in row[: layout.unit_col + 1] if c]
+        if any(_starts(header_key(t), stops) for t in first_texts):
+            break
+        figures = {m: (row[c] if c < len(row) else None) for m, c in measures.items()}
+        has_figures = any(v is not None and header_key(v) not in _BLANK for v in figures.values())
+        key = header_key(name) if name else ""
+        if not name and not has_figures:
+            continue
+        if (key and _starts(key, totals)) or (not name and stt and _starts(header_key(stt), totals)):
+            total_rows.append(r + 1)
+            for m in measures:
+                total_raw[m].append(figures[m])
+            continue
+        if (stt and _GROUP_STT.match(header_key(stt))) or key.startswith(_GROUP_TEXT):
+            continue  # a group heading, usually with its subtotal
+        if not name:
+            res.issues.append(issue("missing-unit", "a row has figures but no unit name",
+                                    "dòng có số liệu nhưng không có tên đơn vị", file=file, sheet=sheet, row=r + 1,
+                                    column=letter(absolute[layout.unit_col]),
+                                    hint="write the unit's name, or delete the row",
+                                    hint_vi="hãy ghi tên đơn vị, hoặc xoá dòng này"))
+            continue
+        if not has_figures:
+            continue
+        units.append((r + 1, name))
+        for m in measures:
+            raw[m].append(figures[m])
+    res.rows_read = len(units)
+    if not units:
+        res.issues.append(issue("no-unit-rows", "the table has no unit rows", "bảng không có dòng đơn vị nào",
+                                file=file, sheet=sheet, row=layout.data_start + 1))
+        return res
+    frame = pl.DataFrame({"row": [u[0] for u in units], "label": [u[1] for u in units]},
+                         schema={"row": pl.Int64, "label": pl.String})
+    # the figures: whole non-negative numbers; blank or "-" is 0
+    for m, values in raw.items():
+        col_letter = letter(absolute[measures[m]])
+        vals, reasons, bad = _counts(values, export.decimal_comma)
+        frame = frame.with_columns(pl.Series(m, vals, dtype=pl.Float64))
+        for i in bad:
+            res.issues.append(issue(
+                "bad-number", f"'{values[i]}' in {m} is not a count of dossiers ({reasons[i]})",
+                f"'{values[i]}' ở cột {m} không phải số hồ sơ ({reasons[i]})",
+                file=file, sheet=sheet, row=units[i][0], column=col_letter, field=m, value=str(values[i]),
+                expected="a whole number ≥ 0", hint="correct the cell", hint_vi="hãy sửa ô này",
+            ))
+    # units
+    former = chosen[:7] <= FORMER_LAST_MONTH if len(chosen) >= 7 else chosen <= FORMER_LAST_MONTH[:4]
+    labels = frame.select("label", pl.lit(former).alias("former"))
+    resolved = resolve_units(labels, config, export)
+    frame = frame.join(resolved.select("label", "unit_code", "reason", "reason_vi"), on="label", how="left")
+    unit_col_letter = letter(absolute[layout.unit_col])
+    for (label,), g in frame.filter(pl.col("unit_code").is_null()).group_by("label", maintain_order=True):
+        res.issues.append(unit_issue(export, str(label), g["reason"][0], g["reason_vi"][0], count=g.height,
+                                     rows=g["row"].to_list(), file=file, sheet=sheet, column=unit_col_letter))
+    dup = frame.filter(pl.col("label").is_duplicated())
+    for (label,), g in dup.group_by("label", maintain_order=True):
+        res.issues.append(issue(
+            "duplicate-unit", f"unit '{label}' appears on several rows: {', '.join(map(str, g['row'].to_list()))}",
+            f"đơn vị '{label}' xuất hiện ở nhiều dòng: {', '.join(map(str, g['row'].to_list()))}",
+            file=file, sheet=sheet, row=g["row"][1], column=unit_col_letter, value=str(label),
+            hint="keep one row per unit", hint_vi="mỗi đơn vị chỉ một dòng",
+        ))
+    if res.errors:
+        return res
+    shared = frame.filter(pl.col("unit_code").is_duplicated())
+    for (code,), g in shared.group_by("unit_code", maintain_order=True):
+        res.issues.append(issue(
+            "units-combined",
+            f"rows {', '.join(map(str, g['row'].to_list()))} ({', '.join(g['label'].to_list())}) all map to "
+            f"{code}; their figures are added up",
+            f"các dòng {', '.join(map(str, g['row'].to_list()))} ({', '.join(g['label'].to_list())}) cùng thuộc "
+            f"{code}; số liệu được cộng lại",
+            warning=True, file=file, sheet=sheet, row=g["row"][0], column=unit_col_letter, value=str(code),
+        ))
+    res.issues += _consistency(frame, measures, absolute, file=file, sheet=sheet)
+    res.issues += _total_check(frame, total_raw, total_rows, measures, absolute, export, file=file, sheet=sheet)
+    frame = frame.with_columns(pl.lit(chosen).alias("period"))
+    parts = {ind.id: {side: compile_quantity(q, types) for side, q in quantities(ind).items()}  # type: ignore[arg-type]
+             for ind in indicators}
+    obs = observations(frame, indicators, parts, source_file=file, sheet=sheet)
+    obs, outside = restrict_to_period(obs, normalise_period(period) if period else None, file=file)
+    res.issues += outside
+    res.observations = obs
+    res.detail.update({"period": chosen, "units": frame.height, "seconds": round(time.perf_counter() - t0, 3)})
+    if progress is not None:
+        progress(res.rows_read, res.rows_read)
+    return res
+
+
+def _counts(values: list[str | None], decimal_comma: bool) -> tuple[list[float | None], list[str | None], list[int]]:
+    """Parse cells as counts: (values, reasons, indices of bad cells); blank and '-' are 0."""
+    cleaned = [None if v is None or header_key(v) in _BLANK else v for v in values]
+    vals, reasons = parse_number_column(pl.Series(cleaned, dtype=pl.String), decimal_comma)
+    out_v: list[float | None] = []
+    out_r: list[str | None] = list(reasons.to_list())
+    bad: list[int] = []
+    for i, (v, why) in enumerate(zip(vals.to_list(), out_r, strict=True)):
+        if why is not None:
+            bad.append(i)
+            out_v.append(None)
+        elif v is None:
+            out_v.append(0.0)
+        elif v < 0 or v != int(v):
+            out_r[i] = "not a whole number ≥ 0"
+            bad.append(i)
+            out_v.append(None)
+        else:
+            out_v.append(float(v))
+    return out_v, out_r, bad
+
+
+def _consistency(frame: pl.DataFrame, measures: dict[str, int], absolute: Sequence[int], *, file: str,
+                 sheet: str) -> list[Issue]:
+    """Warnings where a total differs from the sum of its parts (received, settled, in progress)."""
+    out: list[Issue] = []
+    for total, parts in PROCEDURE_IDENTITIES:
+        if total not in measures or not all(p in measures for p in parts):
+            continue
+        diff = frame.with_columns(pl.sum_horizontal(parts).alias("__parts")).filter(pl.col(total) != pl.col("__parts"))
+        for row, label, t, s in diff.select("row", "label", total, "__parts").iter_rows():
+            out.append(issue(
+                "inconsistent-total",
+                f"{label}: {total} is {t:g} but {' + '.join(parts)} = {s:g}",
+                f"{label}: {total} là {t:g} nhưng {' + '.join(parts)} = {s:g}",
+                warning=True, file=file, sheet=sheet, row=row, column=letter(absolute[measures[total]]),
+                field=total, value=f"{t:g}", expected=f"{s:g}",
+                hint="check the report in the source system", hint_vi="hãy kiểm tra lại báo cáo trên hệ thống",
+            ))
+    return out
+
+
+def _total_check(frame: pl.DataFrame, total_raw: dict[str, list[str | None]], total_rows: list[int],
+                 measures: dict[str, int], absolute: Sequence[int], export: ExportConfig, *, file: str,
+                 sheet: str) -> list[Issue]:
+    """A warning when the report's own total row differs from the sum of the unit rows."""
+    if len(total_rows) != 1:
+        return []
+    out = []
+    for m in measures:
+        vals, _, bad = _counts(total_raw[m], export.decimal_comma)
+        if bad or vals[0] is None:
+            continue
+        s = float(frame.get_column(m).sum())
+        if abs(vals[0] - s) > 1e-9:
+            out.append(issue(
+                "total-row-mismatch", f"the total row gives {m} = {vals[0]:g}, the unit rows add up to {s:g}",
+                f"dòng tổng cộng ghi {m} = {vals[0]:g}, cộng các đơn vị được {s:g}",
+                warning=True, file=file, sheet=sheet, row=total_rows[0], column=letter(absolute[measures[m]]),
+                field=m, value=f"{vals[0]:g}", expected=f"{s:g}",
+            ))
+    return out
+
+
+class _ProcedureStatsSource:
+    """The DataSource of procedure statistics reports."""
+
+    name = NAME
+
+    def sniff(self, path: Path, config: Config) -> ExportConfig | bool:
+        """The procedure_stats export whose header layout is found with most of its measures, else False."""
+        if not is_spreadsheet(Path(path)):
+            return False
+        exports = [e for e in config.targets.exports if e.kind == ExportKind.PROCEDURE_STATS]
+        for export in exports or [ExportConfig(id=NAME, kind=ExportKind.PROCEDURE_STATS)]:
+            try:
+                grid, absolute, _ = _load_grid(Path(path), export, HEAD_ROWS + MAX_HEADER_ROWS + 2)
+            except Exception:
+                return False
+            layout = find_layout(grid, export, absolute=absolute)
+            required = [f for f, s in export.column_specs().items() if f != "unit" and s.required]
+            if layout is not None and len(layout.measures) >= max(2, (len(required) + 1) // 2):
+                return export
+        return False
+
+    def read(
+        self,
+        path: Path,
+        config: Config,
+        export: ExportConfig | None = None,
+        *,
+        display_name: str | None = None,
+        progress: Progress | None = None,
+        department: str | None = None,
+        period: str | None = None,
+    ) -> ParseResult:
+        """See `read`."""
+        return read(path, config, export, display_name=display_name, progress=progress,
+                    department=department, period=period)
+
+
+SOURCE = _ProcedureStatsSource()

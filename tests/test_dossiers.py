@@ -1,0 +1,303 @@
+"""Dossier-level exports: five indicators per commune and month, hand-computed, from every file format."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+from helpers_exports import by_code, make_config, table
+
+from data_sources.dossiers import SOURCE, date_expr, number_expr
+from ioc.export_writers import write_dossiers
+
+A, B, FORMER = "Xã Tân Hòa", "Xã Phú Lợi", "Xã Cao Hải"
+Y, N = True, False
+
+
+def d(day: int, month: int, year: int = 2025) -> dt.date:
+    return dt.date(year, month, day)
+
+
+# (unit, channel, received, due, result, e_result, digitised, fee, paid_online)
+RAW = [
+    # commune A (90001), August: 8 dossiers
+    (A, "online", d(1, 8), d(5, 8), d(4, 8), Y, Y, 0, N),
+    (A, "online", d(2, 8), d(6, 8), d(6, 8), Y, Y, 50000, Y),
+    (A, "in_person", d(3, 8), d(7, 8), d(9, 8), N, Y, 50000, N),  # late
+    (A, "postal", d(4, 8), d(8, 8), None, None, N, 0, N),  # no result yet
+    (A, "online", d(5, 8), d(10, 8), d(10, 8), Y, Y, 20000, Y),
+    (A, "in_person", d(6, 8), d(11, 8), d(12, 8), Y, N, 0, N),  # late
+    (A, "online", d(7, 8), d(12, 8), None, N, Y, 10000, N),
+    (A, "in_person", d(8, 8), d(13, 8), d(13, 8), N, Y, 0, N),
+    # commune A, September: 7
+    (A, "online", d(1, 9), d(5, 9), d(3, 9), Y, Y, 0, N),
+    (A, "online", d(2, 9), d(6, 9), d(5, 9), Y, Y, 30000, Y),
+    (A, "online", d(3, 9), d(7, 9), d(8, 9), Y, Y, 30000, Y),  # late
+    (A, "in_person", d(4, 9), d(8, 9), d(8, 9), N, Y, 0, N),
+    (A, "online", d(5, 9), d(9, 9), None, None, Y, 0, N),
+    (A, "postal", d(6, 9), d(10, 9), d(10, 9), Y, N, 15000, N),
+    (A, "online", d(7, 9), d(11, 9), d(11, 9), Y, Y, 0, N),
+    # commune B (90002), August: 7
+    (B, "online", d(1, 8), d(4, 8), d(4, 8), Y, Y, 0, N),
+    (B, "in_person", d(2, 8), d(5, 8), d(7, 8), N, N, 100000, N),  # late
+    (B, "in_person", d(3, 8), d(6, 8), d(6, 8), N, Y, 100000, N),
+    (B, "online", d(4, 8), d(7, 8), None, None, Y, 0, N),
+    (B, "in_person", d(5, 8), d(8, 8), d(8, 8), Y, Y, 0, N),
+    (B, "postal", d(6, 8), d(9, 8), d(10, 8), N, N, 100000, Y),  # late, fee paid online
+    (B, "in_person", d(7, 8), d(10, 8), d(9, 8), N, Y, 0, N),
+    # commune B, September: 6
+    (B, "online", d(1, 9), d(3, 9), d(2, 9), Y, Y, 0, N),
+    (B, "online", d(2, 9), d(4, 9), d(4, 9), Y, Y, 0, N),
+    (B, "online", d(3, 9), d(5, 9), d(6, 9), Y, Y, 25000, Y),  # late
+    (B, "in_person", d(4, 9), d(6, 9), None, None, N, 25000, N),
+    (B, "online", d(5, 9), d(7, 9), d(7, 9), N, Y, 0, N),
+    (B, "online", d(6, 9), d(8, 9), d(8, 9), Y, Y, 0, N),
+    # a former commune (before 1 July 2025): kept under its former code 80002
+    (FORMER, "online", d(10, 6), d(15, 6), d(14, 6), Y, Y, 0, N),
+    (FORMER, "in_person", d(11, 6), d(16, 6), d(20, 6), N, N, 10000, N),  # late
+]
+FIELDS = ("unit", "channel", "received_date", "due_date", "result_date", "e_result", "digitised", "fee", "paid_online")
+
+
+def rows() -> list[dict]:
+    out = []
+    for i, r in enumerate(RAW, start=1):
+        row = dict(zip(FIELDS, r, strict=True))
+        out.append({"code": f"HS-{i:04d}", "procedure": "Đăng ký khai sinh", "field": "Hộ tịch", **row})
+    return out
+
+
+# Expected (value, numerator, denominator) — the arithmetic, counted from RAW above:
+EXPECTED = {
+    # A August: 8 dossiers; online = rows 1,2,5,7 → 4/8
+    ("dossier_online_rate", "90001", "2025-08"): (50.0, 4, 8),
+    # with a result: rows 1,2,3,5,6,8 = 6; on or before the due date: 1,2,5,8 = 4 → 4/6
+    ("dossier_ontime_rate", "90001", "2025-08"): (66.6667, 4, 6),
+    # electronic result among those 6: rows 1,2,5,6 → 4/6
+    ("dossier_e_result_rate", "90001", "2025-08"): (66.6667, 4, 6),
+    # digitised: all but rows 4 and 6 → 6/8
+    ("dossier_digitised_rate", "90001", "2025-08"): (75.0, 6, 8),
+    # with a fee: rows 2,3,5,7 = 4; paid online: 2,5 → 2/4
+    ("dossier_online_payment_rate", "90001", "2025-08"): (50.0, 2, 4),
+    # A September: 7; online 9,10,11,13,15 → 5/7
+    ("dossier_online_rate", "90001", "2025-09"): (71.4286, 5, 7),
+    # results: 9,10,11,12,14,15 = 6; on time: all but 11 → 5/6
+    ("dossier_ontime_rate", "90001", "2025-09"): (83.3333, 5, 6),
+    # electronic: all but 12 → 5/6
+    ("dossier_e_result_rate", "90001", "2025-09"): (83.3333, 5, 6),
+    # digitised: all but 14 → 6/7
+    ("dossier_digitised_rate", "90001", "2025-09"): (85.7143, 6, 7),
+    # fee: 10,11,14 = 3; paid online: 10,11 → 2/3
+    ("dossier_online_payment_rate", "90001", "2025-09"): (66.6667, 2, 3),
+    # B August: 7; online 16,19 → 2/7
+    ("dossier_online_rate", "90002", "2025-08"): (28.5714, 2, 7),
+    # results 16,17,18,20,21,22 = 6; on time 16,18,20,22 → 4/6
+    ("dossier_ontime_rate", "90002", "2025-08"): (66.6667, 4, 6),
+    # electronic 16,20 → 2/6
+    ("dossier_e_result_rate", "90002", "2025-08"): (33.3333, 2, 6),
+    # digitised 16,18,19,20,22 → 5/7
+    ("dossier_digitised_rate", "90002", "2025-08"): (71.4286, 5, 7),
+    # fee 17,18,21 = 3; paid online: 21 → 1/3
+    ("dossier_online_payment_rate", "90002", "2025-08"): (33.3333, 1, 3),
+    # B September: 6; online 23,24,25,27,28 → 5/6
+    ("dossier_online_rate", "90002", "2025-09"): (83.3333, 5, 6),
+    # results 23,24,25,27,28 = 5; on time: all but 25 → 4/5
+    ("dossier_ontime_rate", "90002", "2025-09"): (80.0, 4, 5),
+    # electronic 23,24,25,28 → 4/5
+    ("dossier_e_result_rate", "90002", "2025-09"): (80.0, 4, 5),
+    # digitised: all but 26 → 5/6
+    ("dossier_digitised_rate", "90002", "2025-09"): (83.3333, 5, 6),
+    # fee 25,26 = 2; paid 25 → 1/2
+    ("dossier_online_payment_rate", "90002", "2025-09"): (50.0, 1, 2),
+    # former Xã Cao Hải, June 2025: 2 dossiers, 1 online, 1 on time of 2, 1 electronic, 1 digitised,
+    # 1 with a fee, not paid online
+    ("dossier_online_rate", "80002", "2025-06"): (50.0, 1, 2),
+    ("dossier_ontime_rate", "80002", "2025-06"): (50.0, 1, 2),
+    ("dossier_e_result_rate", "80002", "2025-06"): (50.0, 1, 2),
+    ("dossier_digitised_rate", "80002", "2025-06"): (50.0, 1, 2),
+    ("dossier_online_payment_rate", "80002", "2025-06"): (0.0, 0, 1),
+}
+
+FORMATS = [("xlsx", ".xlsx"), ("csv-utf8", ".csv"), ("csv-utf8-bom", ".csv"), ("csv-utf16", ".txt"),
+           ("csv-cp1258", ".csv")]
+
+
+@pytest.fixture(scope="module")
+def config():
+    return make_config()
+
+
+def expected_table() -> dict:
+    return {k: (v, float(n), float(dd)) for k, (v, n, dd) in EXPECTED.items()}
+
+
+@pytest.mark.parametrize(("fmt", "suffix"), FORMATS)
+def test_every_format_gives_the_hand_computed_indicators(tmp_path: Path, config, fmt: str, suffix: str) -> None:
+    path = write_dossiers(tmp_path / f"hs{suffix}", rows(), fmt=fmt)  # type: ignore[arg-type]
+    assert SOURCE.sniff(path, config).id == "dossiers"
+    res = SOURCE.read(path, config)
+    assert res.errors == [], [str(i) for i in res.errors]
+    assert res.rows_read == 30
+    assert table(res.observations) == expected_table()
+    assert set(res.observations.get_column("source_file")) == {path.name}
+
+
+def test_identical_observations_across_formats(tmp_path: Path, config) -> None:
+    frames = []
+    for fmt, suffix in FORMATS:
+        path = write_dossiers(tmp_path / f"{fmt}{suffix}", rows(), fmt=fmt)  # type: ignore[arg-type]
+        obs = SOURCE.read(path, config).observations
+        frames.append(obs.drop("source_file", "sheet").sort("indicator", "unit_code", "period"))
+    for other in frames[1:]:
+        assert other.equals(frames[0])
+    assert frames[0].height == len(EXPECTED)
+
+
+def test_excel_date_cells_and_text_dates_agree(tmp_path: Path, config) -> None:
+    text = SOURCE.read(write_dossiers(tmp_path / "text.xlsx", rows(), date_style="text"), config)
+    cells = SOURCE.read(write_dossiers(tmp_path / "cells.xlsx", rows(), date_style="excel"), config)
+    assert text.errors == [] and cells.errors == []
+    assert text.detail["format"] == "xlsx"
+    assert table(text.observations) == table(cells.observations) == expected_table()
+
+
+def test_detail_reports_encoding(tmp_path: Path, config) -> None:
+    res = SOURCE.read(write_dossiers(tmp_path / "u.txt", rows(), fmt="csv-utf16"), config)
+    assert res.detail["encoding"] == "utf-16-le" and res.detail["delimiter"] == "\t"
+    res = SOURCE.read(write_dossiers(tmp_path / "w.csv", rows(), fmt="csv-cp1258"), config)
+    assert res.detail["encoding"] == "cp1258"
+
+
+def test_title_rows_above_the_header_are_skipped(tmp_path: Path, config) -> None:
+    path = write_dossiers(tmp_path / "t.xlsx", rows(), title_rows=["DANH SÁCH HỒ SƠ", "Tháng 8-9/2025", ""])
+    res = SOURCE.read(path, config)
+    assert res.errors == []
+    assert res.detail["header_row"] == 4
+    assert table(res.observations) == expected_table()
+
+
+def test_declared_period_keeps_that_month_and_warns(tmp_path: Path, config) -> None:
+    res = SOURCE.read(write_dossiers(tmp_path / "p.csv", rows()), config, period="2025-08")
+    assert set(res.observations.get_column("period")) == {"2025-08"}
+    (w,) = by_code(res.issues, "outside-period")
+    assert not w.is_error and "2025-06" in w.message and "2025-09" in w.message
+
+
+def _bad(tmp_path: Path, config, change, name: str = "bad.csv", **kw):
+    data = rows()
+    change(data)
+    return SOURCE.read(write_dossiers(tmp_path / name, data, **kw), config)
+
+
+def test_unknown_vocabulary_value_is_located(tmp_path: Path, config) -> None:
+    def change(data: list[dict]) -> None:
+        data[4]["channel"] = "Qua mạng"  # file row 6 (header is row 1)
+        data[9]["channel"] = "Qua mạng"  # row 11
+
+    res = _bad(tmp_path, config, change, "v.xlsx")
+    (e,) = by_code(res.issues, "unknown-value")
+    assert (e.row, e.column, e.field, e.value) == (6, "E", "channel", "Qua mạng")
+    assert "2 row(s)" in e.message and "Trực tuyến" in e.message
+    assert "vocab.channel" in e.hint and "vocab.channel" in e.hint_vi
+    assert res.observations.is_empty()  # rejected whole
+
+
+def test_unparseable_dates_are_counted_and_located(tmp_path: Path, config) -> None:
+    def change(data: list[dict]) -> None:
+        for i in (2, 3, 20):
+            data[i]["due_date"] = "31/02/2025"
+
+    res = _bad(tmp_path, config, change)
+    errs = by_code(res.issues, "bad-date")
+    assert [(e.row, e.column, e.value) for e in errs] == [(4, "Ngày hẹn trả", "31/02/2025"),
+                                                         (5, "Ngày hẹn trả", "31/02/2025"),
+                                                         (22, "Ngày hẹn trả", "31/02/2025")]
+    assert all(e.extra["count"] == 3 for e in errs)
+    assert "dd/mm/yyyy" in errs[0].hint
+    assert res.observations.is_empty()
+
+
+def test_missing_column_is_named_with_the_fix(tmp_path: Path, config) -> None:
+    fields = ["code", "procedure", "field", "unit", "received_date", "due_date", "result_date", "e_result",
+              "digitised", "fee", "paid_online"]  # no channel
+    res = SOURCE.read(write_dossiers(tmp_path / "m.xlsx", rows(), fields=fields), config)
+    (e,) = by_code(res.issues, "missing-column")
+    assert e.field == "channel" and e.row == 1 and "Hình thức nộp" in e.message
+    assert "columns.channel.labels" in e.hint
+    assert res.observations.is_empty()
+
+
+def test_unknown_receiving_unit_is_reported_with_rows_and_hint(tmp_path: Path, config) -> None:
+    def change(data: list[dict]) -> None:
+        for i in (0, 7):
+            data[i]["unit"] = "Xã Không Tồn Tại"
+
+    res = _bad(tmp_path, config, change)
+    (e,) = by_code(res.issues, "unknown-unit")
+    assert (e.row, e.column, e.value) == (2, "Đơn vị tiếp nhận", "Xã Không Tồn Tại")
+    assert e.extra["rows"] == [2, 9] and e.extra["count"] == 2
+    assert "unit_map" in e.hint and "communes.csv" in e.hint and "aliases" in e.hint_vi
+    assert res.observations.is_empty()
+
+
+def test_former_commune_after_the_reorganisation_is_an_error(tmp_path: Path, config) -> None:
+    def change(data: list[dict]) -> None:
+        data[0]["unit"] = FORMER  # an August 2025 dossier under a unit that no longer exists
+
+    res = _bad(tmp_path, config, change)
+    (e,) = by_code(res.issues, "unknown-unit")
+    assert e.value == FORMER and "former unit" in e.message
+
+
+def test_unit_map_and_office_prefix(tmp_path: Path) -> None:
+    exports = [dict(e) for e in make_config().targets.model_dump(by_alias=True, exclude_none=True)["exports"]]
+    exports[0]["unit_map"] = {"Bộ phận một cửa xã Phú Lợi": "90002"}
+    config = make_config(exports=exports)
+
+    def change(data: list[dict]) -> None:
+        for r in data:
+            if r["unit"] == B:
+                r["unit"] = "Bộ phận một cửa xã Phú Lợi"
+            elif r["unit"] == A:
+                r["unit"] = "UBND xã Tân Hòa"  # resolved without configuration: the office prefix is dropped
+
+    res = _bad(tmp_path, config, change)
+    assert res.errors == []
+    assert table(res.observations) == expected_table()
+
+
+def test_several_problems_are_all_reported(tmp_path: Path, config) -> None:
+    def change(data: list[dict]) -> None:
+        data[0]["channel"] = "Fax"
+        data[1]["received_date"] = "hôm qua"
+        data[2]["unit"] = "Phường Không Có"
+        data[3]["fee"] = "mười nghìn"
+
+    res = _bad(tmp_path, config, change)
+    codes = sorted(i.code for i in res.errors)
+    assert codes == ["bad-date", "bad-number", "unknown-unit", "unknown-value"]
+
+
+def test_date_and_number_parsing() -> None:
+    df = pl.DataFrame({"s": ["01/08/2025", "1/8/2025", "2025-08-01 00:00:00", "01/08/2025 14:30", "45870", "x", None]})
+    got = df.select(date_expr(pl.col("s"), "%d/%m/%Y", excel=True)).to_series().to_list()
+    aug1 = dt.date(2025, 8, 1)
+    assert got == [aug1, aug1, aug1, aug1, aug1, None, None]
+    csv_dates = df.select(date_expr(pl.col("s"), "%d/%m/%Y", excel=False)).to_series().to_list()
+    assert csv_dates[4] is None  # a bare number is an Excel serial only in a workbook
+    nums = pl.DataFrame({"s": ["50000", "50.000", "50.000 đ", "1.234,5", "12.5", "12,5", "abc", None]})
+    assert nums.select(number_expr(pl.col("s"), decimal_comma=True)).to_series().to_list() == [
+        50000.0, 50000.0, 50000.0, 1234.5, 12.5, 12.5, None, None
+    ]
+
+
+def test_big_csv_is_scanned_not_loaded(tmp_path: Path, config) -> None:
+    """20,000 dossiers: the result is the 30-row result scaled, computed through the streaming group-by."""
+    data = rows() * 700
+    res = SOURCE.read(write_dossiers(tmp_path / "big.csv", data), config)
+    assert res.errors == [] and res.rows_read == 21000
+    got = table(res.observations)
+    for key, (v, n, dd) in EXPECTED.items():
+        assert got[key] == (v, float(n * 700), float(dd * 700))
