@@ -1,0 +1,383 @@
+"""The command line (`python -m ioc …`): ingest files or an inbox, check the config, list, withdraw and
+restore submissions, and hand `demo` to `ioc.demo`."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from ioc.issues import Issue, IssueError
+
+# Global options, accepted before the sub-command (and, for convenience, after it).
+_GLOBAL_ENV = {"database_url": "IOC_DATABASE_URL", "data_dir": "IOC_DATA_DIR", "targets": "IOC_TARGETS"}
+_GLOBAL_FLAGS = ("--database-url", "--data-dir", "--targets")
+
+
+def _default_who() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # no user name in some containers
+        return "cli"
+
+
+def _globals_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: a sub-command's copy must not overwrite a value given before the sub-command.
+    p.add_argument("--database-url", default=argparse.SUPPRESS, help="SQLAlchemy URL (IOC_DATABASE_URL)")
+    p.add_argument(
+        "--data-dir", default=argparse.SUPPRESS, help="archive, inbox and SQLite folder (IOC_DATA_DIR)"
+    )
+    p.add_argument("--targets", default=argparse.SUPPRESS, help="path of targets.yaml (IOC_TARGETS)")
+    return p
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of `python -m ioc`."""
+    glob = _globals_parser()
+    parser = argparse.ArgumentParser(
+        prog="python -m ioc", description="IOC Target Tracker command line.", parents=[glob]
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ing = sub.add_parser("ingest", parents=[glob], help="ingest files, or every file in an inbox folder")
+    ing.add_argument("files", nargs="*", type=Path, metavar="FILE")
+    ing.add_argument(
+        "--inbox", type=Path, help="ingest every file in this folder (moved to done/ or rejected/)"
+    )
+    ing.add_argument("--watch", action="store_true", help="with --inbox: keep polling until Ctrl-C")
+    ing.add_argument("--interval", type=float, default=10.0, help="seconds between polls (default 10)")
+    ing.add_argument("--max-cycles", type=int, default=None, help="with --watch: stop after N polls")
+    ing.add_argument("--source", help="kind of file: workbook, procedure_stats, dossiers, long")
+    ing.add_argument("--export", dest="export_id", help="export id from targets.yaml `exports:`")
+    ing.add_argument("--department", help="department id the file reports for")
+    ing.add_argument("--period", help="period the file reports (2025-08, 2025-Q3, 2025)")
+    ing.add_argument("--who", default=_default_who(), help="name recorded in the ledger")
+    ing.add_argument("--dry-run", action="store_true", help="check only; store nothing")
+    ing.add_argument("--max-mb", type=float, default=200.0, help="largest file accepted, in MB (default 200)")
+    ing.add_argument("--lang", choices=("en", "vi"), default="en", help="language of messages")
+
+    chk = sub.add_parser("check", parents=[glob], help="validate targets.yaml and its registry files")
+    chk.add_argument("path", nargs="?", type=Path, help="targets.yaml (default: IOC_TARGETS)")
+    chk.add_argument("--lang", choices=("en", "vi"), default="en")
+
+    his = sub.add_parser("history", parents=[glob], help="list submissions, newest first")
+    his.add_argument("--department")
+    his.add_argument("--limit", type=int, default=50)
+
+    wd = sub.add_parser("withdraw", parents=[glob], help="withdraw an accepted submission")
+    wd.add_argument("id", type=int)
+    wd.add_argument("--who", default=_default_who())
+    wd.add_argument("--note")
+
+    rs = sub.add_parser("restore", parents=[glob], help="make a superseded or withdrawn submission current")
+    rs.add_argument("id", type=int)
+    rs.add_argument("--who", default=_default_who())
+
+    sub.add_parser("demo", help="generate and ingest the demo province (see `python -m ioc demo --help`)")
+    return parser
+
+
+def _split_demo(argv: list[str]) -> tuple[list[str], list[str]] | None:
+    """(global options, demo arguments) when the command is `demo`; demo parses its own options."""
+    i = 0
+    while i < len(argv):
+        tok = argv[i]
+        if tok in _GLOBAL_FLAGS:
+            i += 2
+            continue
+        if tok.startswith(tuple(f + "=" for f in _GLOBAL_FLAGS)):
+            i += 1
+            continue
+        return (argv[:i], argv[i + 1 :]) if tok == "demo" else None
+    return None
+
+
+def _apply_globals(args: argparse.Namespace) -> None:
+    # Overrides go through the environment so every module (and ioc.demo) reads the same settings.
+    for attr, env in _GLOBAL_ENV.items():
+        value = getattr(args, attr, None)
+        if value is not None:
+            os.environ[env] = str(value)
+
+
+def _print_issues(issues: Sequence[Issue], lang: str, file=None) -> None:  # type: ignore[no-untyped-def]
+    for issue in issues:
+        if lang == "vi":
+            where = issue.location()
+            head = f"{where}: " if where else ""
+            line = f"{head}{issue.severity.value}[{issue.code}] {issue.text('vi')}"
+            if issue.hint_text("vi"):
+                line += f" Gợi ý: {issue.hint_text('vi')}"
+            print(line, file=file or sys.stdout)
+        else:
+            print(str(issue), file=file or sys.stdout)
+
+
+def _table(rows: list[list[str]], header: list[str]) -> str:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
+    lines = [fmt.format(*header), fmt.format(*("-" * w for w in widths))]
+    lines += [fmt.format(*(str(c) for c in r)) for r in rows]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+class _ProgressLine:
+    """A percentage line on stderr fed by the loaders' progress callback."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.tty = sys.stderr.isatty()
+        self.last = -1
+        self.shown = False
+
+    def __call__(self, done: int, total: int | None) -> None:
+        if total:
+            pct = min(100, int(100 * done / total))
+            step = pct if self.tty else pct // 10 * 10
+            if step == self.last:
+                return
+            self.last = step
+            text = f"{self.name}: {pct}% ({done:,} / {total:,} rows)"
+        else:
+            if self.tty and done - self.last < 10_000 and self.last >= 0:
+                return
+            if not self.tty and done - self.last < 100_000 and self.last >= 0:
+                return
+            self.last = done
+            text = f"{self.name}: {done:,} rows"
+        self.shown = True
+        if self.tty:
+            sys.stderr.write("\r" + text + "\x1b[K")
+        else:
+            sys.stderr.write(text + "\n")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.shown and self.tty:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def _summary(reports: list, lang: str) -> None:  # type: ignore[type-arg]
+    header = ["file", "status", "rows read", "observations", "units", "periods", "warnings", "errors"]
+    rows = []
+    for r in reports:
+        status = r.status + (f" #{r.submission_id}" if r.submission_id else "")
+        if r.status == "duplicate":
+            status += f" of #{r.duplicate_of}"
+        periods = ",".join(r.periods) if len(r.periods) <= 3 else f"{r.periods[0]}…{r.periods[-1]}"
+        rows.append(
+            [
+                r.file_name,
+                status,
+                r.rows_read,
+                r.n_observations,
+                r.units,
+                periods,
+                len(r.warnings),
+                len(r.errors),
+            ]
+        )
+    print(_table(rows, header))
+    for r in reports:
+        if r.issues:
+            print()
+            _print_issues(r.issues, lang)
+
+
+def _engine():  # type: ignore[no-untyped-def]
+    from ioc import store
+    from ioc.settings import get_settings
+
+    settings = get_settings()
+    engine = store.get_engine(settings.resolved_database_url())
+    store.migrate(engine)
+    return engine, settings
+
+
+def _load_config(path: Path):  # type: ignore[no-untyped-def]
+    from ioc.config import load_config
+
+    return load_config(path)
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from ioc.ingest import ingest_file, ingest_inbox
+
+    if not args.files and args.inbox is None:
+        print("ingest: give files to ingest, or --inbox DIR", file=sys.stderr)
+        return 2
+    if args.watch and args.inbox is None:
+        print("ingest: --watch needs --inbox DIR", file=sys.stderr)
+        return 2
+    engine, settings = _engine()
+    try:
+        config = _load_config(settings.targets)
+    except IssueError as err:
+        print(f"{settings.targets}: the configuration has errors; nothing was ingested.", file=sys.stderr)
+        _print_issues(err.issues, args.lang, file=sys.stderr)
+        return 2
+    options = {
+        "source": args.source,
+        "export_id": args.export_id,
+        "department": args.department,
+        "period": args.period,
+        "dry_run": args.dry_run,
+        "max_bytes": int(args.max_mb * 1024 * 1024),
+    }
+    reports = []
+    for path in args.files:
+        progress = _ProgressLine(path.name)
+        try:
+            reports.append(
+                ingest_file(
+                    path, config, engine, settings.data_dir, who=args.who, progress=progress, **options
+                )
+            )
+        finally:
+            progress.close()
+    if args.inbox is None:
+        _summary(reports, args.lang)
+        return 1 if any(r.status == "rejected" for r in reports) else 0
+    return _run_inbox(args, config, engine, settings, options, ingest_inbox)
+
+
+def _run_inbox(args, config, engine, settings, options, ingest_inbox) -> int:  # type: ignore[no-untyped-def]
+    cycles = 0
+    any_rejected = False
+    config_mtime = settings.targets.stat().st_mtime_ns if settings.targets.exists() else 0
+    try:
+        while True:
+            if (
+                args.watch
+                and settings.targets.exists()
+                and settings.targets.stat().st_mtime_ns != config_mtime
+            ):
+                try:
+                    config = _load_config(settings.targets)
+                    config_mtime = settings.targets.stat().st_mtime_ns
+                    print(f"{settings.targets}: reloaded", file=sys.stderr)
+                except IssueError as err:  # keep the last good config; say why
+                    _print_issues(err.issues, args.lang, file=sys.stderr)
+            reports = ingest_inbox(
+                args.inbox,
+                config,
+                engine,
+                settings.data_dir,
+                who=args.who,
+                min_age_seconds=2.0 if args.watch else 0.0,
+                **options,
+            )
+            if reports:
+                _summary(reports, args.lang)
+                sys.stdout.flush()
+            any_rejected |= any(r.status == "rejected" for r in reports)
+            cycles += 1
+            if not args.watch or (args.max_cycles is not None and cycles >= args.max_cycles):
+                break
+            time.sleep(args.interval)
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+        return 0
+    return 1 if any_rejected and not args.watch else 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from ioc.config_loader import check_main
+    from ioc.settings import get_settings
+
+    return check_main(args.path or get_settings().targets, args.lang)
+
+
+def _cmd_history(args: argparse.Namespace) -> int:
+    from ioc import ledger
+
+    engine, _ = _engine()
+    df = ledger.submissions(engine, department=args.department, limit=args.limit)
+    header = [
+        "id",
+        "submitted",
+        "by",
+        "department",
+        "source",
+        "periods",
+        "status",
+        "obs",
+        "warn",
+        "err",
+        "file",
+    ]
+    rows = []
+    for r in df.iter_rows(named=True):
+        status = r["status"] + (f" (from #{r['restored_from']})" if r["restored_from"] else "")
+        rows.append(
+            [
+                r["id"],
+                r["submitted_at"].strftime("%Y-%m-%d %H:%M") + " UTC",
+                r["submitted_by"],
+                r["department"] or "",
+                r["source"],
+                r["periods"] or "",
+                status,
+                r["n_observations"],
+                r["n_warnings"],
+                r["n_errors"],
+                r["file_name"],
+            ]
+        )
+    print(_table(rows, header) if rows else "no submissions yet")
+    return 0
+
+
+def _cmd_withdraw(args: argparse.Namespace) -> int:
+    from ioc import ledger
+
+    engine, _ = _engine()
+    ledger.withdraw(engine, args.id, args.who, note=args.note)
+    print(f"submission #{args.id} withdrawn")
+    return 0
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from ioc import ledger
+
+    engine, _ = _engine()
+    new_id = ledger.restore(engine, args.id, args.who)
+    print(f"submission #{args.id} restored as #{new_id}")
+    return 0
+
+
+_COMMANDS = {
+    "ingest": _cmd_ingest,
+    "check": _cmd_check,
+    "history": _cmd_history,
+    "withdraw": _cmd_withdraw,
+    "restore": _cmd_restore,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status (1 when a file was rejected, 2 on usage errors)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")  # Vietnamese text on a non-UTF-8 console
+    demo = _split_demo(argv)
+    if demo is not None:
+        glob_args, rest = demo
+        _apply_globals(_globals_parser().parse_args(glob_args))
+        import ioc.demo
+
+        return int(ioc.demo.main(rest) or 0)
+    args = build_parser().parse_args(argv)
+    _apply_globals(args)
+    try:
+        return _COMMANDS[args.command](args)
+    except IssueError as err:
+        _print_issues(err.issues, getattr(args, "lang", "en"), file=sys.stderr)
+        return 1

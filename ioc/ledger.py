@@ -1,0 +1,500 @@
+"""Ledger operations: the raw-file archive, submissions (accept, reject, supersede, withdraw, restore)
+and the current observations the dashboard reads."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Engine, and_, exists, func, insert, literal, select, update
+from sqlalchemy.engine import Connection
+
+from ioc.issues import Issue, IssueError, Severity
+from ioc.observations import OBSERVATION_SCHEMA, STORED_SCHEMA
+from ioc.store import audit as audit_t
+from ioc.store import files as files_t
+from ioc.store import observations as obs_t
+from ioc.store import submissions as subs_t
+from ioc.store import utcnow, write_transaction
+
+# Observation frame column → SQL column (ROW and COLUMN are reserved words in SQL).
+_SQL_NAME = {"row": "row_no", "column": "col_letter"}
+_INSERT_CHUNK = 5_000
+
+SUBMISSION_SCHEMA: dict[str, pl.DataType] = {
+    "id": pl.Int64(),
+    "sha256": pl.String(),
+    "file_name": pl.String(),
+    "source": pl.String(),
+    "export_id": pl.String(),
+    "department": pl.String(),
+    "periods": pl.String(),
+    "submitted_by": pl.String(),
+    "submitted_at": pl.Datetime("us"),
+    "status": pl.String(),
+    "rows_read": pl.Int64(),
+    "n_observations": pl.Int64(),
+    "n_errors": pl.Int64(),
+    "n_warnings": pl.Int64(),
+    "note": pl.String(),
+    "supersedes": pl.String(),
+    "restored_from": pl.Int64(),
+}
+
+
+# --------------------------------------------------------------------------------------------- archive
+
+
+def _extension(original_name: str) -> str:
+    suffix = Path(original_name).suffix.lower().lstrip(".")
+    # Only a short alphanumeric extension survives: the archive path must never come from user text.
+    return suffix if re.fullmatch(r"[a-z0-9]{1,8}", suffix) else "bin"
+
+
+def archive_path(data_dir: Path, sha256: str, original_name: str) -> Path:
+    """Where the archive keeps a file with this content: `data_dir/archive/ab/abcdef….ext`."""
+    return Path(data_dir) / "archive" / sha256[:2] / f"{sha256}.{_extension(original_name)}"
+
+
+def archive_bytes(data: bytes, data_dir: Path, original_name: str) -> tuple[str, Path]:
+    """Keep the raw bytes, content-addressed by sha256, written atomically; return (sha256, path)."""
+    sha = hashlib.sha256(data).hexdigest()
+    path = archive_path(data_dir, sha, original_name)
+    if path.exists() and path.stat().st_size == len(data):
+        return sha, path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".incoming-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)  # atomic: readers see the whole file or none
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return sha, path
+
+
+def record_file(conn: Connection, sha256: str, size: int, original_name: str, stored_path: str) -> None:
+    """Register an archived file once (later uploads of the same bytes keep the first name)."""
+    seen = conn.execute(select(files_t.c.sha256).where(files_t.c.sha256 == sha256)).first()
+    if seen is None:
+        conn.execute(
+            insert(files_t).values(
+                sha256=sha256,
+                size=size,
+                original_name=original_name,
+                stored_path=stored_path,
+                first_seen_at=utcnow(),
+            )
+        )
+
+
+# ---------------------------------------------------------------------------------------- issues JSON
+
+
+def issues_to_json(issues: Sequence[Issue]) -> str:
+    """Serialise issues for the `issues_json` column."""
+    out = []
+    for i in issues:
+        d = dataclasses.asdict(i)
+        d["severity"] = i.severity.value
+        d["extra"] = {k: v for k, v in i.extra.items() if isinstance(v, str | int | float | bool | None)}
+        out.append(d)
+    return json.dumps(out, ensure_ascii=False)
+
+
+def issues_from_json(text: str | None) -> list[Issue]:
+    """Rebuild issues stored by `issues_to_json`."""
+    names = {f.name for f in dataclasses.fields(Issue)}
+    out = []
+    for d in json.loads(text or "[]"):
+        d = {k: v for k, v in d.items() if k in names}
+        d["severity"] = Severity(d.get("severity", "error"))
+        out.append(Issue(**d))
+    return out
+
+
+# ------------------------------------------------------------------------------------------ writing
+
+
+def _audit(conn: Connection, who: str, action: str, submission_id: int | None, detail: str | None) -> None:
+    conn.execute(
+        insert(audit_t).values(
+            at=utcnow(), who=who, action=action, submission_id=submission_id, detail=detail
+        )
+    )
+
+
+def insert_submission(conn: Connection, **values: Any) -> int:
+    """Insert one submission row and return its id."""
+    values.setdefault("submitted_at", utcnow())
+    result = conn.execute(insert(subs_t).values(**values).returning(subs_t.c.id))
+    return int(result.scalar_one())
+
+
+def insert_observations(conn: Connection, submission_id: int, obs: pl.DataFrame) -> int:
+    """Insert an observation frame for a submission in chunks (Core executemany); return the row count."""
+    frame = obs.select(pl.col(c).cast(t) for c, t in OBSERVATION_SCHEMA.items()).rename(_SQL_NAME)
+    frame = frame.with_columns(
+        # NaN is not a number a database can compare; validation rejects it before we get here.
+        pl.col(c).fill_nan(None)
+        for c in ("value", "numerator", "denominator")
+    ).with_columns(submission_id=pl.lit(submission_id, pl.Int64))
+    for start in range(0, frame.height, _INSERT_CHUNK):
+        conn.execute(insert(obs_t), frame.slice(start, _INSERT_CHUNK).to_dicts())
+    return frame.height
+
+
+def mark_superseded(conn: Connection, new_id: int) -> list[int]:
+    """Mark earlier accepted submissions whose every key is now shadowed by a later one; return their ids.
+
+    A key is (indicator, unit_code, period); the most recent accepted submission wins per key, so an
+    older submission stays `accepted` as long as it still provides at least one current value.
+    """
+    o, o_new, o_later = obs_t.alias("o"), obs_t.alias("o_new"), obs_t.alias("o_later")
+    s_later = subs_t.alias("s_later")
+
+    def same_key(a, b):  # type: ignore[no-untyped-def]
+        return and_(a.c.indicator == b.c.indicator, a.c.unit_code == b.c.unit_code, a.c.period == b.c.period)
+
+    overlaps_new = (
+        select(literal(1))
+        .select_from(o)
+        .join(o_new, same_key(o, o_new))
+        .where(o.c.submission_id == subs_t.c.id, o_new.c.submission_id == new_id)
+    )
+    shadowed_later = (
+        select(literal(1))
+        .select_from(o_later)
+        .join(s_later, s_later.c.id == o_later.c.submission_id)
+        .where(s_later.c.status == "accepted", s_later.c.id > o.c.submission_id, same_key(o_later, o))
+    )
+    still_current = (
+        select(literal(1)).select_from(o).where(o.c.submission_id == subs_t.c.id, ~exists(shadowed_later))
+    )
+    candidates = select(subs_t.c.id).where(
+        subs_t.c.status == "accepted",
+        subs_t.c.id < new_id,
+        exists(overlaps_new),
+        ~exists(still_current),
+    )
+    ids = sorted(int(r) for r in conn.execute(candidates).scalars())
+    if ids:
+        conn.execute(update(subs_t).where(subs_t.c.id.in_(ids)).values(status="superseded"))
+        conn.execute(
+            update(subs_t).where(subs_t.c.id == new_id).values(supersedes=",".join(str(i) for i in ids))
+        )
+    return ids
+
+
+def accept(
+    conn: Connection, *, values: dict[str, Any], obs: pl.DataFrame, who: str, action: str = "accept"
+) -> tuple[int, list[int]]:
+    """Within an open write transaction: store an accepted submission with its observations and mark
+    what it supersedes; return (new id, superseded ids)."""
+    new_id = insert_submission(conn, **{**values, "status": "accepted"})
+    insert_observations(conn, new_id, obs)
+    superseded = mark_superseded(conn, new_id)
+    detail = {"observations": obs.height, "periods": values.get("periods"), "superseded": superseded}
+    _audit(conn, who, action, new_id, json.dumps(detail, ensure_ascii=False))
+    return new_id, superseded
+
+
+def reject(conn: Connection, *, values: dict[str, Any], who: str) -> int:
+    """Within an open write transaction: store a rejected submission (its issues, no observations)."""
+    new_id = insert_submission(conn, **{**values, "status": "rejected"})
+    _audit(conn, who, "reject", new_id, json.dumps({"errors": values.get("n_errors")}))
+    return new_id
+
+
+# ------------------------------------------------------------------------------------------ reading
+
+
+def accepted_duplicate(conn: Connection, sha256: str) -> int | None:
+    """The id of the latest accepted submission of exactly these bytes, if any."""
+    row = conn.execute(
+        select(func.max(subs_t.c.id)).where(subs_t.c.sha256 == sha256, subs_t.c.status == "accepted")
+    ).scalar()
+    return None if row is None else int(row)
+
+
+def _empty_stored() -> pl.DataFrame:
+    return pl.DataFrame(schema=STORED_SCHEMA)
+
+
+def current_observations(
+    engine: Engine, *, indicators: Iterable[str] | None = None, periods: Iterable[str] | None = None
+) -> pl.DataFrame:
+    """Observations of accepted submissions, one per (indicator, unit, period): the most recent wins.
+
+    `indicators` / `periods` restrict what is read (ingest reads only what validation compares with).
+    """
+    o, s = obs_t, subs_t
+    accepted = select(s.c.id.label("submission_id"), s.c.submitted_at.label("accepted_at")).where(
+        s.c.status == "accepted"
+    )
+    # Plain columns only: timestamps are joined from the (small) submissions table in Polars, and the
+    # "latest wins" choice is a sort + unique there too — both far cheaper than per-row work in SQL.
+    query = select(
+        *(o.c[_SQL_NAME.get(c, c)].label(c) for c in OBSERVATION_SCHEMA),
+        o.c.submission_id,
+    ).where(o.c.submission_id.in_(select(s.c.id).where(s.c.status == "accepted")))
+    if indicators is not None:
+        wanted = sorted(set(indicators))
+        if not wanted:
+            return _empty_stored()
+        query = query.where(o.c.indicator.in_(wanted))
+    if periods is not None:
+        wanted_periods = sorted(set(periods))
+        if not wanted_periods:
+            return _empty_stored()
+        query = query.where(o.c.period.in_(wanted_periods))
+    schema = {**OBSERVATION_SCHEMA, "submission_id": pl.Int64()}
+    with engine.connect() as conn:
+        subs = pl.read_database(
+            accepted, conn, schema_overrides={"submission_id": pl.Int64, "accepted_at": pl.Datetime("us")}
+        )
+        df = pl.read_database(query, conn, schema_overrides=schema)
+    if df.is_empty():
+        return _empty_stored()
+    keys = ["indicator", "unit_code", "period"]
+    return (
+        df.sort("submission_id", descending=True)
+        .unique(keys, keep="first")
+        .join(
+            subs.select(
+                pl.col("submission_id").cast(pl.Int64), pl.col("accepted_at").cast(pl.Datetime("us"))
+            ),
+            on="submission_id",
+            how="left",
+        )
+        .select(pl.col(c).cast(t) for c, t in STORED_SCHEMA.items())
+        .sort(keys)
+    )
+
+
+def submission_observations(engine: Engine, submission_id: int) -> pl.DataFrame:
+    """Every observation stored for one submission, in the observation schema."""
+    o = obs_t
+    query = (
+        select(
+            *(o.c[_SQL_NAME.get(c, c)].label(c) for c in OBSERVATION_SCHEMA),
+        )
+        .where(o.c.submission_id == submission_id)
+        .order_by(o.c.id)
+    )
+    with engine.connect() as conn:
+        df = pl.read_database(query, conn, schema_overrides=OBSERVATION_SCHEMA)
+    return df.select(pl.col(c).cast(t) for c, t in OBSERVATION_SCHEMA.items())
+
+
+def submissions(engine: Engine, *, department: str | None = None, limit: int | None = None) -> pl.DataFrame:
+    """Submissions newest first (without the issue list), optionally for one department."""
+    query = select(*(subs_t.c[c] for c in SUBMISSION_SCHEMA)).order_by(subs_t.c.id.desc())
+    if department is not None:
+        query = query.where(subs_t.c.department == department)
+    if limit is not None:
+        query = query.limit(limit)
+    with engine.connect() as conn:
+        df = pl.read_database(query, conn, schema_overrides=SUBMISSION_SCHEMA)
+    if df.is_empty():
+        return pl.DataFrame(schema=SUBMISSION_SCHEMA)
+    return df.select(pl.col(c).cast(t) for c, t in SUBMISSION_SCHEMA.items())
+
+
+def submission(engine: Engine, submission_id: int) -> dict[str, Any]:
+    """One submission row as a dict (with `issues` rebuilt); IssueError `submission-not-found` if absent."""
+    with engine.connect() as conn:
+        row = conn.execute(select(subs_t).where(subs_t.c.id == submission_id)).mappings().first()
+    if row is None:
+        raise IssueError([_not_found(submission_id)])
+    out = dict(row)
+    out["issues"] = issues_from_json(out.pop("issues_json"))
+    return out
+
+
+def submission_issues(engine: Engine, submission_id: int) -> list[Issue]:
+    """The full issue list recorded with a submission."""
+    return submission(engine, submission_id)["issues"]
+
+
+def last_submission_per_department(engine: Engine) -> pl.DataFrame:
+    """Per department: its latest submission (any status) and when it last had one accepted."""
+    s = subs_t
+    last_any = (
+        select(s.c.department, func.max(s.c.id).label("submission_id"))
+        .where(s.c.department.is_not(None))
+        .group_by(s.c.department)
+        .subquery()
+    )
+    last_ok = (
+        select(s.c.department, func.max(s.c.submitted_at).label("last_accepted_at"))
+        .where(s.c.department.is_not(None), s.c.status.in_(("accepted", "superseded")))
+        .group_by(s.c.department)
+        .subquery()
+    )
+    query = (
+        select(
+            last_any.c.department,
+            last_any.c.submission_id,
+            s.c.submitted_at,
+            s.c.status,
+            s.c.periods,
+            s.c.file_name,
+            last_ok.c.last_accepted_at,
+        )
+        .select_from(
+            last_any.join(s, s.c.id == last_any.c.submission_id).outerjoin(
+                last_ok, last_ok.c.department == last_any.c.department
+            )
+        )
+        .order_by(last_any.c.department)
+    )
+    schema = {
+        "department": pl.String(),
+        "submission_id": pl.Int64(),
+        "submitted_at": pl.Datetime("us"),
+        "status": pl.String(),
+        "periods": pl.String(),
+        "file_name": pl.String(),
+        "last_accepted_at": pl.Datetime("us"),
+    }
+    with engine.connect() as conn:
+        df = pl.read_database(query, conn, schema_overrides=schema)
+    if df.is_empty():
+        return pl.DataFrame(schema=schema)
+    return df.select(pl.col(c).cast(t) for c, t in schema.items())
+
+
+# ------------------------------------------------------------------------------ withdraw / restore
+
+
+def _not_found(submission_id: int) -> Issue:
+    return Issue(
+        code="submission-not-found",
+        message=f"There is no submission #{submission_id}.",
+        message_vi=f"Không có lần nộp số {submission_id}.",
+        value=str(submission_id),
+    )
+
+
+def _status_of(conn: Connection, submission_id: int) -> str:
+    status = conn.execute(select(subs_t.c.status).where(subs_t.c.id == submission_id)).scalar()
+    if status is None:
+        raise IssueError([_not_found(submission_id)])
+    return str(status)
+
+
+def withdraw(engine: Engine, submission_id: int, who: str, *, note: str | None = None) -> None:
+    """Take an accepted submission out of the dashboard; it stays in history and can be restored."""
+    with write_transaction(engine) as conn:
+        status = _status_of(conn, submission_id)
+        if status != "accepted":
+            raise IssueError(
+                [
+                    Issue(
+                        code="cannot-withdraw",
+                        message=f"Submission #{submission_id} is {status}; only an accepted one can be withdrawn.",
+                        message_vi=(
+                            f"Lần nộp số {submission_id} đang ở trạng thái {status}; "
+                            "chỉ rút được lần nộp đã được chấp nhận."
+                        ),
+                        value=status,
+                        expected="accepted",
+                    )
+                ]
+            )
+        conn.execute(update(subs_t).where(subs_t.c.id == submission_id).values(status="withdrawn"))
+        _audit(conn, who, "withdraw", submission_id, note)
+
+
+def restore(engine: Engine, submission_id: int, who: str) -> int:
+    """Make a superseded or withdrawn submission current again by accepting a copy; return the copy's id.
+
+    Nothing is deleted or rewritten: the copy is a new submission with `restored_from` = the old id, so
+    it wins over everything accepted before it, and history shows who restored what and when.
+    """
+    with write_transaction(engine) as conn:
+        row = conn.execute(select(subs_t).where(subs_t.c.id == submission_id)).mappings().first()
+        if row is None:
+            raise IssueError([_not_found(submission_id)])
+        if row["status"] not in ("superseded", "withdrawn"):
+            raise IssueError(
+                [
+                    Issue(
+                        code="cannot-restore",
+                        message=(
+                            f"Submission #{submission_id} is {row['status']}; only a superseded or "
+                            "withdrawn submission can be restored."
+                        ),
+                        message_vi=(
+                            f"Lần nộp số {submission_id} đang ở trạng thái {row['status']}; chỉ khôi phục được "
+                            "lần nộp đã bị thay thế hoặc đã rút."
+                        ),
+                        value=str(row["status"]),
+                        expected="superseded, withdrawn",
+                    )
+                ]
+            )
+        keep = (
+            "sha256",
+            "file_name",
+            "source",
+            "export_id",
+            "department",
+            "periods",
+            "rows_read",
+            "n_observations",
+            "n_errors",
+            "n_warnings",
+            "issues_json",
+        )
+        new_id = insert_submission(
+            conn,
+            **{k: row[k] for k in keep},
+            status="accepted",
+            submitted_by=who,
+            note=f"restored from #{submission_id}",
+            restored_from=submission_id,
+        )
+        cols = [c for c in obs_t.c if c.name not in ("id", "submission_id")]
+        conn.execute(
+            insert(obs_t).from_select(
+                ["submission_id", *(c.name for c in cols)],
+                select(literal(new_id), *cols).where(obs_t.c.submission_id == submission_id),
+            )
+        )
+        superseded = mark_superseded(conn, new_id)
+        detail = {"restored_from": submission_id, "superseded": superseded}
+        _audit(conn, who, "restore", new_id, json.dumps(detail))
+        return new_id
+
+
+def audit_log(engine: Engine, *, limit: int | None = 200) -> pl.DataFrame:
+    """The audit trail, newest first: who did what to which submission."""
+    query = select(audit_t).order_by(audit_t.c.id.desc())
+    if limit is not None:
+        query = query.limit(limit)
+    schema = {
+        "id": pl.Int64(),
+        "at": pl.Datetime("us"),
+        "who": pl.String(),
+        "action": pl.String(),
+        "submission_id": pl.Int64(),
+        "detail": pl.String(),
+    }
+    with engine.connect() as conn:
+        df = pl.read_database(query, conn, schema_overrides=schema)
+    if df.is_empty():
+        return pl.DataFrame(schema=schema)
+    return df.select(pl.col(c).cast(t) for c, t in schema.items())

@@ -1,0 +1,203 @@
+"""The ledger's tables, the database engine (SQLite or PostgreSQL) and versioned schema migrations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Engine,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+)
+from sqlalchemy.engine import Connection, make_url
+
+log = logging.getLogger(__name__)
+
+# Submission statuses; `accepted` rows feed the dashboard, the others are history.
+STATUSES = ("accepted", "rejected", "superseded", "withdrawn")
+
+# An arbitrary constant: the PostgreSQL advisory lock that serialises ledger writes across app instances.
+_PG_LEDGER_LOCK = 7_305_001
+
+metadata = MetaData()
+
+schema_version = Table(
+    "schema_version",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("applied_at", DateTime, nullable=False),
+)
+
+# One row per distinct file content ever received (archived under data_dir/stored_path).
+files = Table(
+    "files",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("size", BigInteger, nullable=False),
+    Column("original_name", Text, nullable=False),
+    Column("stored_path", Text, nullable=False),  # relative to the data directory
+    Column("first_seen_at", DateTime, nullable=False),
+)
+
+submissions = Table(
+    "submissions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("sha256", String(64), ForeignKey("files.sha256"), nullable=False, index=True),
+    Column("file_name", Text, nullable=False),
+    Column("source", String(64), nullable=False),
+    Column("export_id", String(64)),
+    Column("department", String(64), index=True),
+    Column("periods", Text, nullable=False, default=""),  # comma-joined, sorted
+    Column("submitted_by", Text, nullable=False),
+    Column("submitted_at", DateTime, nullable=False),  # UTC, naive
+    Column("status", String(16), nullable=False, index=True),
+    Column("rows_read", Integer, nullable=False, default=0),
+    Column("n_observations", Integer, nullable=False, default=0),
+    Column("n_errors", Integer, nullable=False, default=0),
+    Column("n_warnings", Integer, nullable=False, default=0),
+    Column("issues_json", Text, nullable=False, default="[]"),
+    Column("note", Text),
+    Column("supersedes", Text),  # comma-joined ids this submission marked superseded
+    Column("restored_from", Integer, ForeignKey("submissions.id")),
+    CheckConstraint(
+        "status IN ('accepted', 'rejected', 'superseded', 'withdrawn')", name="ck_submissions_status"
+    ),
+)
+
+observations = Table(
+    "observations",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("submission_id", Integer, ForeignKey("submissions.id"), nullable=False, index=True),
+    Column("indicator", String(64), nullable=False),
+    Column("unit_code", String(64), nullable=False),
+    Column("period", String(16), nullable=False),
+    Column("value", Float, nullable=False),
+    Column("numerator", Float),
+    Column("denominator", Float),
+    Column("source_file", Text),
+    Column("sheet", Text),
+    Column("row_no", Integer),  # `row` in the observation frame; ROW is reserved in SQL
+    Column("col_letter", String(255)),  # `column` in the observation frame
+    Index("ix_observations_key", "indicator", "unit_code", "period"),
+)
+
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False),
+    Column("who", Text, nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("submission_id", Integer, ForeignKey("submissions.id"), index=True),
+    Column("detail", Text),
+)
+
+
+def utcnow() -> dt.datetime:
+    """Now in UTC, naive (the store keeps naive UTC timestamps on every backend)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def get_engine(url: str) -> Engine:
+    """An engine for `url`; SQLite gets WAL, a busy timeout, foreign keys and `BEGIN IMMEDIATE` writes."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        # SQLAlchemy, not the sqlite3 module, emits BEGIN (documented recipe, "sqlite_transactions").
+        dbapi_connection.isolation_level = None
+        cur = dbapi_connection.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA busy_timeout=5000")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # Writers take the write lock up front so two uploads queue instead of failing half-way with
+        # "database is locked" on lock upgrade; readers stay deferred and never block each other (WAL).
+        if conn.get_execution_options().get("ioc_write"):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """One serialised write transaction: committed at the end of the block, rolled back on any error."""
+    with engine.connect() as conn:
+        conn.execution_options(ioc_write=True)
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LEDGER_LOCK})
+            yield conn
+
+
+def _v1_create(conn: Connection) -> None:
+    # Version 1 = the tables as first released. When a later version changes a table, write that
+    # change as its own step (guarded with `inspect`, since a fresh database gets today's tables here).
+    metadata.create_all(conn, checkfirst=True)
+
+
+# (version, step) applied in order, each inside the migration transaction; history is never dropped.
+MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
+    (1, _v1_create),
+]
+
+
+def current_version(conn: Connection) -> int:
+    """The schema version recorded in the database (0 when it has never been migrated)."""
+    if not inspect(conn).has_table("schema_version"):
+        return 0
+    return int(conn.execute(select(func.coalesce(func.max(schema_version.c.version), 0))).scalar_one())
+
+
+def migrate(engine: Engine) -> int:
+    """Create or upgrade the schema to the latest version in one transaction; return that version."""
+    with write_transaction(engine) as conn:
+        schema_version.create(conn, checkfirst=True)
+        have = current_version(conn)
+        for version, step in MIGRATIONS:
+            if version <= have:
+                continue
+            log.info("migrating ledger schema to version %s", version)
+            step(conn)
+            conn.execute(insert(schema_version).values(version=version, applied_at=utcnow()))
+            have = version
+        return have
+
+
+def revision(engine: Engine) -> int:
+    """A number that changes whenever the ledger changes (the last audit id): a cache key for pages."""
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.coalesce(func.max(audit.c.id), 0))).scalar_one())
