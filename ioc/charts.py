@@ -1,0 +1,220 @@
+"""Charts and maps as data: Altair specs and pydeck decks built from page frames (no Streamlit here).
+
+Maps never use a basemap (`map_provider=None`): the app works with no internet access.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import altair as alt
+import polars as pl
+import pydeck as pdk
+
+from ioc.labels import STATUS, t
+
+
+def _hex_to_rgba(hex_colour: str, alpha: int = 220) -> list[int]:
+    h = hex_colour.lstrip("#")
+    return [int(h[i : i + 2], 16) for i in (0, 2, 4)] + [alpha]
+
+
+def trend_chart(history: pl.DataFrame, lang: str, value_format: str = ",.1f") -> alt.Chart:
+    """Actual values (line + points), the expected path (dashed) and the target (rule) over time."""
+    actual_name, expected_name, target_name = (
+        t("series.actual", lang),
+        t("series.expected", lang),
+        t("series.target", lang),
+    )
+    long = pl.concat(
+        [
+            history.select("period_end", pl.col("value").alias("y"), pl.lit(actual_name).alias("series")),
+            history.select(
+                "period_end", pl.col("expected").alias("y"), pl.lit(expected_name).alias("series")
+            ),
+        ]
+    ).drop_nulls("y")
+    colour = alt.Color(
+        "series:N",
+        scale=alt.Scale(domain=[actual_name, expected_name], range=["#0072B2", "#7F7F7F"]),
+        legend=alt.Legend(title=None, orient="top"),
+    )
+    stroke_dash = alt.StrokeDash(
+        "series:N",
+        scale=alt.Scale(domain=[actual_name, expected_name], range=[[1, 0], [6, 4]]),
+        legend=None,
+    )
+    x = alt.X("period_end:T", title=None)
+    y = alt.Y("y:Q", title=None, axis=alt.Axis(format=value_format))
+    lines = alt.Chart(long).mark_line(strokeWidth=3).encode(x=x, y=y, color=colour, strokeDash=stroke_dash)
+    points = (
+        alt.Chart(long.filter(pl.col("series") == actual_name))
+        .mark_point(filled=True, size=60, color="#0072B2")
+        .encode(
+            x=x, y=y, tooltip=[alt.Tooltip("period_end:T", title=""), alt.Tooltip("y:Q", title=actual_name)]
+        )
+    )
+    target_value = history["target"].drop_nulls()
+    layers = [lines, points]
+    if len(target_value):
+        rule_df = pl.DataFrame({"target": [float(target_value[-1])], "label": [target_name]})
+        layers.append(
+            alt.Chart(rule_df)
+            .mark_rule(color="#D55E00", strokeWidth=2)
+            .encode(y="target:Q", tooltip=["label:N", "target:Q"])
+        )
+    return alt.layer(*layers).properties(height=320)
+
+
+def spread_chart(rows: pl.DataFrame, lang: str) -> alt.Chart:
+    """Every commune's value as a bar, coloured (and labelled) by status, sorted."""
+    data = rows.filter(pl.col("value").is_not_null()).select("unit_name", "value", "status", "status_text")
+    domain = [STATUS[s].label(lang) for s in STATUS]
+    colours = [STATUS[s].colour for s in STATUS]
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("unit_name:N", sort="-y", title=None, axis=alt.Axis(labels=False, ticks=False)),
+            y=alt.Y("value:Q", title=None),
+            color=alt.Color(
+                "status_text:N",
+                scale=alt.Scale(domain=domain, range=colours),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+            tooltip=[
+                alt.Tooltip("unit_name:N", title=t("col.unit", lang)),
+                alt.Tooltip("value:Q", title=t("col.value", lang), format=",.1f"),
+                alt.Tooltip("status_text:N", title=t("col.status", lang)),
+            ],
+        )
+        .properties(height=260)
+    )
+
+
+def status_map(
+    boundaries: dict | None,
+    points: pl.DataFrame,
+    rows: pl.DataFrame,
+    *,
+    value_label: str,
+    target_label: str,
+) -> pdk.Deck:
+    """A map of communes coloured by status; polygons when boundaries exist, else points.
+
+    `rows` has unit_code, unit_name, value_text, target_text, status, status_text (one per commune).
+    `points` has code, lat, lon.
+    """
+    info = {
+        r["unit_code"]: r
+        for r in rows.select(
+            "unit_code", "unit_name", "value_text", "target_text", "status", "status_text"
+        ).to_dicts()
+    }
+    tooltip = {
+        "html": (
+            "<b>{unit_name}</b><br/>"
+            + f"{value_label}: {{value_text}}<br/>{target_label}: {{target_text}}<br/>"
+            + "{status_text}"
+        ),
+        "style": {"fontSize": "15px"},
+    }
+    layers = []
+    coords = points.drop_nulls(["lat", "lon"])
+    if boundaries and boundaries.get("features"):
+        features = []
+        for feature in boundaries["features"]:
+            code = str(feature.get("properties", {}).get("code"))
+            r = info.get(code)
+            if r is None:
+                continue
+            f = copy.copy(feature)
+            f["properties"] = {
+                "code": code,
+                **{k: v for k, v in r.items() if k != "unit_code"},
+                "fill": _hex_to_rgba(STATUS[r["status"] or "no_data"].colour),
+            }
+            features.append(f)
+        layers.append(
+            pdk.Layer(
+                "GeoJsonLayer",
+                id="communes",
+                data={"type": "FeatureCollection", "features": features},
+                pickable=True,
+                stroked=True,
+                filled=True,
+                get_fill_color="properties.fill",
+                get_line_color=[255, 255, 255, 255],
+                line_width_min_pixels=1,
+            )
+        )
+    else:
+        records = []
+        for p in coords.to_dicts():
+            r = info.get(p["code"])
+            if r is None:
+                continue
+            records.append(
+                {
+                    **{k: v for k, v in r.items()},
+                    "lon": round(p["lon"], 5),
+                    "lat": round(p["lat"], 5),
+                    "fill": _hex_to_rgba(STATUS[r["status"] or "no_data"].colour),
+                }
+            )
+        layers.append(
+            pdk.Layer(
+                "ScatterplotLayer",
+                id="communes",
+                data=records,
+                pickable=True,
+                get_position=["lon", "lat"],
+                get_fill_color="fill",
+                get_radius=1500,
+                radius_min_pixels=6,
+            )
+        )
+    if len(coords):
+        lat = float(coords["lat"].mean())
+        lon = float(coords["lon"].mean())
+        span = max(
+            float(coords["lat"].max() - coords["lat"].min()), float(coords["lon"].max() - coords["lon"].min())
+        )
+    else:
+        lat, lon, span = 16.0, 106.0, 8.0
+    zoom = 8.5 if span < 1.5 else 7 if span < 4 else 5
+    return pdk.Deck(
+        layers=layers,
+        initial_view_state=pdk.ViewState(latitude=lat, longitude=lon, zoom=zoom),
+        map_provider=None,  # no basemap: nothing is fetched from the internet
+        tooltip=tooltip,
+    )
+
+
+def pillar_chart(by_pillar: pl.DataFrame, lang: str) -> alt.Chart:
+    """Stacked bars: for each pillar, how many indicators are in each status (labelled counts)."""
+    statuses = [s for s in STATUS if s in by_pillar.columns]
+    long = by_pillar.unpivot(
+        index="pillar_name", on=statuses, variable_name="status", value_name="n"
+    ).with_columns(
+        pl.col("status").replace_strict({s: STATUS[s].label(lang) for s in statuses}).alias("status_text"),
+        pl.col("status").replace_strict({s: i for i, s in enumerate(statuses)}).alias("order"),
+    )
+    long = long.filter(pl.col("n") > 0)
+    colour = alt.Color(
+        "status_text:N",
+        scale=alt.Scale(
+            domain=[STATUS[s].label(lang) for s in statuses], range=[STATUS[s].colour for s in statuses]
+        ),
+        legend=alt.Legend(title=None, orient="top"),
+    )
+    base = alt.Chart(long).encode(
+        y=alt.Y("pillar_name:N", title=None, sort=None),
+        x=alt.X("n:Q", stack="zero", title=None, axis=alt.Axis(tickMinStep=1)),
+        order=alt.Order("order:Q"),
+    )
+    bars = base.mark_bar().encode(color=colour, tooltip=["pillar_name:N", "status_text:N", "n:Q"])
+    text = base.mark_text(align="center", dx=0, color="white", fontWeight="bold", fontSize=14).encode(
+        x=alt.X("n:Q", stack="zero", bandPosition=0.5), text="n:Q"
+    )
+    return (bars + text).properties(height=max(120, 56 * by_pillar.height))

@@ -1,0 +1,688 @@
+"""The demo province: generate its units files and 28 months of history, and ingest that history through
+the same loaders users go through (`python -m ioc demo`, and `ensure_demo` on the app's first start).
+
+Everything is deterministic from the seed: the units files, the values, which department-months are
+missing, late or faulty, and the bytes of every file (so a second run finds only duplicates).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import inspect
+import json
+import logging
+import random
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy import Engine
+
+from ioc import template as tpl
+from ioc.config import Config
+from ioc.demo_dossiers import dossiers_for_month, procedure_stats, rates_for
+from ioc.demo_units import DEFAULT_SEED, write_units
+from ioc.demo_values import month_range, simulate, unit_sizes
+from ioc.demo_workbooks import Fault, WorkbookMaker, stable_xlsx
+from ioc.exports_config import ExportKind
+
+log = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parents[1]
+PROVINCE_DIR = ROOT / "province"
+FIRST_MONTH, LAST_MONTH = "2024-07", "2026-10"
+WHO_EXPORTS = "ttpvhcc"  # the service centre exports the procedure system's files
+
+__all__ = ["DemoSummary", "ensure_demo", "generate", "main", "plan", "write_units"]
+
+# (scenario, department, where in the history as a fraction of the months)
+SCENARIOS: list[tuple[str, str, float]] = [
+    ("percent-over-100", "cong_an", 0.25),
+    ("supersede", "so_noi_vu", 0.4),
+    ("unknown-commune", "bhxh", 0.55),
+    ("wide", "so_y_te", 0.65),
+    ("text-in-value", "thue_tinh", 0.8),
+]
+MISSING_RATE = 0.05
+MISSING_RATE_LAST = 0.15  # the latest month: some reports are not in yet
+LATE_RATE = 0.08
+
+
+@dataclass(frozen=True)
+class Event:
+    """One file arriving at the IOC, in story time."""
+
+    at: dt.datetime
+    period: str
+    kind: str  # workbook | wide | dossiers | procedure_stats
+    department: str | None
+    name: str
+    expect: str  # accepted | rejected
+    scenario: str = "regular"  # regular | late | a fault | resubmission | revision | wide
+    fault: Fault | None = None
+    revise: bool = False  # a corrected version of an accepted file
+
+
+@dataclass
+class DemoSummary:
+    """What a demo run produced."""
+
+    files: int = 0
+    by_status: Counter = field(default_factory=Counter)
+    by_scenario: Counter = field(default_factory=Counter)
+    unexpected: list[str] = field(default_factory=list)  # files whose outcome was not the designed one
+    seconds: float = 0.0
+    make_seconds: float = 0.0  # writing the files
+    ingest_seconds: float = 0.0  # the ingest path (parse, validate, store)
+
+    def line(self) -> str:
+        """One line for the console."""
+        st = ", ".join(f"{k} {v}" for k, v in sorted(self.by_status.items()))
+        return (
+            f"{self.files} files ({st}) in {self.seconds:.1f} s "
+            f"(writing {self.make_seconds:.1f} s, ingesting {self.ingest_seconds:.1f} s)"
+        )
+
+
+def _next_month(period: str) -> dt.date:
+    y, m = int(period[:4]), int(period[5:7])
+    return dt.date(y + m // 12, m % 12 + 1, 1)
+
+
+def _at(day: dt.date, rng: random.Random) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(rng.randint(7, 17), rng.randint(0, 59)))
+
+
+def _scenario_months(months: list[str]) -> dict[str, str]:
+    """The month of each scenario within this run (every scenario happens, even in a 3-month run)."""
+    out = {}
+    after_merger = [m for m in months if m >= "2025-07"]
+    for name, _dept, frac in SCENARIOS:
+        pool = after_merger if name == "unknown-commune" and after_merger else months
+        month = pool[min(len(pool) - 1, int(frac * len(pool)))]
+        if name == "wide" and int(month[5:]) % 3 == 0 and len(pool) > 1:
+            # a quarter-end month would also carry province-level quarterly rows the wide sheet lacks
+            i = pool.index(month)
+            month = pool[i - 1] if i > 0 else pool[i + 1]
+        out[name] = month
+    return out
+
+
+def plan(config: Config, months: list[str], seed: int) -> list[Event]:
+    """Every file of the history, in the order it arrives: department workbooks (some missing, some
+    late, a few faulty and resubmitted) and each month's two report-system exports."""
+    rng = random.Random(f"{seed}:plan")
+    departments = sorted(config.registry.departments["id"].to_list())
+    scen_month = _scenario_months(months)
+    scen_at = {(dept, scen_month[name]): name for name, dept, _ in SCENARIOS}
+    events: list[Event] = []
+    for k, period in enumerate(months):
+        nxt = _next_month(period)
+        last = k == len(months) - 1
+        for dept in departments:
+            if not tpl.due_indicators(config, dept, period):
+                continue
+            name = f"{dept}.xlsx"
+            scenario = scen_at.get((dept, period))
+            on_time = _at(nxt + dt.timedelta(days=rng.randint(0, 4)), rng)
+            if scenario is None:
+                if rng.random() < (MISSING_RATE_LAST if last else MISSING_RATE):
+                    continue
+                late = rng.random() < LATE_RATE
+                when = _at(nxt + dt.timedelta(days=rng.randint(10, 24)), rng) if late else on_time
+                events.append(
+                    Event(when, period, "workbook", dept, name, "accepted", "late" if late else "regular")
+                )
+            elif scenario == "wide":
+                events.append(
+                    Event(on_time, period, "wide", dept, f"{dept}-bang-ngang.xlsx", "accepted", "wide")
+                )
+            elif scenario == "supersede":
+                events.append(Event(on_time, period, "workbook", dept, name, "accepted", "regular"))
+                events.append(
+                    Event(
+                        on_time + dt.timedelta(days=8),
+                        period,
+                        "workbook",
+                        dept,
+                        f"{dept}-dieu-chinh.xlsx",
+                        "accepted",
+                        "revision",
+                        revise=True,
+                    )
+                )
+            else:
+                events.append(
+                    Event(on_time, period, "workbook", dept, name, "rejected", scenario, fault=scenario)
+                )
+                events.append(
+                    Event(
+                        on_time + dt.timedelta(days=1, hours=2),
+                        period,
+                        "workbook",
+                        dept,
+                        f"{dept}-nop-lai.xlsx",
+                        "accepted",
+                        "resubmission",
+                    )
+                )
+        export_at = dt.datetime.combine(nxt + dt.timedelta(days=1), dt.time(6, 30))
+        events.append(Event(export_at, period, "dossiers", None, f"danh-sach-ho-so-{period}.csv", "accepted"))
+        events.append(
+            Event(
+                export_at + dt.timedelta(minutes=5),
+                period,
+                "procedure_stats",
+                None,
+                f"bao-cao-tthc-{period}.xlsx",
+                "accepted",
+            )
+        )
+    return sorted(events, key=lambda e: e.at)
+
+
+class _History:
+    """Makes each planned file's bytes from the simulated values."""
+
+    def __init__(self, config: Config, months: list[str], seed: int):
+        self.config = config
+        self.seed = seed
+        self.values = simulate(config, months, seed)
+        self.sizes = unit_sizes(config, seed)
+        self.rates = rates_for(config, self.values, months)
+        self.maker = WorkbookMaker(config)
+        self.carried: pl.DataFrame | None = None  # last month's open dossiers, per receiver
+        owners = {i.id: i.owner for i in config.targets.indicators}
+        p = pl.col("period")
+        quarter_end = (p.str.slice(6, 1).cast(pl.Int32) * 3).cast(pl.String).str.zfill(2)
+        self.values = self.values.with_columns(
+            pl.col("indicator").replace_strict(owners).alias("owner"),
+            # the month whose workbook carries the value
+            pl.when(p.str.contains("Q"))
+            .then(p.str.slice(0, 5) + quarter_end)
+            .when(p.str.len_chars() == 4)
+            .then(p + "-12")
+            .otherwise(p)
+            .alias("month"),
+        )
+        self._by_owner = self.values.partition_by("owner", as_dict=True)
+        self.submitted = pl.DataFrame(schema={"month": pl.String})  # per department, set by `expect`
+
+    def expect(self, events: list[Event]) -> None:
+        """The department-months that will be accepted: "previous period" cells show only those values."""
+        pairs = {
+            (e.department, e.period)
+            for e in events
+            if e.kind in ("workbook", "wide") and e.expect == "accepted"
+        }
+        self.submitted = pl.DataFrame(sorted(pairs), schema=["owner", "month"], orient="row")
+
+    def _filled(self, dept: str, period: str, rng: random.Random, revise: bool) -> pl.DataFrame:
+        rows = self.maker.rows(dept, period)
+        mine = self._by_owner.get((dept,), self.values.clear())
+        prev = mine.filter(pl.col("period") < period)
+        if "owner" in self.submitted.columns:
+            prev = prev.join(self.submitted, on=["owner", "month"], how="semi")
+        prev = prev.select("indicator", "unit_code", "period", "value")
+        rows = tpl.attach_previous(rows, prev)
+        rows = rows.join(
+            mine.select("indicator", "unit_code", "period", "value", "numerator", "denominator"),
+            on=["indicator", "unit_code", "period"],
+            how="left",
+            maintain_order="left",
+        )
+        # about one commune row in a hundred is left blank: not yet known
+        blank = [rng.random() < 0.01 for _ in range(rows.height)]
+        is_commune = pl.col("level") == "commune"
+        rows = rows.with_columns(pl.Series("_blank", blank))
+        rows = rows.with_columns(
+            pl.when(pl.col("_blank") & is_commune).then(None).otherwise(pl.col(c)).alias(c)
+            for c in ("value", "numerator", "denominator")
+        ).drop("_blank")
+        if revise:  # a corrected version: a handful of commune values revised upwards
+            fix = [rng.random() < 0.05 for _ in range(rows.height)]
+            rows = (
+                rows.with_columns(pl.Series("_fix", fix))
+                .with_columns(
+                    pl.when(pl.col("_fix") & is_commune & (pl.col("measure") == "percent") & ~pl.col("ratio"))
+                    .then((pl.col("value") + 1.5).clip(0, 100))
+                    .otherwise(pl.col("value"))
+                    .alias("value"),
+                    pl.when(pl.col("_fix") & is_commune & pl.col("ratio"))
+                    .then((pl.col("numerator") + 1).clip(None, pl.col("denominator")))
+                    .otherwise(pl.col("numerator"))
+                    .alias("numerator"),
+                )
+                .drop("_fix")
+            )
+            per = pl.when(pl.col("measure") == "percent").then(100.0).otherwise(1.0)
+            rows = rows.with_columns(
+                pl.when(pl.col("ratio") & pl.col("denominator").is_not_null())
+                .then((pl.col("numerator") / pl.col("denominator") * per).round(2))
+                .otherwise(pl.col("value"))
+                .alias("value")
+            )
+        return rows
+
+    def _former_name(self) -> str:
+        """A pre-2025 commune name that is not today's name of any commune (for the unknown-commune file)."""
+        xw = self.config.registry.crosswalk
+        today = set(self.config.registry.communes["name"].to_list())
+        names = (
+            [] if xw is None else [n for n in xw["former_name"].unique().sort().to_list() if n not in today]
+        )
+        return f"Xã {names[len(names) // 2]}" if names else "Xã Không Tồn Tại"
+
+    def workbook(self, ev: Event) -> bytes:
+        """A department workbook for the event (long layout, or wide for the wide scenario)."""
+        rng = random.Random(f"{self.seed}:{ev.period}:{ev.department}:{ev.name}")
+        filled = self._filled(ev.department or "", ev.period, rng, ev.revise)
+        when = dt.datetime.combine(_next_month(ev.period), dt.time(0, 0))
+        if ev.kind == "wide":
+            return self.maker.wide(ev.department or "", ev.period, filled, when)
+        text = self._former_name() if ev.fault == "unknown-commune" else None
+        return self.maker.long(ev.department or "", ev.period, filled, when, fault=ev.fault, fault_text=text)
+
+    def exports(self, period: str, folder: Path) -> tuple[Path, Path]:
+        """The month's dossier list (CSV) and procedure statistics report (xlsx), written into `folder`."""
+        from ioc.export_writers import write_dossiers, write_procedure_report
+
+        rng = random.Random(f"{self.seed}:dossiers:{period}")
+        dossiers = dossiers_for_month(self.config, period, self.rates, self.sizes, rng)
+        stats = procedure_stats(dossiers, self.carried)
+        self.carried = stats.select("receiver", "in_progress_total")
+        export = next((e for e in self.config.targets.exports if e.kind == ExportKind.DOSSIERS), None)
+        headers, labels = {}, {}
+        if export is not None:
+            headers = {f: spec.labels[0] for f, spec in export.column_specs().items() if spec.labels}
+            labels = {
+                f: {canon: vals[0] for canon, vals in v.items()} for f, v in export.vocabularies().items()
+            }
+        fields = [
+            "code",
+            "procedure",
+            "field",
+            "unit",
+            "channel",
+            "received_date",
+            "due_date",
+            "result_date",
+            "e_result",
+            "digitised",
+            "fee",
+            "paid_online",
+        ]
+        # the dossier list is the communes' (its indicators are measured for communes, not departments)
+        communes_only = dossiers.filter(pl.col("unit_code").str.contains(r"^\d+$"))
+        frame = communes_only.with_columns(
+            pl.col(f).replace(labels[f])
+            for f in ("channel", "e_result", "digitised", "paid_online")
+            if f in labels
+        ).select(fields)
+        dos_path = folder / f"danh-sach-ho-so-{period}.csv"
+        write_dossiers(
+            dos_path, frame.iter_rows(named=True), fmt="csv-utf8-bom", headers=headers, fields=fields
+        )
+        y, m = int(period[:4]), int(period[5:7])
+        deps = stats.filter(~pl.col("unit_code").str.contains(r"^\d+$")).drop("receiver", "unit_code")
+        communes = stats.filter(pl.col("unit_code").str.contains(r"^\d+$")).drop("receiver", "unit_code")
+        stats_path = folder / f"bao-cao-tthc-{period}.xlsx"
+        write_procedure_report(
+            stats_path,
+            [],
+            period_text=f"Kỳ báo cáo: Tháng {m}/{y} (từ ngày 01/{m:02d}/{y} đến hết ngày cuối tháng)",
+            agency=f"UBND {self.config.targets.province.name.vi.split(' (')[0].upper()}",
+            groups=[("Cấp tỉnh", deps.to_dicts()), ("Cấp xã", communes.to_dicts())],
+        )
+        when = dt.datetime.combine(_next_month(period), dt.time(6, 0))
+        stats_path.write_bytes(stable_xlsx(stats_path.read_bytes(), when))
+        return dos_path, stats_path
+
+
+def _known_hashes(engine: Engine) -> set[str]:
+    from ioc import ledger
+
+    subs = ledger.submissions(engine)
+    return set(subs["sha256"].to_list()) if "sha256" in subs.columns else set()
+
+
+def _stream(ev: Event) -> str:
+    """The ordered stream an event belongs to: its department, or the report-system exports."""
+    return ev.department if ev.kind in ("workbook", "wide") and ev.department else "exports"
+
+
+def partition(config: Config, months: list[str], parts: int) -> dict[str, int]:
+    """Streams (departments, exports) spread over `parts` workers by estimated work, heaviest first.
+
+    Each stream stays in one worker, so a department's files still arrive in their own order."""
+    load: dict[str, float] = {"exports": 0.0}
+    for dept in config.registry.departments["id"].to_list():
+        for period in months:
+            n = tpl.template_rows(config, dept, period).height
+            if n:
+                # measured: ~0.1 s per file plus ~0.4 ms per row to ingest
+                load[dept] = load.get(dept, 0.0) + 230 + n
+    load["exports"] = len(months) * 1_300.0  # two exports a month, written and ingested: ~0.6 s
+    totals = [0.0] * parts
+    out: dict[str, int] = {}
+    for name, work in sorted(load.items(), key=lambda kv: (-kv[1], kv[0])):
+        k = totals.index(min(totals))
+        out[name] = k
+        totals[k] += work
+    return out
+
+
+def _file_url(engine: Engine) -> str | None:
+    """The engine's URL when other processes can open the same database (not an in-memory SQLite)."""
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and (not url.database or url.database == ":memory:"):
+        return None
+    return url.render_as_string(hide_password=False)
+
+
+def _spawn(
+    config: Config, data_dir: Path, url: str, seed: int, months: list[str], k: int, n: int
+) -> subprocess.Popen[bytes]:
+    """Start worker `k` of `n` as a fresh interpreter (no fork of a threaded server process)."""
+    import os
+
+    env = {
+        **os.environ,
+        "IOC_DATABASE_URL": url,
+        "IOC_DATA_DIR": str(Path(data_dir).resolve()),
+        "IOC_TARGETS": str(Path(config.path).resolve()),
+        # small frames: one Polars thread per worker costs less than two processes sharing two cores
+        "POLARS_MAX_THREADS": "1",
+    }
+    cmd = [
+        sys.executable,
+        "-m",
+        "ioc.demo",
+        "history",
+        "--force",
+        "--seed",
+        str(seed),
+        "--months",
+        f"{months[0]}:{months[-1]}",
+        "--part",
+        f"{k}/{n}",
+        "--json",
+    ]
+    # output goes to files, not pipes: a pipe nobody reads until the end would stall a chatty worker
+    logs = Path(data_dir) / "demo"
+    logs.mkdir(parents=True, exist_ok=True)
+    with (logs / f"worker-{k}.out").open("wb") as out, (logs / f"worker-{k}.log").open("wb") as err:
+        return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=err)
+
+
+def _collect(data_dir: Path, k: int, proc: subprocess.Popen[bytes]) -> tuple[dict | None, str]:
+    """Wait for worker `k`; its JSON summary (None if it failed) and the tail of its log."""
+    proc.wait()
+    logs = Path(data_dir) / "demo"
+    out = (logs / f"worker-{k}.out").read_text(encoding="utf-8", errors="replace")
+    err = (logs / f"worker-{k}.log").read_text(encoding="utf-8", errors="replace")
+    lines = [ln for ln in out.splitlines() if ln.startswith("{")]
+    if proc.returncode not in (0, 1) or not lines:
+        return None, err.strip()[-500:]
+    return json.loads(lines[-1]), ""
+
+
+def _merge(summary: DemoSummary, other: dict) -> None:
+    summary.files += other["files"]
+    summary.by_status.update(other["by_status"])
+    summary.by_scenario.update(other["by_scenario"])
+    summary.unexpected += other["unexpected"]
+    summary.make_seconds += other["make_seconds"]
+    summary.ingest_seconds += other["ingest_seconds"]
+
+
+def generate(
+    config: Config,
+    data_dir: Path,
+    *,
+    engine: Engine | None = None,
+    seed: int = DEFAULT_SEED,
+    months: list[str] | None = None,
+    echo: Callable[[str], None] | None = None,
+    workers: int = 1,
+    part: tuple[int, int] | None = None,
+) -> DemoSummary:
+    """Write the history's files under `data_dir/demo/inbox/<period>/` and, with an engine, ingest each
+    the moment it "arrives". A file whose bytes the ledger already holds is skipped, so a second run
+    changes nothing.
+
+    `workers` > 1 spreads the departments over that many processes (this one and `workers - 1` fresh
+    interpreters); `part=(k, n)` is what such a worker runs: only the streams `partition` gives it.
+    """
+    import hashlib
+
+    from ioc.ingest import ingest_file
+
+    t0 = time.perf_counter()
+    data_dir = Path(data_dir)
+    months = months or month_range(FIRST_MONTH, LAST_MONTH)
+    events = everything = plan(config, months, seed)
+    url = _file_url(engine) if engine is not None else None
+    children = []
+    if part is None and workers > 1 and url is not None:
+        part = (0, workers)
+        children = [_spawn(config, data_dir, url, seed, months, k, workers) for k in range(1, workers)]
+    if part is not None:
+        owner = partition(config, months, part[1])
+        events = [ev for ev in events if owner.get(_stream(ev), 0) == part[0]]
+    history = _History(config, months, seed)
+    history.expect(everything)
+    inbox = data_dir / "demo" / "inbox"
+    known = _known_hashes(engine) if engine is not None else set()
+    # story time for each file, as soon as the ingest path accepts it (until then files arrive in order)
+    backdate = "submitted_at" in inspect.signature(ingest_file).parameters
+    summary = DemoSummary()
+    exported: dict[str, tuple[Path, Path]] = {}
+    current = None
+    for ev in events:
+        t_make = time.perf_counter()
+        folder = inbox / ev.period
+        folder.mkdir(parents=True, exist_ok=True)
+        if ev.kind in ("dossiers", "procedure_stats"):
+            if ev.period not in exported:
+                exported[ev.period] = history.exports(ev.period, folder)
+            path = exported[ev.period][0 if ev.kind == "dossiers" else 1]
+        else:
+            path = folder / ev.name
+            path.write_bytes(history.workbook(ev))
+        summary.make_seconds += time.perf_counter() - t_make
+        summary.files += 1
+        summary.by_scenario[ev.scenario] += 1
+        if echo and ev.period != current:
+            current = ev.period
+            echo(f"  {ev.period}  {time.perf_counter() - t0:5.1f} s")
+        if engine is None:
+            continue
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        if sha in known:
+            summary.by_status["already-in-ledger"] += 1
+            continue
+        known.add(sha)
+        is_export = ev.kind in ("dossiers", "procedure_stats")
+        report = ingest_file(
+            path,
+            config,
+            engine,
+            data_dir,
+            who=WHO_EXPORTS if is_export else (ev.department or "demo"),
+            source=ev.kind if is_export else "workbook",
+            export_id=_export_id(config, ev.kind) if is_export else None,
+            department=None if is_export else ev.department,
+            period=ev.period,
+            note=f"demo: {ev.scenario}" if ev.scenario != "regular" else None,
+            **({"submitted_at": ev.at} if backdate else {}),
+        )
+        summary.ingest_seconds += report.seconds
+        summary.by_status[report.status] += 1
+        if report.status != ev.expect and report.status != "duplicate":
+            errs = "; ".join(f"{i.code} {i.location()}: {i.message}" for i in report.errors[:3])
+            summary.unexpected.append(f"{ev.period} {ev.name}: {report.status} (expected {ev.expect}) {errs}")
+    for k, proc in enumerate(children, start=1):
+        result, tail = _collect(data_dir, k, proc)
+        if result is None:
+            summary.unexpected.append(f"worker {k} failed (exit {proc.returncode}): {tail}")
+        else:
+            _merge(summary, result)
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def _export_id(config: Config, kind: str) -> str | None:
+    for e in config.targets.exports:
+        if e.kind.value == kind:
+            return e.id
+    return None
+
+
+def has_submissions(engine: Engine) -> bool:
+    """Whether the ledger holds any submission at all."""
+    from ioc import ledger
+
+    return not ledger.submissions(engine, limit=1).is_empty()
+
+
+def default_workers() -> int:
+    """Two processes where there are two cores (the demo's files are independent per department)."""
+    import os
+
+    return 2 if (os.cpu_count() or 1) >= 2 else 1
+
+
+def ensure_demo(config: Config, engine: Engine, data_dir: Path) -> bool:
+    """Seed the demo history when the ledger is empty (the app's first start); True when it did."""
+    from ioc.store import migrate
+
+    migrate(engine)
+    if has_submissions(engine):
+        return False
+    summary = generate(config, Path(data_dir), engine=engine, workers=default_workers())
+    log.info("demo province seeded: %s", summary.line())
+    for line in summary.unexpected:
+        log.warning("demo seeding: %s", line)
+    return True
+
+
+def _parse_months(text: str) -> list[str]:
+    first, _, last = text.partition(":")
+    try:
+        months = month_range(first, last or first)
+    except ValueError:
+        months = []
+    if not months:
+        raise argparse.ArgumentTypeError(f"no months in '{text}' (expected e.g. 2024-07:2026-10)")
+    return months
+
+
+def _parse_part(text: str) -> tuple[int, int]:
+    k, _, n = text.partition("/")
+    if not (k.isdigit() and n.isdigit() and int(k) < int(n)):
+        raise argparse.ArgumentTypeError(f"'{text}' is not k/n with k < n")
+    return int(k), int(n)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m ioc demo",
+        description="Generate the demo province's history (deterministic from the seed) and ingest it. "
+        "`python -m ioc demo units` rewrites the units files under province/.",
+    )
+    p.add_argument(
+        "what",
+        nargs="?",
+        choices=("history", "units"),
+        default="history",
+        help="history (default): generate and ingest the months; units: rewrite the units files",
+    )
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
+    p.add_argument("--force", action="store_true", help="ingest even when the ledger already has submissions")
+    p.add_argument("--no-ingest", action="store_true", help="only write the files into the inbox folder")
+    p.add_argument(
+        "--months",
+        type=_parse_months,
+        default=None,
+        metavar="FIRST:LAST",
+        help=f"months to generate (default {FIRST_MONTH}:{LAST_MONTH})",
+    )
+    p.add_argument("--workers", type=int, default=None, help="processes to use (default: 2 on 2+ cores)")
+    p.add_argument("--out", type=Path, default=PROVINCE_DIR, help="folder of the units files (units only)")
+    # internal: what a worker process runs (its share k/n) and how it reports back to its parent
+    p.add_argument("--part", type=_parse_part, default=None, help=argparse.SUPPRESS)
+    p.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line of the demo generator; returns the exit status."""
+    args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    if args.what == "units":
+        for p in write_units(args.out, args.seed):
+            print(f"wrote {p} ({p.stat().st_size:,} bytes)")
+        return 0
+    from ioc.config import load_config
+    from ioc.issues import IssueError
+    from ioc.settings import get_settings
+    from ioc.store import get_engine, migrate
+
+    settings = get_settings()
+    try:
+        config = load_config(settings.targets)
+    except IssueError as err:
+        for issue in err.issues:
+            print(issue, file=sys.stderr)
+        return 2
+    months = args.months or month_range(FIRST_MONTH, LAST_MONTH)
+    engine = None
+    if not args.no_ingest:
+        engine = get_engine(settings.resolved_database_url())
+        migrate(engine)
+        if has_submissions(engine) and not args.force:
+            print("the ledger already has submissions; nothing done (use --force to ingest anyway)")
+            return 0
+    echo = None if args.json else print
+    if echo:
+        echo(f"demo province: {months[0]} … {months[-1]} ({len(months)} months), seed {args.seed}")
+    workers = args.workers or (default_workers() if engine is not None else 1)
+    summary = generate(
+        config,
+        settings.data_dir,
+        engine=engine,
+        seed=args.seed,
+        months=months,
+        echo=echo,
+        workers=workers,
+        part=args.part,
+    )
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "files": summary.files,
+                    "by_status": summary.by_status,
+                    "by_scenario": summary.by_scenario,
+                    "unexpected": summary.unexpected,
+                    "make_seconds": summary.make_seconds,
+                    "ingest_seconds": summary.ingest_seconds,
+                },
+                ensure_ascii=False,
+            )
+        )
+    else:
+        print(summary.line())
+        for line in summary.unexpected:
+            print(f"  unexpected: {line}", file=sys.stderr)
+    return 1 if summary.unexpected else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

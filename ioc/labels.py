@@ -1,0 +1,214 @@
+"""Every UI label in Vietnamese and English, and how each status and trend is drawn (icon, word, colour)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LANGS = ("vi", "en")
+LANG_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+
+_LABELS: dict[str, tuple[str, str]] = {
+    # navigation
+    "nav.overview": ("Tổng quan", "Overview"),
+    "nav.department": ("Sở, ngành", "Department"),
+    "nav.commune": ("Xã, phường", "Commune"),
+    "nav.indicator": ("Chỉ tiêu", "Indicator"),
+    "nav.map": ("Bản đồ", "Map"),
+    "nav.upload": ("Nộp số liệu", "Upload"),
+    "nav.reporting": ("Tình hình báo cáo", "Reporting status"),
+    # sidebar
+    "side.language": ("Ngôn ngữ", "Language"),
+    "side.granularity": ("Loại kỳ", "Period type"),
+    "side.period": ("Kỳ", "Period"),
+    "gran.month": ("Tháng", "Month"),
+    "gran.quarter": ("Quý", "Quarter"),
+    "gran.year": ("Năm", "Year"),
+    "side.data_as_of": ("Số liệu đến", "Data as of"),
+    "demo.badge": ("Dữ liệu demo — không phải số liệu thật", "Demo data — not real figures"),
+    # common columns
+    "col.indicator": ("Chỉ tiêu", "Indicator"),
+    "col.pillar": ("Trụ cột", "Pillar"),
+    "col.unit": ("Đơn vị", "Unit"),
+    "col.value": ("Giá trị", "Value"),
+    "col.target": ("Mục tiêu", "Target"),
+    "col.deadline": ("Thời hạn", "Deadline"),
+    "col.expected": ("Kỳ vọng", "Expected"),
+    "col.status": ("Trạng thái", "Status"),
+    "col.reason": ("Lý do", "Reason"),
+    "col.trend": ("Xu hướng", "Trend"),
+    "col.sparkline": ("Diễn biến", "History"),
+    "col.period": ("Kỳ số liệu", "Data period"),
+    "col.last_submission": ("Lần nộp gần nhất", "Last submission"),
+    "col.source": ("Nguồn", "Source"),
+    "col.province_value": ("Toàn tỉnh", "Province"),
+    "col.commune_value": ("Xã, phường", "Commune"),
+    "col.rank": ("Hạng", "Rank"),
+    "col.composite": ("Điểm tổng hợp", "Composite score"),
+    "col.pace_needed": ("Tốc độ cần/tháng", "Pace needed/month"),
+    "col.months_left": ("Số tháng còn lại", "Months left"),
+    "col.level": ("Cấp", "Level"),
+    "col.code": ("Mã", "Code"),
+    "col.change": ("Thay đổi", "Change"),
+    "col.completeness": ("Mức đầy đủ", "Completeness"),
+    "level.province": ("Tỉnh", "Province"),
+    "level.department": ("Sở, ngành", "Department"),
+    "level.commune": ("Xã, phường", "Commune"),
+    # overview
+    "overview.title": ("Tổng quan tiến độ mục tiêu", "Progress against plan targets"),
+    "overview.by_pillar": ("Theo trụ cột", "By pillar"),
+    "overview.worst": ("Chỉ tiêu đáng lo nhất", "Indicators most behind"),
+    "overview.improved": ("Cải thiện nhiều nhất so với kỳ trước", "Most improved since the previous period"),
+    "overview.completeness": ("Mức đầy đủ số liệu kỳ này", "Reporting completeness this period"),
+    "overview.completeness_help": (
+        "Tỷ lệ cặp chỉ tiêu × đơn vị có số liệu hiện hành cho kỳ đang xem",
+        "Share of indicator × unit pairs with current data for the period shown",
+    ),
+    "overview.none_red": ("Không có chỉ tiêu nào chậm tiến độ.", "No indicator is off track."),
+    "overview.none_improved": (
+        "Chưa có so sánh với kỳ trước.",
+        "No comparison with the previous period yet.",
+    ),
+    "overview.indicators": ("chỉ tiêu", "indicators"),
+    # department
+    "department.title": ("Chỉ tiêu của sở, ngành", "Department indicators"),
+    "department.pick": ("Chọn sở, ngành", "Choose a department"),
+    "department.none": ("Sở, ngành này không phụ trách chỉ tiêu nào.", "This department owns no indicator."),
+    "department.drill": ("Chọn một dòng để xem chi tiết chỉ tiêu.", "Select a row to open the indicator."),
+    # commune
+    "commune.title": ("Bảng điểm xã, phường", "Commune scorecard"),
+    "commune.pick": ("Chọn xã, phường", "Choose a commune"),
+    "commune.rank": ("Xếp hạng", "Rank"),
+    "commune.rank_value": ("{rank}/{total}", "{rank} of {total}"),
+    "commune.composite_help": (
+        "Tỷ lệ chỉ tiêu đạt (màu xanh), có trọng số theo trụ cột và chỉ tiêu",
+        "Share of indicators on track (green), weighted by pillar and indicator weights",
+    ),
+    # indicator
+    "indicator.title": ("Chi tiết chỉ tiêu", "Indicator detail"),
+    "indicator.pick": ("Chọn chỉ tiêu", "Choose an indicator"),
+    "indicator.unit_pick": ("Đơn vị", "Unit"),
+    "indicator.trend": ("Thực hiện, mục tiêu và lộ trình kỳ vọng", "Actual vs target vs expected path"),
+    "indicator.spread": ("Phân bố giữa các xã, phường", "Spread across communes"),
+    "indicator.table": ("Tất cả đơn vị", "All units"),
+    "indicator.no_communes": (
+        "Chỉ tiêu này không đo ở cấp xã.",
+        "This indicator is not measured per commune.",
+    ),
+    "indicator.about": ("Thông tin chỉ tiêu", "About this indicator"),
+    "series.actual": ("Thực hiện", "Actual"),
+    "series.expected": ("Lộ trình kỳ vọng", "Expected path"),
+    "series.target": ("Mục tiêu", "Target"),
+    # map
+    "map.title": ("Bản đồ xã, phường", "Commune map"),
+    "map.colour_by": ("Tô màu theo", "Colour by"),
+    "map.composite": ("Điểm tổng hợp", "Composite score"),
+    "map.legend": ("Chú giải", "Legend"),
+    "map.no_geometry": (
+        "Chưa có ranh giới xã; hiển thị theo điểm.",
+        "No commune boundaries loaded; showing points.",
+    ),
+    # upload
+    "upload.title": ("Nộp số liệu hằng tháng", "Monthly data upload"),
+    "upload.department": ("Sở, ngành nộp", "Submitting department"),
+    "upload.period": ("Kỳ báo cáo", "Reporting period"),
+    "upload.template": ("Tải biểu mẫu (.xlsx)", "Download the template (.xlsx)"),
+    "upload.file": ("Chọn tệp đã điền (.xlsx, .xls)", "Choose the filled file (.xlsx, .xls)"),
+    "upload.check": ("Kiểm tra tệp", "Check the file"),
+    "upload.confirm": ("Xác nhận nộp", "Confirm submission"),
+    "upload.valid": (
+        "Tệp hợp lệ: {n} giá trị cho {units} đơn vị. Kiểm tra rồi bấm Xác nhận nộp.",
+        "The file is valid: {n} values for {units} units. Review, then confirm.",
+    ),
+    "upload.rejected": (
+        "Tệp bị từ chối: {n} lỗi. Không có số liệu nào được ghi. Sửa các ô dưới đây rồi nộp lại.",
+        "The file was rejected: {n} errors. Nothing was stored. Fix the cells below and upload again.",
+    ),
+    "upload.duplicate": (
+        "Tệp này đã được nộp (lần nộp #{id}); không có gì thay đổi.",
+        "This exact file was already submitted (submission #{id}); nothing changed.",
+    ),
+    "upload.accepted": (
+        "Đã tiếp nhận: lần nộp #{id}, {n} giá trị. Mã tệp (SHA-256): {sha}",
+        "Accepted: submission #{id}, {n} values. File fingerprint (SHA-256): {sha}",
+    ),
+    "upload.warnings": ("{n} cảnh báo (vẫn được tiếp nhận)", "{n} warnings (accepted anyway)"),
+    "upload.history": ("Lịch sử nộp của sở, ngành", "The department's submission history"),
+    "upload.preview": ("Xem trước số liệu", "Preview of the values"),
+    "upload.admin": ("Quản trị: nhập tệp xuất từ hệ thống báo cáo", "Admin: ingest a report-system export"),
+    "upload.export_kind": ("Loại tệp xuất", "Export format"),
+    "upload.export_file": ("Tệp xuất (.xlsx, .csv)", "Export file (.xlsx, .csv)"),
+    "upload.ingest": ("Nhập tệp", "Ingest the file"),
+    "upload.no_history": ("Chưa có lần nộp nào.", "No submission yet."),
+    # reporting status
+    "reporting.title": ("Tình hình nộp báo cáo", "Reporting status"),
+    "reporting.help": (
+        "Mỗi ô: đã nộp đúng hạn, nộp muộn, hoặc chưa nộp cho kỳ đó",
+        "Each cell: submitted on time, late, or missing for that period",
+    ),
+    "report.on_time": ("Đúng hạn", "On time"),
+    "report.late": ("Muộn", "Late"),
+    "report.missing": ("Chưa nộp", "Missing"),
+    "report.rejected": ("Bị từ chối", "Rejected"),
+    # errors
+    "error.generic": (
+        "Đã xảy ra lỗi khi hiển thị trang này. Bộ phận kỹ thuật đã được ghi nhận; hãy thử tải lại.",
+        "Something went wrong while showing this page. It has been logged; please reload.",
+    ),
+    "error.config": ("Tệp cấu hình targets.yaml có lỗi:", "The targets.yaml configuration has errors:"),
+    "empty.no_data": ("Chưa có số liệu.", "No data yet."),
+    "seeding": ("Đang tạo dữ liệu tỉnh mẫu lần đầu…", "Seeding the demo province on first start…"),
+}
+
+
+def t(key: str, lang: str, **kwargs: object) -> str:
+    """The label for `key` in `lang`, with `{placeholders}` filled."""
+    vi, en = _LABELS[key]
+    text = vi if lang == "vi" else en
+    return text.format(**kwargs) if kwargs else text
+
+
+def all_keys() -> list[str]:
+    return list(_LABELS)
+
+
+@dataclass(frozen=True)
+class Look:
+    """How a status or trend is drawn: never colour alone — an icon and a word too."""
+
+    icon: str
+    vi: str
+    en: str
+    colour: str  # hex, Okabe–Ito based (safe for colour-blind viewers)
+    badge: str  # Streamlit badge colour name
+
+    def word(self, lang: str) -> str:
+        return self.vi if lang == "vi" else self.en
+
+    def label(self, lang: str) -> str:
+        return f"{self.icon} {self.word(lang)}"
+
+
+STATUS_ORDER = ("red", "amber", "green", "stale", "no_data")
+STATUS: dict[str, Look] = {
+    "green": Look("✔", "Đạt tiến độ", "On track", "#009E73", "green"),
+    "amber": Look("▲", "Cần chú ý", "At risk", "#E69F00", "orange"),
+    "red": Look("✖", "Chậm tiến độ", "Off track", "#D55E00", "red"),
+    "stale": Look("◷", "Số liệu cũ", "Stale", "#7F7F7F", "gray"),
+    "no_data": Look("○", "Chưa có số liệu", "No data", "#BDBDBD", "gray"),
+}
+
+TREND: dict[str, Look] = {
+    "on_track": Look("↑", "Đúng tiến độ", "On track", "#009E73", "green"),
+    "improving": Look("↗", "Cải thiện vừa phải", "Moderately improving", "#56B4E9", "blue"),
+    "stagnating": Look("→", "Chững lại", "Stagnating", "#E69F00", "orange"),
+    "worsening": Look("↘", "Đi xuống", "Worsening", "#D55E00", "red"),
+    "insufficient": Look("·", "Chưa đủ số liệu", "Not enough data", "#BDBDBD", "gray"),
+}
+
+
+def status_label(status: str | None, lang: str) -> str:
+    return STATUS[status or "no_data"].label(lang)
+
+
+def trend_label(trend: str | None, lang: str) -> str:
+    return TREND[trend or "insufficient"].label(lang)

@@ -1,0 +1,214 @@
+"""Reporting periods ("2025-08", "2025-Q3", "2025"): parsing, calendar arithmetic and Polars expressions."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from typing import NamedTuple
+
+import polars as pl
+
+from ioc.targets import Frequency
+
+_PERIOD_RE = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])|-Q([1-4]))?$")
+DAYS_PER_MONTH = 30.4375  # 365.25 / 12: months between two dates, the same everywhere
+_PER_YEAR = {Frequency.MONTHLY: 12, Frequency.QUARTERLY: 4, Frequency.YEARLY: 1}
+_MONTHS_PER_PERIOD = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3, Frequency.YEARLY: 12}
+
+
+class Period(NamedTuple):
+    """A parsed period: `index` is the month 1–12, the quarter 1–4, or 1 for a year."""
+
+    frequency: Frequency
+    year: int
+    index: int
+
+    def __str__(self) -> str:
+        return _format(self.frequency, self.year, self.index)
+
+
+def _format(frequency: Frequency, year: int, index: int) -> str:
+    if frequency == Frequency.MONTHLY:
+        return f"{year:04d}-{index:02d}"
+    if frequency == Frequency.QUARTERLY:
+        return f"{year:04d}-Q{index}"
+    return f"{year:04d}"
+
+
+def parse_period(s: str) -> Period:
+    """Parse "2025-08" / "2025-Q3" / "2025" into (frequency, year, index); raise ValueError otherwise."""
+    m = _PERIOD_RE.match(s.strip()) if isinstance(s, str) else None
+    if m is None:
+        raise ValueError(
+            f"{s!r} is not a period: expected a month 'YYYY-MM' (2025-08), "
+            f"a quarter 'YYYY-Qn' (2025-Q3) or a year 'YYYY' (2025)"
+        )
+    year = int(m.group(1))
+    if m.group(2):
+        return Period(Frequency.MONTHLY, year, int(m.group(2)))
+    if m.group(3):
+        return Period(Frequency.QUARTERLY, year, int(m.group(3)))
+    return Period(Frequency.YEARLY, year, 1)
+
+
+def is_period(s: str) -> bool:
+    """True when `s` is a well-formed period string."""
+    return isinstance(s, str) and _PERIOD_RE.match(s) is not None
+
+
+def frequency_of(p: str) -> Frequency:
+    """The frequency of a period string."""
+    return parse_period(p).frequency
+
+
+def _months(p: Period) -> tuple[int, int]:
+    """First and last calendar month (1–12) covered by the period."""
+    span = _MONTHS_PER_PERIOD[p.frequency]
+    first = (p.index - 1) * span + 1
+    return first, first + span - 1
+
+
+def period_start(p: str) -> dt.date:
+    """The first day of the period."""
+    parsed = parse_period(p)
+    return dt.date(parsed.year, _months(parsed)[0], 1)
+
+
+def period_end(p: str) -> dt.date:
+    """The last day of the period."""
+    parsed = parse_period(p)
+    last = _months(parsed)[1]
+    return dt.date(parsed.year, last, calendar.monthrange(parsed.year, last)[1])
+
+
+def period_index(p: str) -> int:
+    """A monotone integer per frequency: year*12+month-1, year*4+quarter-1, or the year."""
+    parsed = parse_period(p)
+    if parsed.frequency == Frequency.YEARLY:
+        return parsed.year
+    return parsed.year * _PER_YEAR[parsed.frequency] + parsed.index - 1
+
+
+def _from_index(frequency: Frequency, index: int) -> str:
+    per = _PER_YEAR[frequency]
+    if frequency == Frequency.YEARLY:
+        return _format(frequency, index, 1)
+    return _format(frequency, index // per, index % per + 1)
+
+
+def shift(p: str, n: int) -> str:
+    """The period `n` periods after `p` (before, when n < 0), at the same frequency."""
+    return _from_index(frequency_of(p), period_index(p) + n)
+
+
+def periods_between(a: str, b: str) -> list[str]:
+    """Every period from `a` to `b` inclusive (both of one frequency); empty when `b` is before `a`."""
+    fa, fb = frequency_of(a), frequency_of(b)
+    if fa != fb:
+        raise ValueError(f"periods {a!r} and {b!r} have different frequencies ({fa.value}, {fb.value})")
+    return [_from_index(fa, i) for i in range(period_index(a), period_index(b) + 1)]
+
+
+def period_of(d: dt.date, frequency: Frequency) -> str:
+    """The period of a frequency that contains the date."""
+    if frequency == Frequency.MONTHLY:
+        return _format(frequency, d.year, d.month)
+    if frequency == Frequency.QUARTERLY:
+        return _format(frequency, d.year, (d.month - 1) // 3 + 1)
+    return _format(frequency, d.year, 1)
+
+
+def reference_period(as_of: str, frequency: Frequency) -> str:
+    """The latest period of `frequency` that has ended on or before the end of `as_of`.
+
+    as_of 2025-08 → 2025-08 / 2025-Q2 / 2024; as_of 2025-Q3 → 2025-09 / 2025-Q3 / 2024; 2025 → 2025-12 / 2025-Q4 / 2025.
+    """
+    end = period_end(as_of)  # always the last day of a month
+    frequency = Frequency(frequency)
+    if frequency == Frequency.MONTHLY:
+        return _format(frequency, end.year, end.month)
+    if frequency == Frequency.QUARTERLY:
+        q = end.month // 3
+        return _format(frequency, end.year, q) if q else _format(frequency, end.year - 1, 4)
+    return _format(frequency, end.year if end.month == 12 else end.year - 1, 1)
+
+
+def lag(p_old: str, p_new: str) -> int:
+    """How many periods `p_new` is after `p_old` (both of one frequency)."""
+    fa, fb = frequency_of(p_old), frequency_of(p_new)
+    if fa != fb:
+        raise ValueError(
+            f"periods {p_old!r} and {p_new!r} have different frequencies ({fa.value}, {fb.value})"
+        )
+    return period_index(p_new) - period_index(p_old)
+
+
+def months_between(d1: dt.date, d2: dt.date) -> float:
+    """Fractional months from d1 to d2 (days / 30.4375); negative when d2 is before d1."""
+    return (d2 - d1).days / DAYS_PER_MONTH
+
+
+# ---- Polars expressions (vectorised; an invalid period string gives null) ---------------------------
+
+
+def _col(col: str | pl.Expr) -> pl.Expr:
+    return pl.col(col) if isinstance(col, str) else col
+
+
+def _parts(col: str | pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
+    """(is_valid, year, first_month, last_month) of a period column."""
+    p = _col(col)
+    n = p.str.len_bytes()
+    year = p.str.slice(0, 4).cast(pl.Int32, strict=False)
+    quarter = pl.when((n == 7) & (p.str.slice(5, 1) == "Q")).then(
+        p.str.slice(6, 1).cast(pl.Int32, strict=False)
+    )
+    month = pl.when((n == 7) & (p.str.slice(5, 1) != "Q")).then(
+        p.str.slice(5, 2).cast(pl.Int32, strict=False)
+    )
+    valid = (
+        p.str.contains(_PERIOD_RE.pattern)
+        & year.is_not_null()
+        & ((n == 4) | month.is_between(1, 12) | quarter.is_between(1, 4))
+    )
+    first = pl.when(n == 4).then(pl.lit(1, pl.Int32)).otherwise(pl.coalesce(month, (quarter - 1) * 3 + 1))
+    last = pl.when(n == 4).then(pl.lit(12, pl.Int32)).otherwise(pl.coalesce(month, quarter * 3))
+    return valid, year, first, last
+
+
+def period_start_expr(col: str | pl.Expr) -> pl.Expr:
+    """First day of each period (Date)."""
+    valid, year, first, _ = _parts(col)
+    return pl.when(valid).then(pl.date(year, first, 1))
+
+
+def period_end_expr(col: str | pl.Expr) -> pl.Expr:
+    """Last day of each period (Date)."""
+    valid, year, _, last = _parts(col)
+    return pl.when(valid).then(pl.date(year, last, 1).dt.month_end())
+
+
+def period_frequency_expr(col: str | pl.Expr) -> pl.Expr:
+    """ "monthly" / "quarterly" / "yearly" for each period (String)."""
+    p = _col(col)
+    valid = _parts(col)[0]
+    return (
+        pl.when(~valid)
+        .then(pl.lit(None, pl.String))
+        .when(p.str.len_bytes() == 4)
+        .then(pl.lit(Frequency.YEARLY.value))
+        .when(p.str.slice(5, 1) == "Q")
+        .then(pl.lit(Frequency.QUARTERLY.value))
+        .otherwise(pl.lit(Frequency.MONTHLY.value))
+    )
+
+
+def period_index_expr(col: str | pl.Expr) -> pl.Expr:
+    """Monotone integer per frequency, as `period_index`: year*12+month-1, year*4+quarter-1, year."""
+    p = _col(col)
+    valid, year, _, last = _parts(col)
+    n = p.str.len_bytes()
+    is_q = p.str.slice(5, 1) == "Q"
+    idx = pl.when(n == 4).then(year).when(is_q).then(year * 4 + last // 3 - 1).otherwise(year * 12 + last - 1)
+    return pl.when(valid).then(idx.cast(pl.Int64))

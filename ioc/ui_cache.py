@@ -1,0 +1,101 @@
+"""Streamlit caches around the core: engine, config, observations and scores.
+
+Keys are small exact values — the ledger revision, the targets.yaml hash, the period — never a frame, so a
+newly accepted submission shows at once and large frames are never hashed by sampling.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from ioc import ledger, store
+from ioc.config import Config, load_config
+from ioc.rollup import rollup
+from ioc.scoring import composite as _composite
+from ioc.scoring import history as _history
+from ioc.scoring import score
+from ioc.settings import Settings, get_settings
+from ioc.targets import Level
+from ioc.views import sparklines as _sparklines
+
+
+@st.cache_resource
+def settings() -> Settings:
+    return get_settings()
+
+
+@st.cache_resource(on_release=lambda e: e.dispose())
+def engine(url: str) -> Engine:
+    """One engine (connection pool) per database URL, schema migrated on first use."""
+    eng = store.get_engine(url)
+    store.migrate(eng)
+    return eng
+
+
+def db() -> Engine:
+    return engine(settings().resolved_database_url())
+
+
+@st.cache_resource
+def _config(path: str, mtime_ns: int) -> Config:
+    return load_config(Path(path))
+
+
+def config() -> Config:
+    """The configuration, reloaded when targets.yaml changes on disk (raises IssueError when broken)."""
+    path = settings().targets
+    return _config(str(path), path.stat().st_mtime_ns)
+
+
+@st.cache_resource(show_spinner=False)
+def ensure_seeded(url: str, targets_sha: str) -> bool:
+    """Seed the demo province once per process when the database is empty (first start)."""
+    s = settings()
+    if not s.seed_demo:
+        return False
+    cfg = config()
+    if not cfg.targets.demo:
+        return False
+    from ioc.demo import ensure_demo
+
+    return ensure_demo(cfg, db(), s.data_dir)
+
+
+def revision() -> int:
+    """Changes whenever accepted data changes; cheap enough to read on every rerun."""
+    return store.revision(db())
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def observations(rev: int, sha: str) -> pl.DataFrame:
+    """Current accepted observations plus province roll-ups."""
+    return rollup(ledger.current_observations(db()), config())
+
+
+@st.cache_data(max_entries=64, max_size="256MB", show_spinner=False)
+def scores(rev: int, sha: str, as_of: str) -> pl.DataFrame:
+    return score(observations(rev, sha), config(), as_of)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def composite(rev: int, sha: str, as_of: str, level: str) -> pl.DataFrame:
+    return _composite(scores(rev, sha, as_of), config(), Level(level))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def history(rev: int, sha: str, indicator: str, unit_code: str) -> pl.DataFrame:
+    return _history(observations(rev, sha), config(), indicator, unit_code)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def sparklines(rev: int, sha: str, as_of: str) -> pl.DataFrame:
+    return _sparklines(observations(rev, sha), as_of)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def submissions(rev: int, department: str | None = None) -> pl.DataFrame:
+    return ledger.submissions(db(), department=department)

@@ -1,0 +1,118 @@
+"""The upload page's pieces: template bytes, a dry-run check, the commit, and how reports are shown.
+
+Uploads go through `ioc.ingest.ingest_bytes`, the same function the command line uses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from ioc.config import Config
+from ioc.i18n import format_period
+from ioc.ingest import IngestReport, ingest_bytes
+from ioc.labels import t
+from ioc.periods import frequency_of, shift
+from ioc.template import build_template
+from ioc.ui import show_issues
+
+
+def open_periods(as_of: str, n: int = 6) -> list[str]:
+    """Months a department may report for: the month shown and the ones before it, newest first."""
+    if frequency_of(as_of).value != "monthly":
+        from ioc.periods import period_end
+
+        end = period_end(as_of)
+        as_of = f"{end.year}-{end.month:02d}"
+    return [shift(as_of, -k) for k in range(n)]
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _template(
+    _config: Config, sha: str, _observations: pl.DataFrame, rev_key: int, dept: str, period: str
+) -> bytes:
+    previous = _observations.filter(pl.col("period") == shift(period, -1))
+    return build_template(_config, dept, period, previous=previous)
+
+
+def template_bytes(config: Config, observations: pl.DataFrame, dept: str, period: str) -> bytes:
+    """The department's template for the period, with last period's values for reference."""
+    return _template(config, config.sha256, observations, observations.height, dept, period)
+
+
+def check(
+    data: bytes, name: str, config: Config, engine: Engine, data_dir: Path, **kwargs: object
+) -> IngestReport:
+    """Validate an uploaded file without storing anything (remembered for this file in the session)."""
+    key = ("up_check", hashlib.sha256(data).hexdigest(), tuple(sorted(kwargs.items())))
+    cached = st.session_state.get("_up_check")
+    if cached and cached[0] == key:
+        return cached[1]
+    report = ingest_bytes(data, name, config, engine, data_dir, who="preview", dry_run=True, **kwargs)  # type: ignore[arg-type]
+    st.session_state["_up_check"] = (key, report)
+    return report
+
+
+def commit(
+    data: bytes, name: str, config: Config, engine: Engine, data_dir: Path, *, who: str, **kwargs: object
+) -> IngestReport:
+    """Store the file as a submission (accepted or rejected as a whole)."""
+    st.session_state.pop("_up_check", None)
+    return ingest_bytes(data, name, config, engine, data_dir, who=who, **kwargs)  # type: ignore[arg-type]
+
+
+def show_report(report: IngestReport, lang: str) -> None:
+    """The outcome in one sentence, then every issue with its cell."""
+    errors = [i for i in report.issues if i.is_error]
+    warnings = [i for i in report.issues if not i.is_error]
+    if report.status == "duplicate":
+        st.info(t("upload.duplicate", lang, id=report.duplicate_of))
+    elif errors:
+        st.error(t("upload.rejected", lang, n=len(errors)))
+    elif report.status == "dry-run":
+        st.success(t("upload.valid", lang, n=report.n_observations, units=report.units))
+    elif report.status == "accepted":
+        st.success(
+            t(
+                "upload.accepted",
+                lang,
+                id=report.submission_id,
+                n=report.n_observations,
+                sha=report.sha256[:16],
+            )
+        )
+    if warnings:
+        st.warning(t("upload.warnings", lang, n=len(warnings)))
+    show_issues(report.issues, lang)
+
+
+def show_history(submissions: pl.DataFrame, lang: str) -> None:
+    """The department's submissions, newest first, with what happened to each."""
+    if submissions.is_empty():
+        st.caption(t("upload.no_history", lang))
+        return
+    df = submissions.sort("id", descending=True).with_columns(
+        pl.col("periods").map_elements(
+            lambda ps: ", ".join(format_period(p, lang) for p in ps.split(",") if p), return_dtype=pl.String
+        )
+    )
+    st.dataframe(
+        df.select(
+            "id", "submitted_at", "file_name", "periods", "status", "n_observations", "n_errors", "n_warnings"
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "id": st.column_config.NumberColumn("#", format="%d"),
+            "submitted_at": st.column_config.DatetimeColumn(
+                t("col.last_submission", lang), format="DD/MM/YYYY HH:mm"
+            ),
+            "file_name": st.column_config.TextColumn("File" if lang == "en" else "Tệp"),
+            "periods": st.column_config.TextColumn(t("col.period", lang)),
+            "status": st.column_config.TextColumn(t("col.status", lang)),
+        },
+    )

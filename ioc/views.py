@@ -1,0 +1,417 @@
+"""Page models: turn scores into the frames each page shows, labelled and formatted for one language.
+
+Pure functions (no Streamlit): pages call one of these and lay out what comes back, and tests check the
+same frames the user sees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from ioc.config import Config
+from ioc.i18n import format_date, format_period, format_value
+from ioc.labels import STATUS, STATUS_ORDER, TREND, t
+from ioc.periods import frequency_of, period_end, shift
+from ioc.targets import Level
+
+_MONTH = r"^\d{4}-\d{2}$"
+_LEVEL_RANK = {Level.PROVINCE.value: 0, Level.DEPARTMENT.value: 1, Level.COMMUNE.value: 2}
+
+
+def indicator_meta(config: Config, lang: str) -> pl.DataFrame:
+    """One row per indicator: names, pillar, unit, direction, owner and display order."""
+    rows = []
+    for order, ind in enumerate(config.targets.indicators):
+        pillar = config.targets.pillar(ind.pillar)
+        rows.append(
+            {
+                "indicator": ind.id,
+                "order": order,
+                "name": ind.name.get(lang),
+                "pillar_name": pillar.name.get(lang),
+                "measure": ind.unit.value,
+                "direction": ind.direction.value,
+                "owner": ind.owner,
+                "decimals": ind.decimals,
+                "frequency": ind.frequency.value,
+            }
+        )
+    return pl.DataFrame(rows)
+
+
+def unit_names(config: Config, lang: str) -> pl.DataFrame:
+    """unit_code → display name in the language."""
+    frame = config.registry.units_frame()
+    return frame.select("unit_code", pl.col("name_vi" if lang == "vi" else "name_en").alias("unit_name"))
+
+
+def _fmt(values: list[float | None], measures: list[str], decimals: list[int], lang: str) -> list[str]:
+    # Display only: a page shows at most a few hundred rows, formatted through Babel.
+    from ioc.targets import MeasureUnit
+
+    return [
+        format_value(v, MeasureUnit(m), lang, d) if v is not None else "—"
+        for v, m, d in zip(values, measures, decimals, strict=True)
+    ]
+
+
+def decorate(scores: pl.DataFrame, config: Config, lang: str) -> pl.DataFrame:
+    """Add names, formatted numbers, status/trend words with icons and the reason in `lang`."""
+    if scores.is_empty():
+        return scores
+    df = scores.join(indicator_meta(config, lang), on="indicator", how="left").join(
+        unit_names(config, lang), on="unit_code", how="left"
+    )
+    measures = df["measure"].to_list()
+    decimals = df["decimals"].to_list()
+    status_word = {k: v.label(lang) for k, v in STATUS.items()}
+    trend_word = {k: v.label(lang) for k, v in TREND.items()}
+    return df.with_columns(
+        pl.Series("value_text", _fmt(df["value"].to_list(), measures, decimals, lang)),
+        pl.Series("target_text", _fmt(df["target"].to_list(), measures, decimals, lang)),
+        pl.Series("expected_text", _fmt(df["expected"].to_list(), measures, decimals, lang)),
+        pl.Series(
+            "pace_text",
+            _fmt(df["pace_needed"].to_list(), measures, [max(d, 1) for d in decimals], lang),
+        ),
+        pl.col("status").replace_strict(status_word, default="").alias("status_text"),
+        pl.col("trend").replace_strict(trend_word, default="").alias("trend_text"),
+        pl.col(f"reason_{lang}").alias("reason"),
+        pl.col(f"trend_{lang}").alias("trend_reason"),
+        pl.Series(
+            "period_text",
+            [format_period(p, lang) if p else "—" for p in df["period"].to_list()],
+        ),
+        pl.Series(
+            "deadline_text",
+            [format_date(d, lang) if d else "—" for d in df["deadline"].to_list()],
+        ),
+        pl.col("status")
+        .replace_strict({s: i for i, s in enumerate(STATUS_ORDER)}, default=9)
+        .alias("status_rank"),
+    )
+
+
+def headline(scores: pl.DataFrame) -> pl.DataFrame:
+    """One row per indicator: the province value if measured there, else the owner department's."""
+    return (
+        scores.with_columns(pl.col("level").replace_strict(_LEVEL_RANK, default=9).alias("_lr"))
+        .sort("indicator", "_lr", "unit_code")
+        .group_by("indicator", maintain_order=True)
+        .first()
+        .drop("_lr")
+    )
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What the overview page shows."""
+
+    counts: dict[str, int]  # status → number of indicators (headline rows)
+    by_pillar: pl.DataFrame  # pillar_name, and one column per status
+    worst: pl.DataFrame
+    improved: pl.DataFrame
+    completeness: float | None  # 0–1
+    completeness_by_department: pl.DataFrame
+
+
+def previous_period(as_of: str) -> str:
+    """The period before `as_of` at the same granularity (2025-08 → 2025-07, 2025-Q3 → 2025-Q2)."""
+    return shift(as_of, -1)
+
+
+def overview(scores: pl.DataFrame, previous: pl.DataFrame, config: Config, lang: str) -> Overview:
+    """Province status per pillar, the indicators most behind and most improved, completeness."""
+    head = decorate(headline(scores), config, lang)
+    counts = {s: int((head["status"] == s).sum()) for s in STATUS_ORDER}
+    by_pillar = (
+        head.group_by("pillar_name", "status")
+        .len()
+        .pivot(on="status", index="pillar_name", values="len")
+        .fill_null(0)
+    )
+    for s in STATUS_ORDER:
+        if s not in by_pillar.columns:
+            by_pillar = by_pillar.with_columns(pl.lit(0, pl.UInt32).alias(s))
+    pillar_order = {p.name.get(lang): i for i, p in enumerate(config.targets.pillars)}
+    by_pillar = (
+        by_pillar.with_columns(pl.col("pillar_name").replace_strict(pillar_order, default=99).alias("_o"))
+        .sort("_o")
+        .drop("_o")
+        .select("pillar_name", *STATUS_ORDER)
+    )
+
+    behind = head.filter(pl.col("status").is_in(["red", "amber"])).with_columns(
+        (pl.col("gap") / pl.when(pl.col("tolerance") > 0).then(pl.col("tolerance")).otherwise(1.0)).alias(
+            "_severity"
+        )
+    )
+    worst = behind.sort(["status_rank", "_severity"], descending=[False, True]).head(5)
+
+    prev_head = headline(previous).select("indicator", pl.col("value").alias("prev_value"))
+    improved = (
+        head.join(prev_head, on="indicator", how="inner")
+        .filter(pl.col("value").is_not_null() & pl.col("prev_value").is_not_null())
+        .with_columns(
+            (
+                (pl.col("value") - pl.col("prev_value"))
+                * pl.when(pl.col("direction") == "lower").then(-1.0).otherwise(1.0)
+            ).alias("_delta")
+        )
+        .with_columns(
+            # a percentage point and a 1 % relative change weigh the same
+            pl.when(pl.col("measure") == "percent")
+            .then(pl.col("_delta"))
+            .otherwise(100 * pl.col("_delta") / pl.col("prev_value").abs().clip(lower_bound=1e-9))
+            .alias("_improvement")
+        )
+        .filter(pl.col("_improvement") > 0)
+        .sort("_improvement", descending=True)
+        .head(5)
+    )
+    improved = improved.with_columns(
+        pl.Series(
+            "change_text",
+            [
+                _delta_text(v - p, m, lang)
+                for v, p, m in zip(
+                    improved["value"].to_list(),
+                    improved["prev_value"].to_list(),
+                    improved["measure"].to_list(),
+                    strict=True,
+                )
+            ],
+            dtype=pl.String,
+        )
+    )
+
+    comp = completeness(scores, config)
+    total = comp["expected"].sum()
+    share = float(comp["reported"].sum() / total) if total else None
+    return Overview(counts, by_pillar, worst, improved, share, comp)
+
+
+def _delta_text(delta: float, measure: str, lang: str) -> str:
+    from ioc.targets import MeasureUnit
+
+    sign = "+" if delta > 0 else ("−" if delta < 0 else "±")
+    if measure == "percent":
+        unit = " điểm %" if lang == "vi" else " pp"
+        return sign + format_value(abs(delta), MeasureUnit.COUNT, lang, 1).rstrip() + unit
+    return sign + format_value(abs(delta), MeasureUnit(measure), lang, 1)
+
+
+def completeness(scores: pl.DataFrame, config: Config) -> pl.DataFrame:
+    """Per owner department: indicator × unit pairs expected this period and how many have current data.
+
+    Derived province values do not count as reported: only what a department or export supplied does.
+    """
+    owners = pl.DataFrame(
+        {
+            "indicator": [i.id for i in config.targets.indicators],
+            "owner": [i.owner for i in config.targets.indicators],
+        }
+    )
+    dept_names = config.registry.departments.select(pl.col("id").alias("owner"), "name_vi", "name_en")
+    return (
+        scores.join(owners, on="indicator")
+        .group_by("owner")
+        .agg(
+            pl.len().alias("expected"),
+            pl.col("status").is_in(["green", "amber", "red"]).sum().alias("reported"),
+        )
+        .with_columns((pl.col("reported") / pl.col("expected")).alias("share"))
+        .join(dept_names, on="owner", how="left")
+        .sort("share", "owner")
+    )
+
+
+def department_rows(scores: pl.DataFrame, config: Config, department: str, lang: str) -> pl.DataFrame:
+    """Every indicator the department owns, at the level it is accountable for.
+
+    The department's own row where the indicator is measured per department, else the province row
+    (a department owns a provincial figure), else its commune-level summary is left to the commune page.
+    """
+    owned = [i.id for i in config.targets.indicators if i.owner == department]
+    rows = scores.filter(pl.col("indicator").is_in(owned))
+    own = rows.filter((pl.col("level") == "department") & (pl.col("unit_code") == department))
+    rest = headline(rows.filter(~pl.col("indicator").is_in(own["indicator"].implode())))
+    rest = rest.filter(pl.col("level") != "department")
+    out = pl.concat([own, rest], how="diagonal_relaxed")
+    return decorate(out, config, lang).sort("order")
+
+
+def commune_rows(scores: pl.DataFrame, config: Config, code: str, lang: str) -> pl.DataFrame:
+    """The commune's scorecard with the province value beside each of its values."""
+    mine = scores.filter((pl.col("level") == "commune") & (pl.col("unit_code") == code))
+    province = scores.filter(pl.col("level") == "province").select(
+        "indicator", pl.col("value").alias("province_value")
+    )
+    df = decorate(mine.join(province, on="indicator", how="left"), config, lang)
+    if df.is_empty():
+        return df
+    return df.with_columns(
+        pl.Series(
+            "province_text",
+            _fmt(df["province_value"].to_list(), df["measure"].to_list(), df["decimals"].to_list(), lang),
+        )
+    ).sort("order")
+
+
+def indicator_rows(scores: pl.DataFrame, config: Config, indicator: str, lang: str) -> pl.DataFrame:
+    """Every unit's row for one indicator: province first, then departments, then communes by status."""
+    df = decorate(scores.filter(pl.col("indicator") == indicator), config, lang)
+    if df.is_empty():
+        return df
+    return df.with_columns(pl.col("level").replace_strict(_LEVEL_RANK, default=9).alias("_lr")).sort(
+        "_lr", "status_rank", "unit_name"
+    )
+
+
+def sparklines(observations: pl.DataFrame, as_of: str, n: int = 12) -> pl.DataFrame:
+    """The last `n` values per indicator and unit up to `as_of`, oldest first, for sparkline columns."""
+    if observations.is_empty():
+        return pl.DataFrame(
+            schema={"indicator": pl.String, "unit_code": pl.String, "spark": pl.List(pl.Float64)}
+        )
+    end = period_end(as_of)
+    from ioc.periods import period_end_expr
+
+    return (
+        observations.filter(period_end_expr("period") <= pl.lit(end))
+        .sort("indicator", "unit_code", period_end_expr("period"))
+        .group_by("indicator", "unit_code", maintain_order=True)
+        .agg(pl.col("value").tail(n).alias("spark"))
+    )
+
+
+def period_choices(observations: pl.DataFrame, granularity: str) -> list[str]:
+    """Periods a user may pick at a granularity, newest first, from the months that have data."""
+    from ioc.periods import periods_between
+
+    months = observations.filter(pl.col("period").str.contains(_MONTH))["period"]
+    if months.is_empty():
+        return []
+    first, last = months.min(), months.max()
+    out = periods_between(first, last)  # months
+    if granularity == "quarter":
+        out = sorted({f"{p[:4]}-Q{(int(p[5:7]) - 1) // 3 + 1}" for p in out})
+    elif granularity == "year":
+        out = sorted({p[:4] for p in out})
+    return list(reversed(out))
+
+
+def data_as_of(observations: pl.DataFrame) -> str | None:
+    """The latest month with any value."""
+    months = observations.filter(pl.col("period").str.contains(_MONTH))["period"]
+    return None if months.is_empty() else months.max()
+
+
+def granularity_of(period: str) -> str:
+    """month / quarter / year for a period string."""
+    return {"monthly": "month", "quarterly": "quarter", "yearly": "year"}[frequency_of(period).value]
+
+
+def status_legend(lang: str) -> list[tuple[str, str, str]]:
+    """(icon + word, colour, explanation) for every status, for legends."""
+    explain = {
+        "green": ("đạt mục tiêu hoặc đúng lộ trình", "target met or on the expected path"),
+        "amber": ("chậm trong ngưỡng cho phép", "behind, within the tolerance"),
+        "red": ("chậm quá ngưỡng cho phép", "behind by more than the tolerance"),
+        "stale": ("số liệu gần nhất đã cũ", "latest value is out of date"),
+        "no_data": ("chưa có số liệu", "no value reported"),
+    }
+    return [
+        (STATUS[s].label(lang), STATUS[s].colour, explain[s][0 if lang == "vi" else 1]) for s in STATUS_ORDER
+    ]
+
+
+def composite_status(composite: pl.Expr) -> pl.Expr:
+    """Colour of a composite score: two thirds or more green → green, a third or more → amber, else red."""
+    return (
+        pl.when(composite.is_null())
+        .then(pl.lit("no_data"))
+        .when(composite >= 2 / 3)
+        .then(pl.lit("green"))
+        .when(composite >= 1 / 3)
+        .then(pl.lit("amber"))
+        .otherwise(pl.lit("red"))
+    )
+
+
+def composite_map_rows(ranking: pl.DataFrame, config: Config, lang: str) -> pl.DataFrame:
+    """Rows for the map coloured by composite score: value = composite as a percentage, with the rank."""
+    status_word = {k: v.label(lang) for k, v in STATUS.items()}
+    rank_word = t("col.rank", lang)
+    return (
+        ranking.join(unit_names(config, lang), on="unit_code", how="left")
+        .with_columns(
+            pl.format(
+                "{}% ({} {}/{})",
+                (pl.col("composite") * 100).round(0).cast(pl.Int64),
+                pl.lit(rank_word),
+                pl.col("rank"),
+                pl.len(),
+            ).alias("value_text"),
+            pl.lit("—").alias("target_text"),
+            composite_status(pl.col("composite")).alias("status"),
+        )
+        .with_columns(pl.col("status").replace_strict(status_word).alias("status_text"))
+    )
+
+
+def reporting_matrix(
+    submissions: pl.DataFrame, config: Config, months: list[str], lang: str, *, due_day: int = 10
+) -> pl.DataFrame:
+    """Departments × months: on time, late, rejected or missing.
+
+    A department is expected to report a month when it owns a workbook indicator; its report is on time when
+    accepted by day `due_day` of the following month.
+    """
+    from ioc.targets import WorkbookSource
+
+    owners = sorted({i.owner for i in config.targets.indicators if isinstance(i.source, WorkbookSource)})
+    words = {k: t(f"report.{k}", lang) for k in ("on_time", "late", "missing", "rejected")}
+    icons = {"on_time": "✔", "late": "◷", "missing": "○", "rejected": "✖"}
+    subs = (
+        submissions.filter(pl.col("department").is_in(owners))
+        .with_columns(pl.col("periods").str.split(",").alias("period"))
+        .explode("period")
+    )
+    state = (
+        subs.filter(pl.col("period").is_in(months))
+        .with_columns(
+            pl.col("period").str.strptime(pl.Date, "%Y-%m", strict=False).dt.offset_by("1mo").alias("_next")
+        )
+        .with_columns(
+            pl.when(pl.col("status").is_in(["accepted", "superseded"]))
+            .then(
+                pl.when(pl.col("submitted_at").dt.date() <= pl.col("_next").dt.offset_by(f"{due_day - 1}d"))
+                .then(pl.lit("on_time"))
+                .otherwise(pl.lit("late"))
+            )
+            .otherwise(pl.lit("rejected"))
+            .alias("state")
+        )
+        .with_columns(pl.col("state").replace_strict({"on_time": 0, "late": 1, "rejected": 2}).alias("_rank"))
+        .sort("_rank")
+        .group_by("department", "period", maintain_order=True)
+        .first()
+    )
+    grid = pl.DataFrame({"department": owners}).join(pl.DataFrame({"period": months}), how="cross")
+    names = config.registry.departments.select(
+        pl.col("id").alias("department"), pl.col("name_vi" if lang == "vi" else "name_en").alias("unit_name")
+    )
+    cell = pl.col("state").fill_null("missing")
+    return (
+        grid.join(state.select("department", "period", "state"), on=["department", "period"], how="left")
+        .with_columns(
+            pl.concat_str(cell.replace_strict(icons), pl.lit(" "), cell.replace_strict(words)).alias("cell")
+        )
+        .pivot(on="period", index="department", values="cell")
+        .join(names, on="department", how="left")
+        .select("unit_name", *months)
+        .sort("unit_name")
+    )

@@ -1,0 +1,83 @@
+"""Indicator: actual vs target vs expected path over time, the spread across communes, every unit's row."""
+
+from ioc import ui
+
+ui.require_frame()
+
+import polars as pl  # noqa: E402
+import streamlit as st  # noqa: E402
+
+from ioc import charts, ui_cache  # noqa: E402
+from ioc.labels import t  # noqa: E402
+from ioc.views import indicator_rows  # noqa: E402
+
+ctx = ui.context()
+lang = ctx.lang
+with ui.guarded(lang):
+    ui.page_header(t("indicator.title", lang), ctx)
+    indicators = {i.id: i for i in ctx.config.targets.indicators}
+    ind_id = ui.url_selectbox(
+        t("indicator.pick", lang),
+        list(indicators),
+        format_func=lambda i: indicators[i].name.get(lang),
+        key="indicator",
+    )
+    ind = indicators[ind_id]
+    rows = indicator_rows(ctx.scores(), ctx.config, ind_id, lang)
+    if rows.is_empty():
+        st.info(t("empty.no_data", lang))
+        st.stop()
+    unit_names = dict(zip(rows["unit_code"], rows["unit_name"], strict=True))
+    unit = ui.url_selectbox(
+        t("indicator.unit_pick", lang),
+        list(unit_names),
+        format_func=lambda u: unit_names[u] or u,
+        key="unit",
+    )
+    row = rows.filter(pl.col("unit_code") == unit).row(0, named=True)
+
+    cols = st.columns(4)
+    cols[0].metric(t("col.value", lang), row["value_text"], help=row["period_text"], border=True)
+    cols[1].metric(t("col.target", lang), row["target_text"], help=row["deadline_text"], border=True)
+    cols[2].metric(t("col.expected", lang), row["expected_text"], border=True)
+    cols[3].metric(t("col.status", lang), row["status_text"], border=True)
+    st.markdown(
+        f"**{t('col.reason', lang)}:** {row['reason']}  \n**{t('col.trend', lang)}:** {row['trend_text']} — "
+        f"{row['trend_reason'] or ''}"
+    )
+
+    st.subheader(t("indicator.trend", lang))
+    fmt = ",.1f" if ind.unit.value != "count" else ",.0f"
+    st.altair_chart(
+        charts.trend_chart(ui_cache.history(ctx.rev, ctx.sha, ind_id, unit), lang, fmt), width="stretch"
+    )
+
+    st.subheader(t("indicator.spread", lang))
+    communes = rows.filter(pl.col("level") == "commune")
+    if communes.is_empty():
+        st.caption(t("indicator.no_communes", lang))
+    else:
+        st.altair_chart(charts.spread_chart(communes, lang), width="stretch")
+
+    st.subheader(t("indicator.table", lang))
+    ui.table(
+        rows,
+        {
+            "unit_name": st.column_config.TextColumn(t("col.unit", lang), pinned=True),
+            "unit_code": st.column_config.TextColumn(t("col.code", lang)),
+            "value_text": st.column_config.TextColumn(t("col.value", lang)),
+            "target_text": st.column_config.TextColumn(t("col.target", lang)),
+            "expected_text": st.column_config.TextColumn(t("col.expected", lang)),
+            "status_text": st.column_config.TextColumn(t("col.status", lang)),
+            "reason": st.column_config.TextColumn(t("col.reason", lang), width="large"),
+            "trend_text": st.column_config.TextColumn(t("col.trend", lang)),
+            "pace_text": st.column_config.TextColumn(t("col.pace_needed", lang)),
+            "period_text": st.column_config.TextColumn(t("col.period", lang)),
+        },
+        height=420,
+    )
+    with st.expander(t("indicator.about", lang)):
+        st.markdown(
+            f"- {t('col.pillar', lang)}: {row['pillar_name']}\n- {t('col.deadline', lang)}: {row['deadline_text']}\n"
+            f"- {t('col.source', lang)}: `{ind.source.model_dump_json(exclude_none=True)}`\n- id: `{ind.id}`"
+        )

@@ -1,0 +1,240 @@
+"""Every page through Streamlit's AppTest, in both languages, on a real SQLite database seeded with demo months."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from pathlib import Path
+
+import openpyxl
+import polars as pl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+MONTHS = ["2026-07", "2026-08", "2026-09", "2026-10"]
+PAGES = {
+    "overview": "pages/overview.py",
+    "department": "pages/department.py",
+    "commune": "pages/commune.py",
+    "indicator": "pages/indicator.py",
+    "map": "pages/map.py",
+    "upload": "pages/upload.py",
+    "reporting": "pages/reporting.py",
+}
+STATUS_WORDS = {
+    "vi": ["Đạt tiến độ", "Cần chú ý", "Chậm tiến độ", "Chưa có số liệu", "Số liệu cũ"],
+    "en": ["On track", "At risk", "Off track", "No data", "Stale"],
+}
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory, demo_config) -> Path:
+    """A data folder whose database holds four demo months, ingested through the real loaders."""
+    from ioc.demo import generate
+    from ioc.settings import Settings
+    from ioc.store import get_engine, migrate
+
+    data_dir = tmp_path_factory.mktemp("pages-data")
+    engine = get_engine(Settings(data_dir=data_dir).resolved_database_url())
+    migrate(engine)
+    generate(demo_config, data_dir, engine=engine, months=MONTHS)
+    engine.dispose()
+    old = {k: os.environ.get(k) for k in ("IOC_DATA_DIR", "IOC_DATABASE_URL", "IOC_ADMIN_UPLOAD")}
+    os.environ["IOC_DATA_DIR"] = str(data_dir)
+    os.environ.pop("IOC_DATABASE_URL", None)
+    os.environ["IOC_ADMIN_UPLOAD"] = "1"
+    _clear_streamlit_caches()
+    yield data_dir
+    for k, v in old.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+    _clear_streamlit_caches()
+
+
+def _clear_streamlit_caches() -> None:
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _app(lang: str, page: str | None = None, **params: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "ioc_app.py"), default_timeout=120)
+    at.query_params["lang"] = lang
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    if page:
+        at.switch_page(PAGES[page])
+        at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _text(at: AppTest) -> str:
+    parts: list[str] = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "success", "warning", "error"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    for df in at.dataframe:
+        parts.append(df.value.to_csv())
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("page", list(PAGES))
+def test_page_runs_and_shows_statuses(seeded: Path, page: str, lang: str) -> None:
+    at = _app(lang, page)
+    text = _text(at)
+    assert not at.error, [e.value for e in at.error]
+    if page not in {"upload", "reporting"}:
+        assert any(w in text for w in STATUS_WORDS[lang]), f"{page}/{lang}: no status word shown"
+    other = "en" if lang == "vi" else "vi"
+    # the chrome follows the language: no label of the other language's status words leaks in
+    assert not any(f"✔ {w}" in text for w in STATUS_WORDS[other][:1])
+
+
+def test_overview_counts_match_scores_and_use_vietnamese_numbers(seeded: Path, demo_config) -> None:
+    from ioc import ledger
+    from ioc.rollup import rollup
+    from ioc.scoring import score
+    from ioc.store import get_engine
+    from ioc.views import headline
+
+    at = _app("vi", "overview")
+    engine = get_engine(f"sqlite:///{seeded / 'ioc.sqlite3'}")
+    scores = score(rollup(ledger.current_observations(engine), demo_config), demo_config, MONTHS[-1])
+    head = headline(scores)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["✔ Đạt tiến độ"] == str(int((head["status"] == "green").sum()))
+    assert metrics["✖ Chậm tiến độ"] == str(int((head["status"] == "red").sum()))
+    reasons = "\n".join(df.value.to_csv() for df in at.dataframe)
+    assert "," in reasons and "%" in reasons  # e.g. "84,6%"
+
+
+def test_department_page_lists_owned_indicators_with_reasons(seeded: Path, demo_config) -> None:
+    owned = {i.name.en for i in demo_config.targets.indicators if i.owner == "ttpvhcc"}
+    at = _app("en", "department", dept="ttpvhcc")
+    table = at.dataframe[0].value
+    assert set(table.iloc[:, 0]) == owned
+    assert table.shape[0] == len(owned)
+    reasons = table.iloc[:, 6].astype(str)  # the reason column
+    assert reasons.str.len().min() > 5
+
+
+def test_commune_page_shows_rank_and_province_value(seeded: Path) -> None:
+    at = _app("en", "commune", commune="90001")
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["Rank"].endswith("of 100")
+    table = at.dataframe[0].value
+    # the commune's value and the province's value side by side, both formatted
+    assert {"value_text", "province_text"} <= set(table.columns)
+    assert table["province_text"].ne("—").any()
+
+
+def test_indicator_page_draws_actual_expected_and_target(seeded: Path) -> None:
+    at = _app("en", "indicator", indicator="dossier_online_rate")
+    charts = at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
+    assert len(charts) >= 1
+    spec = charts[0].proto.spec
+    assert "Actual" in spec and "Expected path" in spec
+
+
+def test_map_page_draws_without_basemap(seeded: Path) -> None:
+    at = _app("en", "map")
+    decks = at.get("deck_gl_json_chart")
+    assert len(decks) == 1
+    spec = json.loads(decks[0].proto.json)
+    assert spec.get("mapProvider") in (None, "")
+    assert "http" not in decks[0].proto.json.replace("https://deck.gl", "")
+    layer = spec["layers"][0]
+    assert layer["id"] == "communes"
+
+
+def _filled_template(config, dept: str, period: str, value: float | str) -> bytes:
+    from ioc.template import build_template
+
+    wb = openpyxl.load_workbook(io.BytesIO(build_template(config, dept, period)))
+    ws = wb.worksheets[0]
+    header_row = next(r for r in range(1, 30) if ws.cell(r, 1).value == "Mã chỉ tiêu")
+    value_col = next(c for c in range(1, 20) if ws.cell(header_row, c).value == "Giá trị")
+    num_col = next(c for c in range(1, 20) if ws.cell(header_row, c).value == "Tử số")
+    for r in range(header_row + 1, ws.max_row + 1):
+        if ws.cell(r, 1).value:
+            ws.cell(r, value_col).value = value
+            ws.cell(r, num_col).value = None
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_upload_checks_then_accepts_a_filled_template(seeded: Path, demo_config) -> None:
+    at = _app("en", "upload")
+    at.selectbox(key="up_dept").set_value("so_gd_dt")
+    at.run()
+    period = at.selectbox(key="up_period").value
+    data = _filled_template(demo_config, "so_gd_dt", period, 55)
+    at.file_uploader[0].set_value(("so_gd_dt.xlsx", data, "application/vnd.ms-excel"))
+    at.run()
+    assert not at.exception
+    assert any("The file is valid" in s.value for s in at.success), [e.value for e in at.error]
+    confirm = next(b for b in at.button if b.label == "Confirm submission")
+    confirm.click()
+    at.run()
+    assert any("Accepted: submission #" in s.value for s in at.success)
+    history = at.dataframe[-1].value
+    assert "accepted" in set(history["status"])
+
+
+def test_upload_rejects_a_bad_value_naming_the_cell(seeded: Path, demo_config) -> None:
+    at = _app("en", "upload")
+    at.selectbox(key="up_dept").set_value("so_gd_dt")
+    at.run()
+    period = at.selectbox(key="up_period").value
+    data = _filled_template(demo_config, "so_gd_dt", period, "n/a")
+    at.file_uploader[0].set_value(("bad.xlsx", data, "application/vnd.ms-excel"))
+    at.run()
+    assert any("rejected" in e.value for e in at.error)
+    issues = at.dataframe[0].value
+    assert {"sheet", "row", "column"} <= set(issues.columns)
+    assert issues["row"].notna().all()
+    assert not any(b.label == "Confirm submission" for b in at.button)
+
+
+def test_admin_upload_ingests_a_long_export(seeded: Path, demo_config) -> None:
+    at = _app("en", "upload")
+    csv = "unit,period,indicator,value\n99,2026-10,digital_economy_share,18.5\n"
+    ids = [e.id for e in demo_config.targets.exports]
+    at.selectbox(key="adm_export").set_value("long" if "long" in ids else ids[0])
+    at.run()
+    at.file_uploader[1].set_value(("long.csv", csv.encode(), "text/csv"))
+    at.run()
+    next(b for b in at.button if b.label == "Ingest the file").click()
+    at.run()
+    assert not at.exception
+    outcome = [s.value for s in at.success] + [e.value for e in at.error]
+    assert outcome, "the admin upload reported nothing"
+
+
+def test_config_error_is_shown_with_line_not_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    broken = (ROOT / "targets.yaml").read_text(encoding="utf-8").replace("direction: lower", "direction: downward", 1)
+    path = tmp_path / "targets.yaml"
+    path.write_text(broken, encoding="utf-8")
+    for f in ("province",):
+        (tmp_path / f).symlink_to(ROOT / f)
+    monkeypatch.setenv("IOC_TARGETS", str(path))
+    monkeypatch.setenv("IOC_DATA_DIR", str(tmp_path / "data"))
+    _clear_streamlit_caches()
+    at = AppTest.from_file(str(ROOT / "ioc_app.py"), default_timeout=60)
+    at.run()
+    _clear_streamlit_caches()
+    assert not at.exception
+    assert at.error, "a broken targets.yaml must be reported"
+    issues = at.dataframe[0].value
+    assert "direction" in " ".join(issues.astype(str).to_numpy().ravel())
+    assert pl.Series(issues["line"]).drop_nulls().len() >= 1
