@@ -1,6 +1,8 @@
-"""IOC Target Tracker — the entry file: page config, first-start seeding, language and period, navigation."""
+"""IOC Target Tracker — the entry file: page config, language, navigation, first-start seeding, period."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import streamlit as st
 
@@ -10,7 +12,11 @@ from ioc.issues import IssueError
 from ioc.labels import LANG_NAMES, LANGS, t
 from ioc.views import data_as_of, period_choices
 
-st.set_page_config(page_title="IOC Target Tracker", page_icon=":material/monitoring:", layout="wide")
+st.set_page_config(
+    page_title="IOC Target Tracker",
+    page_icon=str(Path(__file__).parent / "assets" / "icon.png"),
+    layout="wide",
+)
 
 settings = ui_cache.settings()
 try:
@@ -21,26 +27,47 @@ except IssueError as err:  # an administrator's mistake in targets.yaml: say exa
     ui.show_issues(err.issues, lang)
     st.stop()
 
-default_lang = settings.language or config.targets.language.value
 lang = ui.url_selectbox(
     "Ngôn ngữ / Language",
     list(LANGS),
     key="lang",
     format_func=LANG_NAMES.get,
-    default=default_lang,
+    default=settings.language or config.targets.language.value,
     container=st.sidebar,
 )
+
+# url_path = the file's name, so that a deep link also resolves while Streamlit is still in its
+# pages/-folder mode right after a restart (see ui.require_frame).
+PAGES = [
+    ("overview", "nav.overview", ":material/dashboard:"),
+    ("department", "nav.department", ":material/apartment:"),
+    ("commune", "nav.commune", ":material/holiday_village:"),
+    ("indicator", "nav.indicator", ":material/query_stats:"),
+    ("map", "nav.map", ":material/map:"),
+    ("upload", "nav.upload", ":material/upload_file:"),
+    ("reporting", "nav.reporting", ":material/fact_check:"),
+]
+pages = {
+    name: st.Page(
+        f"pages/{name}.py", title=t(label, lang), icon=icon, url_path=name, default=name == "overview"
+    )
+    for name, label, icon in PAGES
+}
+page = st.navigation(list(pages.values()))
+st.session_state["_framed"] = True
+if (target := st.query_params.get("_to")) in pages:
+    params = {k: v for k, v in st.query_params.to_dict().items() if k != "_to"}
+    st.switch_page(pages[target], query_params=params)
 
 with st.spinner(t("seeding", lang), show_time=True):
     ui_cache.ensure_seeded(settings.resolved_database_url(), config.sha256)
 
 rev = ui_cache.revision()
 observations = ui_cache.observations(rev, config.sha256)
-granularities = ["month", "quarter", "year"]
 granularity = (
     st.sidebar.segmented_control(
         t("side.granularity", lang),
-        granularities,
+        ["month", "quarter", "year"],
         default="month",
         format_func=lambda g: t(f"gran.{g}", lang),
         key="granularity",
@@ -48,61 +75,19 @@ granularity = (
     )
     or "month"
 )
-choices = period_choices(observations, granularity)
 as_of = st.sidebar.selectbox(
     t("side.period", lang),
-    choices,
+    period_choices(observations, granularity),
     format_func=lambda p: format_period(p, lang),
     key=f"period_{granularity}",
 )
-latest = data_as_of(observations)
-if latest:
+if latest := data_as_of(observations):
     st.sidebar.caption(f"{t('side.data_as_of', lang)}: {format_period(latest, lang)}")
 if config.targets.demo:
     st.sidebar.caption(f":violet[{t('demo.badge', lang)}]")
-
 if as_of is None:
     st.info(t("empty.no_data", lang))
     st.stop()
 
 st.session_state["_ctx"] = ui.Context(lang=lang, as_of=as_of, config=config, rev=rev)
-pages = [
-    st.Page(
-        "pages/overview.py",
-        title=t("nav.overview", lang),
-        icon=":material/dashboard:",
-        url_path="tong-quan",
-        default=True,
-    ),
-    st.Page(
-        "pages/department.py",
-        title=t("nav.department", lang),
-        icon=":material/apartment:",
-        url_path="so-nganh",
-    ),
-    st.Page(
-        "pages/commune.py",
-        title=t("nav.commune", lang),
-        icon=":material/holiday_village:",
-        url_path="xa-phuong",
-    ),
-    st.Page(
-        "pages/indicator.py",
-        title=t("nav.indicator", lang),
-        icon=":material/query_stats:",
-        url_path="chi-tieu",
-    ),
-    st.Page("pages/map.py", title=t("nav.map", lang), icon=":material/map:", url_path="ban-do"),
-    st.Page(
-        "pages/upload.py", title=t("nav.upload", lang), icon=":material/upload_file:", url_path="nop-so-lieu"
-    ),
-    st.Page(
-        "pages/reporting.py",
-        title=t("nav.reporting", lang),
-        icon=":material/fact_check:",
-        url_path="tinh-hinh-bao-cao",
-    ),
-]
-page = st.navigation(pages)
-st.session_state["_framed"] = True
 page.run()

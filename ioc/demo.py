@@ -8,11 +8,9 @@ missing, late or faulty, and the bytes of every file (so a second run finds only
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import inspect
 import json
 import logging
-import random
 import subprocess
 import sys
 import time
@@ -21,16 +19,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import polars as pl
 from sqlalchemy import Engine
 
 from ioc import template as tpl
 from ioc.config import Config
-from ioc.demo_dossiers import dossiers_for_month, procedure_stats, rates_for
+from ioc.demo_plan import Event, History, plan
 from ioc.demo_units import DEFAULT_SEED, write_units
-from ioc.demo_values import month_range, simulate, unit_sizes
-from ioc.demo_workbooks import Fault, WorkbookMaker, stable_xlsx
-from ioc.exports_config import ExportKind
+from ioc.demo_values import month_range
 
 log = logging.getLogger(__name__)
 
@@ -40,33 +35,6 @@ FIRST_MONTH, LAST_MONTH = "2024-07", "2026-10"
 WHO_EXPORTS = "ttpvhcc"  # the service centre exports the procedure system's files
 
 __all__ = ["DemoSummary", "ensure_demo", "generate", "main", "plan", "write_units"]
-
-# (scenario, department, where in the history as a fraction of the months)
-SCENARIOS: list[tuple[str, str, float]] = [
-    ("percent-over-100", "cong_an", 0.25),
-    ("supersede", "so_noi_vu", 0.4),
-    ("unknown-commune", "bhxh", 0.55),
-    ("wide", "so_y_te", 0.65),
-    ("text-in-value", "thue_tinh", 0.8),
-]
-MISSING_RATE = 0.05
-MISSING_RATE_LAST = 0.15  # the latest month: some reports are not in yet
-LATE_RATE = 0.08
-
-
-@dataclass(frozen=True)
-class Event:
-    """One file arriving at the IOC, in story time."""
-
-    at: dt.datetime
-    period: str
-    kind: str  # workbook | wide | dossiers | procedure_stats
-    department: str | None
-    name: str
-    expect: str  # accepted | rejected
-    scenario: str = "regular"  # regular | late | a fault | resubmission | revision | wide
-    fault: Fault | None = None
-    revise: bool = False  # a corrected version of an accepted file
 
 
 @dataclass
@@ -88,261 +56,6 @@ class DemoSummary:
             f"{self.files} files ({st}) in {self.seconds:.1f} s "
             f"(writing {self.make_seconds:.1f} s, ingesting {self.ingest_seconds:.1f} s)"
         )
-
-
-def _next_month(period: str) -> dt.date:
-    y, m = int(period[:4]), int(period[5:7])
-    return dt.date(y + m // 12, m % 12 + 1, 1)
-
-
-def _at(day: dt.date, rng: random.Random) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(rng.randint(7, 17), rng.randint(0, 59)))
-
-
-def _scenario_months(months: list[str]) -> dict[str, str]:
-    """The month of each scenario within this run (every scenario happens, even in a 3-month run)."""
-    out = {}
-    after_merger = [m for m in months if m >= "2025-07"]
-    for name, _dept, frac in SCENARIOS:
-        pool = after_merger if name == "unknown-commune" and after_merger else months
-        month = pool[min(len(pool) - 1, int(frac * len(pool)))]
-        if name == "wide" and int(month[5:]) % 3 == 0 and len(pool) > 1:
-            # a quarter-end month would also carry province-level quarterly rows the wide sheet lacks
-            i = pool.index(month)
-            month = pool[i - 1] if i > 0 else pool[i + 1]
-        out[name] = month
-    return out
-
-
-def plan(config: Config, months: list[str], seed: int) -> list[Event]:
-    """Every file of the history, in the order it arrives: department workbooks (some missing, some
-    late, a few faulty and resubmitted) and each month's two report-system exports."""
-    rng = random.Random(f"{seed}:plan")
-    departments = sorted(config.registry.departments["id"].to_list())
-    scen_month = _scenario_months(months)
-    scen_at = {(dept, scen_month[name]): name for name, dept, _ in SCENARIOS}
-    events: list[Event] = []
-    for k, period in enumerate(months):
-        nxt = _next_month(period)
-        last = k == len(months) - 1
-        for dept in departments:
-            if not tpl.due_indicators(config, dept, period):
-                continue
-            name = f"{dept}.xlsx"
-            scenario = scen_at.get((dept, period))
-            on_time = _at(nxt + dt.timedelta(days=rng.randint(0, 4)), rng)
-            if scenario is None:
-                if rng.random() < (MISSING_RATE_LAST if last else MISSING_RATE):
-                    continue
-                late = rng.random() < LATE_RATE
-                when = _at(nxt + dt.timedelta(days=rng.randint(10, 24)), rng) if late else on_time
-                events.append(
-                    Event(when, period, "workbook", dept, name, "accepted", "late" if late else "regular")
-                )
-            elif scenario == "wide":
-                events.append(
-                    Event(on_time, period, "wide", dept, f"{dept}-bang-ngang.xlsx", "accepted", "wide")
-                )
-            elif scenario == "supersede":
-                events.append(Event(on_time, period, "workbook", dept, name, "accepted", "regular"))
-                events.append(
-                    Event(
-                        on_time + dt.timedelta(days=8),
-                        period,
-                        "workbook",
-                        dept,
-                        f"{dept}-dieu-chinh.xlsx",
-                        "accepted",
-                        "revision",
-                        revise=True,
-                    )
-                )
-            else:
-                events.append(
-                    Event(on_time, period, "workbook", dept, name, "rejected", scenario, fault=scenario)
-                )
-                events.append(
-                    Event(
-                        on_time + dt.timedelta(days=1, hours=2),
-                        period,
-                        "workbook",
-                        dept,
-                        f"{dept}-nop-lai.xlsx",
-                        "accepted",
-                        "resubmission",
-                    )
-                )
-        export_at = dt.datetime.combine(nxt + dt.timedelta(days=1), dt.time(6, 30))
-        events.append(Event(export_at, period, "dossiers", None, f"danh-sach-ho-so-{period}.csv", "accepted"))
-        events.append(
-            Event(
-                export_at + dt.timedelta(minutes=5),
-                period,
-                "procedure_stats",
-                None,
-                f"bao-cao-tthc-{period}.xlsx",
-                "accepted",
-            )
-        )
-    return sorted(events, key=lambda e: e.at)
-
-
-class _History:
-    """Makes each planned file's bytes from the simulated values."""
-
-    def __init__(self, config: Config, months: list[str], seed: int):
-        self.config = config
-        self.seed = seed
-        self.values = simulate(config, months, seed)
-        self.sizes = unit_sizes(config, seed)
-        self.rates = rates_for(config, self.values, months)
-        self.maker = WorkbookMaker(config)
-        self.carried: pl.DataFrame | None = None  # last month's open dossiers, per receiver
-        owners = {i.id: i.owner for i in config.targets.indicators}
-        p = pl.col("period")
-        quarter_end = (p.str.slice(6, 1).cast(pl.Int32) * 3).cast(pl.String).str.zfill(2)
-        self.values = self.values.with_columns(
-            pl.col("indicator").replace_strict(owners).alias("owner"),
-            # the month whose workbook carries the value
-            pl.when(p.str.contains("Q"))
-            .then(p.str.slice(0, 5) + quarter_end)
-            .when(p.str.len_chars() == 4)
-            .then(p + "-12")
-            .otherwise(p)
-            .alias("month"),
-        )
-        self._by_owner = self.values.partition_by("owner", as_dict=True)
-        self.submitted = pl.DataFrame(schema={"month": pl.String})  # per department, set by `expect`
-
-    def expect(self, events: list[Event]) -> None:
-        """The department-months that will be accepted: "previous period" cells show only those values."""
-        pairs = {
-            (e.department, e.period)
-            for e in events
-            if e.kind in ("workbook", "wide") and e.expect == "accepted"
-        }
-        self.submitted = pl.DataFrame(sorted(pairs), schema=["owner", "month"], orient="row")
-
-    def _filled(self, dept: str, period: str, rng: random.Random, revise: bool) -> pl.DataFrame:
-        rows = self.maker.rows(dept, period)
-        mine = self._by_owner.get((dept,), self.values.clear())
-        prev = mine.filter(pl.col("period") < period)
-        if "owner" in self.submitted.columns:
-            prev = prev.join(self.submitted, on=["owner", "month"], how="semi")
-        prev = prev.select("indicator", "unit_code", "period", "value")
-        rows = tpl.attach_previous(rows, prev)
-        rows = rows.join(
-            mine.select("indicator", "unit_code", "period", "value", "numerator", "denominator"),
-            on=["indicator", "unit_code", "period"],
-            how="left",
-            maintain_order="left",
-        )
-        # about one commune row in a hundred is left blank: not yet known
-        blank = [rng.random() < 0.01 for _ in range(rows.height)]
-        is_commune = pl.col("level") == "commune"
-        rows = rows.with_columns(pl.Series("_blank", blank))
-        rows = rows.with_columns(
-            pl.when(pl.col("_blank") & is_commune).then(None).otherwise(pl.col(c)).alias(c)
-            for c in ("value", "numerator", "denominator")
-        ).drop("_blank")
-        if revise:  # a corrected version: a handful of commune values revised upwards
-            fix = [rng.random() < 0.05 for _ in range(rows.height)]
-            rows = (
-                rows.with_columns(pl.Series("_fix", fix))
-                .with_columns(
-                    pl.when(pl.col("_fix") & is_commune & (pl.col("measure") == "percent") & ~pl.col("ratio"))
-                    .then((pl.col("value") + 1.5).clip(0, 100))
-                    .otherwise(pl.col("value"))
-                    .alias("value"),
-                    pl.when(pl.col("_fix") & is_commune & pl.col("ratio"))
-                    .then((pl.col("numerator") + 1).clip(None, pl.col("denominator")))
-                    .otherwise(pl.col("numerator"))
-                    .alias("numerator"),
-                )
-                .drop("_fix")
-            )
-            per = pl.when(pl.col("measure") == "percent").then(100.0).otherwise(1.0)
-            rows = rows.with_columns(
-                pl.when(pl.col("ratio") & pl.col("denominator").is_not_null())
-                .then((pl.col("numerator") / pl.col("denominator") * per).round(2))
-                .otherwise(pl.col("value"))
-                .alias("value")
-            )
-        return rows
-
-    def _former_name(self) -> str:
-        """A pre-2025 commune name that is not today's name of any commune (for the unknown-commune file)."""
-        xw = self.config.registry.crosswalk
-        today = set(self.config.registry.communes["name"].to_list())
-        names = (
-            [] if xw is None else [n for n in xw["former_name"].unique().sort().to_list() if n not in today]
-        )
-        return f"Xã {names[len(names) // 2]}" if names else "Xã Không Tồn Tại"
-
-    def workbook(self, ev: Event) -> bytes:
-        """A department workbook for the event (long layout, or wide for the wide scenario)."""
-        rng = random.Random(f"{self.seed}:{ev.period}:{ev.department}:{ev.name}")
-        filled = self._filled(ev.department or "", ev.period, rng, ev.revise)
-        when = dt.datetime.combine(_next_month(ev.period), dt.time(0, 0))
-        if ev.kind == "wide":
-            return self.maker.wide(ev.department or "", ev.period, filled, when)
-        text = self._former_name() if ev.fault == "unknown-commune" else None
-        return self.maker.long(ev.department or "", ev.period, filled, when, fault=ev.fault, fault_text=text)
-
-    def exports(self, period: str, folder: Path) -> tuple[Path, Path]:
-        """The month's dossier list (CSV) and procedure statistics report (xlsx), written into `folder`."""
-        from ioc.export_writers import write_dossiers, write_procedure_report
-
-        rng = random.Random(f"{self.seed}:dossiers:{period}")
-        dossiers = dossiers_for_month(self.config, period, self.rates, self.sizes, rng)
-        stats = procedure_stats(dossiers, self.carried)
-        self.carried = stats.select("receiver", "in_progress_total")
-        export = next((e for e in self.config.targets.exports if e.kind == ExportKind.DOSSIERS), None)
-        headers, labels = {}, {}
-        if export is not None:
-            headers = {f: spec.labels[0] for f, spec in export.column_specs().items() if spec.labels}
-            labels = {
-                f: {canon: vals[0] for canon, vals in v.items()} for f, v in export.vocabularies().items()
-            }
-        fields = [
-            "code",
-            "procedure",
-            "field",
-            "unit",
-            "channel",
-            "received_date",
-            "due_date",
-            "result_date",
-            "e_result",
-            "digitised",
-            "fee",
-            "paid_online",
-        ]
-        # the dossier list is the communes' (its indicators are measured for communes, not departments)
-        communes_only = dossiers.filter(pl.col("unit_code").str.contains(r"^\d+$"))
-        frame = communes_only.with_columns(
-            pl.col(f).replace(labels[f])
-            for f in ("channel", "e_result", "digitised", "paid_online")
-            if f in labels
-        ).select(fields)
-        dos_path = folder / f"danh-sach-ho-so-{period}.csv"
-        write_dossiers(
-            dos_path, frame.iter_rows(named=True), fmt="csv-utf8-bom", headers=headers, fields=fields
-        )
-        y, m = int(period[:4]), int(period[5:7])
-        deps = stats.filter(~pl.col("unit_code").str.contains(r"^\d+$")).drop("receiver", "unit_code")
-        communes = stats.filter(pl.col("unit_code").str.contains(r"^\d+$")).drop("receiver", "unit_code")
-        stats_path = folder / f"bao-cao-tthc-{period}.xlsx"
-        write_procedure_report(
-            stats_path,
-            [],
-            period_text=f"Kỳ báo cáo: Tháng {m}/{y} (từ ngày 01/{m:02d}/{y} đến hết ngày cuối tháng)",
-            agency=f"UBND {self.config.targets.province.name.vi.split(' (')[0].upper()}",
-            groups=[("Cấp tỉnh", deps.to_dicts()), ("Cấp xã", communes.to_dicts())],
-        )
-        when = dt.datetime.combine(_next_month(period), dt.time(6, 0))
-        stats_path.write_bytes(stable_xlsx(stats_path.read_bytes(), when))
-        return dos_path, stats_path
 
 
 def _known_hashes(engine: Engine) -> set[str]:
@@ -476,7 +189,7 @@ def generate(
     if part is not None:
         owner = partition(config, months, part[1])
         events = [ev for ev in events if owner.get(_stream(ev), 0) == part[0]]
-    history = _History(config, months, seed)
+    history = History(config, months, seed)
     history.expect(everything)
     inbox = data_dir / "demo" / "inbox"
     known = _known_hashes(engine) if engine is not None else set()

@@ -74,8 +74,6 @@ def rate_drivers(config: Config) -> dict[str, str]:
             continue
         if ind.unit.value != "percent" or Level.COMMUNE not in ind.levels:
             continue
-        conds = src.numerator.conditions()
-        names = {c.field for c in conds}
         if src.numerator.sum is not None:  # statistics table: received_online / settled_on_time …
             measures = set(src.numerator.sum)
             if measures & {"received_online"}:
@@ -83,13 +81,11 @@ def rate_drivers(config: Config) -> dict[str, str]:
             elif measures & {"settled_on_time", "settled_early"}:
                 out.setdefault("on_time", ind.id)
             continue
-        for c in conds:
+        for c in src.numerator.conditions():  # dossier list: {channel: online}, result_date ≤ due_date …
             if c.field in _FLAG_FIELDS and c.operator in ("eq", "in"):
                 out.setdefault(_FLAG_FIELDS[c.field], ind.id)
             elif c.field == "result_date" and c.operator in ("le_field", "lt_field"):
                 out.setdefault("on_time", ind.id)
-        if "result_date" in names and "on_time" not in out and any(c.operator == "le_field" for c in conds):
-            out["on_time"] = ind.id
     return out
 
 

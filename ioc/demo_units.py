@@ -153,6 +153,8 @@ def coast_lon(lat: float) -> float:
 
 @dataclass
 class Commune:
+    """A current commune of the demo province with its boundary ring."""
+
     code: str
     name: str
     type: str
@@ -174,6 +176,8 @@ class Commune:
 
 @dataclass
 class Former:
+    """A pre-July-2025 commune and the current communes it went into (weights sum to 1)."""
+
     code: str
     name: str
     type: str
@@ -194,13 +198,16 @@ class _Names:
             self.reserve(n)
 
     def reserve(self, name: str) -> None:
+        """Mark a name as taken."""
         self._used.add(_key(name))
         self._used_ascii.add(_ascii(name))
 
     def free(self, name: str) -> bool:
+        """Whether a name is still unused (by key and by ASCII fold)."""
         return _key(name) not in self._used and _ascii(name) not in self._used_ascii
 
     def draw(self) -> str:
+        """The next unused name."""
         while True:
             name = _nfc(self._pool.pop())
             if self.free(name):

@@ -4,6 +4,7 @@ gate → archive → duplicate check → detect source → parse → crosswalk �
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import logging
@@ -119,8 +120,13 @@ def ingest_file(
     progress: Progress | None = None,
     max_bytes: int = filegate.MAX_BYTES,
     note: str | None = None,
+    submitted_at: dt.datetime | None = None,
 ) -> IngestReport:
-    """Ingest one file: accepted whole (one transaction) or rejected whole; never raises at the user."""
+    """Ingest one file: accepted whole (one transaction) or rejected whole; never raises at the user.
+
+    `submitted_at` records when the file reached the IOC when that was earlier than now (a back-filled
+    history, a file recovered from e-mail); it defaults to now.
+    """
     t0 = time.perf_counter()
     path = Path(path)
     name = display_name or path.name
@@ -161,6 +167,7 @@ def ingest_file(
         "file_name": name,
         "submitted_by": who,
         "note": note,
+        **({"submitted_at": submitted_at} if submitted_at is not None else {}),
     }
 
     def finish_rejected(issues: list[Issue]) -> IngestReport:

@@ -1,9 +1,20 @@
 """Traffic lights (PRODUCT.md §5): the value used, expected value, gap, status with its reason, and trend.
 
-Everything is Polars expressions over one frame of indicator × unit rows: a small per-indicator
-parameters frame is built from the configuration, joined with the latest observation of every
-indicator/unit, and the status and both reasons are computed in the same pass, so the words and the
-colour can never disagree. No Python loop runs over units, periods or observations.
+Everything is Polars expressions over one frame of indicator × unit rows: a small parameters frame is
+built from the configuration (one row per indicator and per override — a loop over the declared
+indicators), joined with the latest observation of every indicator/unit (one group_by over the
+observations), and the status and both reasons are computed in the same pass — the status picks the
+sentence — so the words and the colour can never disagree. No Python loop runs over units or periods.
+
+Decisions the spec leaves open, taken here:
+- a milestone applies to the indicator's own target path; a unit with an override follows the straight
+  line from the baseline to its own target;
+- `r_obs` and `r_req` are in progress per month (signs flipped when lower is better, so positive =
+  towards the target); `pace_needed` is in the indicator's own direction ((x* − x) / months left);
+- stale values still get a trend; a deadline counts as passed when the reference period ends after it;
+- comparisons allow 1e-9 (relative) of float noise, so a value exactly on a boundary lands where the
+  rule says (gap = tolerance → amber, value = expected → green);
+- rows are ordered by indicator id, level (province, department, commune) and unit code.
 """
 
 from __future__ import annotations
@@ -19,6 +30,7 @@ from ioc.i18n import (
     MISSING,
     digits_text_expr,
     format_date,
+    format_number,
     format_period,
     format_value,
     period_text_expr,
@@ -77,6 +89,7 @@ SCORE_COLUMNS = (
 # value exactly on a boundary lands where the rule says, not one ulp off.
 _EPS = 1e-9
 _FREQ_CODE = {Frequency.MONTHLY: 0, Frequency.QUARTERLY: 1, Frequency.YEARLY: 2}
+_PP = {"vi": " điểm %", "en": " pp"}
 _LEVEL_RANK = {Level.PROVINCE.value: 0, Level.DEPARTMENT.value: 1, Level.COMMUNE.value: 2}
 
 _PARAMS_SCHEMA: dict[str, pl.DataType] = {
@@ -234,6 +247,8 @@ def latest_values(observations: pl.DataFrame, params: pl.DataFrame, as_of: str) 
 
     Usable = value present, period ended by the end of `as_of`, period frequency = the indicator's.
     """
+    if isinstance(observations, pl.LazyFrame):
+        observations = observations.collect()
     obs = observations.with_columns(
         pl.lit(None, STORED_SCHEMA[c]).alias(c) for c in _LATEST if c not in observations.columns
     ).with_columns(pl.col(c).cast(STORED_SCHEMA[c]) for c in _LATEST)
@@ -342,14 +357,12 @@ def _status_expr(stale_after: int) -> pl.Expr:
     )
 
 
-def _digit_groups(frame: pl.DataFrame, columns: list[str]) -> dict[str, int]:
-    """How many thousands groups the largest |value| of each column needs (so the text builder does no
-    more work than the data requires)."""
-    widest = frame.select(pl.col(c).abs().max().alias(c) for c in columns).row(0, named=True)
-    return {
-        c: (len(str(int(w))) + 2) // 3 if w is not None and w == w and w < 1e18 else 7
-        for c, w in widest.items()
-    }
+def _digit_groups(widest: float | None) -> int:
+    """How many thousands groups a number up to `widest` needs (so the text builder does no more work
+    than the data requires)."""
+    if widest is None or widest != widest or widest >= 1e18:
+        return 7
+    return (len(str(int(widest))) + 2) // 3
 
 
 def _number_text_exprs(
@@ -385,108 +398,96 @@ def _number_text_exprs(
     ]
 
 
-def _with_period_facts(frame: pl.DataFrame) -> pl.DataFrame:
-    """End date, index and text of the value's period and end of the earliest one, via the few distinct."""
-    periods = pl.concat([frame["period"], frame["first_period"]]).unique().drop_nulls().to_frame("p")
+def _period_facts(latest: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """End date, index and text of every distinct period picked (they are few), to join by period."""
+    periods = pl.concat([latest["period"], latest["first_period"]]).unique().drop_nulls().to_frame("period")
     facts = periods.with_columns(
-        period_end_expr("p").alias("_end"),
-        period_index_expr("p").alias("_idx"),
-        period_text_expr("p", "vi").alias("_per_vi"),
-        period_text_expr("p", "en").alias("_per_en"),
+        period_end_expr("period").alias("_t"),
+        period_index_expr("period").alias("_pidx"),
+        period_text_expr("period", "vi").alias("_per_vi"),
+        period_text_expr("period", "en").alias("_per_en"),
     )
-    return frame.join(
-        facts.rename({"p": "period", "_end": "_t", "_idx": "_pidx"}),
-        on="period",
-        how="left",
-        maintain_order="left",
-    ).join(
-        facts.select(pl.col("p").alias("first_period"), pl.col("_end").alias("_t_first")),
-        on="first_period",
-        how="left",
-        maintain_order="left",
-    )
+    return facts, facts.select(pl.col("period").alias("first_period"), pl.col("_t").alias("_t_first"))
 
 
-def _reason_texts(lang: str) -> dict[str, pl.Expr]:
-    """The sentence of every reason branch in `lang`, from the row's formatted numbers and texts."""
-    vi = lang == "vi"
-    v, e, g, tol = (pl.col(f"_{c}_{lang}") for c in ("v", "e", "g", "tol"))
-    ref, target, deadline = pl.col(f"ref_{lang}"), pl.col(f"target_{lang}"), pl.col(f"deadline_{lang}")
-    kind = pl.col("expected_kind")
-    # "mốc 08/2025 là 80,0%" / "milestone for 08/2025 is 80.0%"
-    if vi:
-        kind_word = pl.when(kind == "milestone").then(pl.lit("mốc")).otherwise(pl.lit("mức kỳ vọng"))
-        path = pl.concat_str(kind_word, pl.lit(" "), ref, pl.lit(" là "), e)
-        against = pl.when(kind == "target").then(pl.concat_str(pl.lit("mục tiêu "), e)).otherwise(path)
-        no_data = pl.concat_str(pl.lit("chưa có số liệu cho "), ref)
-        stale = pl.concat_str(pl.lit("số liệu gần nhất "), pl.col("_per_vi"), pl.lit(" — quá hạn báo cáo"))
-        met = pl.concat_str(v, pl.lit(" — đã đạt mục tiêu "), target)
-        on_path = pl.concat_str(v, pl.lit(" — "), path, pl.lit(" → đúng tiến độ"))
-        behind = pl.concat_str(
-            v, pl.lit(" — chậm "), g, pl.lit(" so với "), against, pl.lit(" (ngưỡng "), tol, pl.lit(")")
-        )
-        passed = pl.concat_str(
-            v, pl.lit(" — hạn "), deadline, pl.lit(" đã qua, chưa đạt "), target,
-            pl.lit(" (chậm "), g, pl.lit(", ngưỡng "), tol, pl.lit(")"),
-        )  # fmt: skip
-    else:
-        kind_word = pl.when(kind == "milestone").then(pl.lit("milestone")).otherwise(pl.lit("expected"))
-        path = pl.concat_str(kind_word, pl.lit(" for "), ref, pl.lit(" is "), e)
-        against = (
-            pl.when(kind == "target")
-            .then(pl.concat_str(pl.lit("target "), e))
-            .otherwise(pl.concat_str(kind_word, pl.lit(" "), e, pl.lit(" for "), ref))
-        )
-        no_data = pl.concat_str(pl.lit("no data for "), ref)
-        stale = pl.concat_str(pl.lit("latest value is from "), pl.col("_per_en"), pl.lit(" — report overdue"))
-        met = pl.concat_str(v, pl.lit(" — target "), target, pl.lit(" met"))
-        on_path = pl.concat_str(v, pl.lit(" — "), path, pl.lit(" → on track"))
-        behind = pl.concat_str(
-            v, pl.lit(" — "), g, pl.lit(" behind the "), against, pl.lit(" (tolerance "), tol, pl.lit(")")
-        )
-        passed = pl.concat_str(
-            v, pl.lit(" — deadline "), deadline, pl.lit(" passed, target "), target,
-            pl.lit(" not met ("), g, pl.lit(" behind, tolerance "), tol, pl.lit(")"),
-        )  # fmt: skip
+def _amount_text(x: float | None, unit: MeasureUnit, lang: str, decimals: int) -> str:
+    """A gap or tolerance: "3,4 điểm %" / "3.4 pp" for percentages, else in the value's own unit."""
+    if unit == MeasureUnit.PERCENT:
+        return format_number(x, lang, decimals) + _PP[lang] if x is not None else MISSING
+    return format_value(x, unit, lang, decimals)
+
+
+def _reason_fragments(r: dict, lang: str) -> dict[str, str]:
+    """The fixed parts of every reason in `lang` for one targets row (an indicator or an override).
+
+    A reason is one of: `_nodata` · "số liệu gần nhất {period} — quá hạn báo cáo" · {value}`_met` ·
+    {value}`_path` · {value}`_mid`{gap}`_tail`. Everything but the value, the gap and the stale period
+    depends on the indicator (and override) only, so it is written once per indicator, through Babel.
+    """
+    unit, decimals = MeasureUnit(r["unit"]), r["decimals"]
+    e = format_value(r["expected"], unit, lang, decimals)
+    tol = _amount_text(r["tolerance"], unit, lang, decimals)
+    ref, target, deadline = (r[f"{k}_{lang}"] or MISSING for k in ("ref", "target", "deadline"))
+    kind, passed = r["expected_kind"], r["deadline_passed"]
+    if lang == "vi":
+        path = f"{'mốc' if kind == 'milestone' else 'mức kỳ vọng'} {ref} là {e}"  # "mốc 08/2025 là 80,0%"
+        against = f"mục tiêu {e}" if kind == "target" else path
+        return {
+            "_nodata": f"chưa có số liệu cho {ref}",
+            "_met": f" — đã đạt mục tiêu {target}",
+            "_path": f" — {path} → đúng tiến độ",
+            # "… — hạn 30/06/2025 đã qua, chưa đạt 80,0% (chậm {gap}, ngưỡng 10,0 điểm %)"
+            # "… — chậm {gap} so với mức kỳ vọng 08/2025 là 80,0% (ngưỡng 10,0 điểm %)"
+            "_mid": f" — hạn {deadline} đã qua, chưa đạt {target} (chậm " if passed else " — chậm ",
+            "_tail": f", ngưỡng {tol})" if passed else f" so với {against} (ngưỡng {tol})",
+        }
+    word = "milestone" if kind == "milestone" else "expected"
+    against = f"target {e}" if kind == "target" else f"{word} {e} for {ref}"
     return {
-        "no_data": no_data,
-        "stale": stale,
-        "met": met,
-        "on_path": on_path,
-        "passed": passed,
-        "behind": behind,
+        "_nodata": f"no data for {ref}",
+        "_met": f" — target {target} met",
+        "_path": f" — {word} for {ref} is {e} → on track",
+        # "… — deadline 30 Jun 2025 passed, target 80.0% not met ({gap} behind, tolerance 10.0 pp)"
+        # "… — {gap} behind the expected 80.0% for 08/2025 (tolerance 10.0 pp)"
+        "_mid": f" — deadline {deadline} passed, target {target} not met (" if passed else " — ",
+        "_tail": f" behind, tolerance {tol})" if passed else f" behind the {against} (tolerance {tol})",
     }
 
 
-_BRANCHES = ("no_data", "stale", "met", "on_path", "passed", "behind")
-
-
-def _branch_expr() -> pl.Expr:
-    """Which sentence explains the row's status — decided from the status itself, so they always agree."""
-    status = pl.col("status")
-    return (
-        pl.when(status == Status.NO_DATA.value)
-        .then(pl.lit("no_data"))
-        .when(status == Status.STALE.value)
-        .then(pl.lit("stale"))
-        .when(pl.col("met"))
-        .then(pl.lit("met"))
-        .when(status == Status.GREEN.value)
-        .then(pl.lit("on_path"))
-        .when(pl.col("deadline_passed"))
-        .then(pl.lit("passed"))
-        .otherwise(pl.lit("behind"))
-    )
+_FRAGMENTS = ("_nodata", "_met", "_path", "_mid", "_tail")
+# what every indicator × unit row carries from its targets row
+_ROW_PARAMS = [
+    "pillar", "unit", "sign", "reference_period", "ref_index", "target", "deadline", "baseline", "baseline_at",
+    "weight", "has_override", "_dv", "deadline_passed", "expected", "expected_kind", "tolerance",
+    *(f"{name}_{lang}" for lang in ("vi", "en") for name in _FRAGMENTS),
+]  # fmt: skip
 
 
 def reason_expr(lang: str) -> pl.Expr:
-    """The reason for the status as one expression (`score` evaluates the same branches per partition)."""
-    texts = _reason_texts(lang)
-    branch = _branch_expr()
-    out = pl.when(branch == _BRANCHES[0]).then(texts[_BRANCHES[0]])
-    for name in _BRANCHES[1:]:
-        out = out.when(branch == name).then(texts[name])
-    return out
+    """The reason for each row's status, chosen by that status (so the words and the colour agree).
+
+    Needs the row's status, `met`, the formatted value `_v_{lang}` and gap `_g_{lang}`, the stale
+    period `_per_{lang}`, and the fragments of `_reason_fragments` (`{fragment}_{lang}`).
+    """
+    status = pl.col("status")
+    f = {name: pl.col(f"{name}_{lang}") for name in _FRAGMENTS}
+    v, g = pl.col(f"_v_{lang}"), pl.col(f"_g_{lang}")
+    stale = (
+        pl.concat_str(pl.lit("số liệu gần nhất "), pl.col("_per_vi"), pl.lit(" — quá hạn báo cáo"))
+        if lang == "vi"
+        else pl.concat_str(pl.lit("latest value is from "), pl.col("_per_en"), pl.lit(" — report overdue"))
+    )
+    return (
+        pl.when(status == Status.NO_DATA.value)
+        .then(f["_nodata"])
+        .when(status == Status.STALE.value)
+        .then(stale)
+        .when(pl.col("met"))
+        .then(pl.concat_str(v, f["_met"]))
+        .when(status == Status.GREEN.value)
+        .then(pl.concat_str(v, f["_path"]))
+        .otherwise(pl.concat_str(v, f["_mid"], g, f["_tail"]))
+    )
 
 
 def _trend_exprs() -> list[pl.Expr]:
@@ -530,13 +531,6 @@ def _trend_expr() -> pl.Expr:
 # ---- score -------------------------------------------------------------------------------------------
 
 
-def _unit_text_expr(x: pl.Expr, lang: str, *, change: bool) -> pl.Expr:
-    """`x` written in the row's unit (`unit`, `_dv` columns): "84,6%", "1.672", or "3,4 điểm %" for a change."""
-    d = pl.col("_dv")
-    digits = digits_text_expr(scaled_int_expr(x, d), (x < 0).fill_null(False), d, lang)
-    return pl.concat_str(digits, unit_suffix_expr(pl.col("unit"), lang, change=change)).fill_null(MISSING)
-
-
 def _targets(params: pl.DataFrame, overrides: pl.DataFrame) -> pl.DataFrame:
     """One row per indicator (`_okey` "") and per override (`_okey` = the unit): target, deadline, and what
     follows from them at the reference period — expected value, its kind, tolerance, texts.
@@ -546,7 +540,7 @@ def _targets(params: pl.DataFrame, overrides: pl.DataFrame) -> pl.DataFrame:
     """
     default = params.with_columns(pl.lit("").alias("_okey"), pl.lit(False).alias("has_override"))
     overridden = (
-        overrides.join(params, on="indicator", how="inner")
+        overrides.join(params, on="indicator", how="left", maintain_order="left")  # row j = overrides row j
         .with_columns(
             pl.col("unit_code").alias("_okey"),
             pl.lit(True).alias("has_override"),
@@ -560,7 +554,7 @@ def _targets(params: pl.DataFrame, overrides: pl.DataFrame) -> pl.DataFrame:
         .select(default.columns)
     )
     at = pl.col("ref_end")
-    return (
+    numeric = (
         pl.concat([default, overridden])
         .with_columns(
             unit_decimals_expr(pl.col("unit"), pl.col("decimals")).clip(0, MAX_DECIMALS).alias("_dv"),
@@ -571,43 +565,44 @@ def _targets(params: pl.DataFrame, overrides: pl.DataFrame) -> pl.DataFrame:
             expected_kind_expr(at, pl.col("milestone")).alias("expected_kind"),
         )
         .with_columns(_tolerance_expr().alias("tolerance"))
-        .with_columns(
-            *(
-                _unit_text_expr(pl.col("expected"), lang, change=False).alias(f"_e_{lang}")
-                for lang in ("vi", "en")
-            ),
-            *(
-                _unit_text_expr(pl.col("tolerance"), lang, change=True).alias(f"_tol_{lang}")
-                for lang in ("vi", "en")
-            ),
-        )
     )
+    # the reason fragments: a few dozen rows (one per indicator and override), written through Babel
+    fragments = [
+        {f"{name}_{lang}": text for lang in ("vi", "en") for name, text in _reason_fragments(r, lang).items()}
+        for r in numeric.iter_rows(named=True)
+    ]
+    schema = {f"{name}_{lang}": pl.String() for lang in ("vi", "en") for name in _FRAGMENTS}
+    return pl.concat([numeric, pl.DataFrame(fragments, schema=schema)], how="horizontal")
 
 
 def _skeleton(params: pl.DataFrame, overrides: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
-    """Every (indicator, unit) the configuration expects, with the unit's own target where overridden."""
+    """Every (indicator, unit) the configuration expects, with the unit's own target where overridden.
+
+    Built in output order — params by indicator id with levels province → department → commune, units by
+    code — and later joins keep the left order, so score() needs no sort of its 200k-row result. The
+    per-indicator columns are gathered by row number from `_targets` rather than hash-joined.
+    """
     units = (
         units.select(pl.col("unit_code").cast(pl.String), pl.col("level").cast(pl.String))
         .unique()
         .sort("unit_code")
     )
-    okeys = overrides.select("indicator", "unit_code", pl.col("unit_code").alias("_okey"))
-    # Built in output order — params by indicator id with levels province → department → commune, units by
-    # code — and every join keeps the left order, so score() needs no sort of its 200k-row result.
-    return (
+    targets = _targets(params, overrides)  # params' rows first (row i = params row i), then overrides
+    override_rows = overrides.select(
+        "indicator",
+        "unit_code",
+        (pl.int_range(pl.len(), dtype=pl.UInt32) + params.height).alias("_override_row"),
+    )
+    keys = (
         params.select("indicator", pl.col("levels").alias("level"))
+        .with_row_index("_row")
         .explode("level")
         .join(units, on="level", how="inner", maintain_order="left_right")
-        .join(okeys, on=["indicator", "unit_code"], how="left", maintain_order="left")
-        .with_columns(pl.col("_okey").fill_null(""))
-        .join(
-            _targets(params, overrides).drop("levels"),
-            on=["indicator", "_okey"],
-            how="left",
-            maintain_order="left",
-        )
-        .drop("_okey")
+        .join(override_rows, on=["indicator", "unit_code"], how="left", maintain_order="left")
     )
+    rows = pl.coalesce("_override_row", "_row")
+    picked = targets.select(_ROW_PARAMS).gather(keys.select(rows).to_series())
+    return pl.concat([keys.select("indicator", "level", "unit_code"), picked], how="horizontal")
 
 
 def score(
@@ -621,14 +616,26 @@ def score(
     params = indicator_params(config, as_of)
     units = config.registry.units_frame() if units is None else units
     latest = latest_values(observations, params, as_of)
-    frame = _with_period_facts(
-        _skeleton(params, override_params(config), units).join(
-            latest, on=["indicator", "unit_code"], how="left", maintain_order="left"
-        )
-    )
+    skeleton = _skeleton(params, override_params(config), units)
+    facts, first_facts = _period_facts(latest)
+    # which numbers each reason shows (expected and tolerance come written with the targets)
+    judged = pl.col("status").is_in([Status.GREEN.value, Status.AMBER.value, Status.RED.value])
+    behind = pl.col("status").is_in([Status.AMBER.value, Status.RED.value])
+    widest_value = latest["value"].abs().max()
+    widest_gap = None if widest_value is None else widest_value + (skeleton["expected"].abs().max() or 0.0)
+    texts = [
+        _number_text_exprs("value", "v", _digit_groups(widest_value), change=False, needed=judged),
+        _number_text_exprs("gap", "g", _digit_groups(widest_gap), change=True, needed=behind),
+    ]
+    trend_vi = {k.value: v[0] for k, v in TREND_LABELS.items()}
+    trend_en = {k.value: v[1] for k, v in TREND_LABELS.items()}
     sign = pl.col("sign")
-    frame = (
-        frame.lazy()
+    # One lazy query from here on: independent expressions run in parallel.
+    return (
+        skeleton.lazy()
+        .join(latest.lazy(), on=["indicator", "unit_code"], how="left", maintain_order="left")
+        .join(facts.lazy(), on="period", how="left", maintain_order="left")
+        .join(first_facts.lazy(), on="first_period", how="left", maintain_order="left")
         .with_columns(
             (pl.col("ref_index") - pl.col("_pidx")).alias("lag"),
             (sign * (pl.col("value") - pl.col("target")) >= -_EPS * (1.0 + pl.col("target").abs()))
@@ -649,33 +656,19 @@ def score(
             )
             .alias("pace_needed"),
         )
-        .with_columns(_trend_expr().alias("trend"))
-        .collect()
-    )
-    # which numbers each reason shows (see _reason_texts)
-    judged = pl.col("status").is_in([Status.GREEN.value, Status.AMBER.value, Status.RED.value])
-    behind = pl.col("status").is_in([Status.AMBER.value, Status.RED.value])
-    # (expected and tolerance depend on the indicator only: their texts come with the targets)
-    shown = (("value", "v", False, judged), ("gap", "g", True, behind))
-    groups = _digit_groups(frame, [src for src, *_ in shown])
-    stages = [
-        _number_text_exprs(src, short, groups[src], change=change, needed=needed)
-        for src, short, change, needed in shown
-    ]
-    lf = frame.lazy()
-    for i in range(2):  # stage by stage, the four numbers side by side (Polars runs them in parallel)
-        lf = lf.with_columns(e for stage in stages for e in stage[i])
-    trend_vi = {k.value: v[0] for k, v in TREND_LABELS.items()}
-    trend_en = {k.value: v[1] for k, v in TREND_LABELS.items()}
-    return (
-        lf.with_columns(
+        .with_columns(
+            _trend_expr().alias("trend"),
+            *(expr for stages in texts for expr in stages[0]),
+        )
+        .with_columns(expr for stages in texts for expr in stages[1])
+        .with_columns(
             reason_expr("vi").alias("reason_vi"),
             reason_expr("en").alias("reason_en"),
             pl.col("trend").replace_strict(trend_vi, return_dtype=pl.String).alias("trend_vi"),
             pl.col("trend").replace_strict(trend_en, return_dtype=pl.String).alias("trend_en"),
         )
         .select(SCORE_COLUMNS)
-        .collect()
+        .collect(engine="in-memory")  # 200k rows: the streaming engine's joins cost more than they save here
     )
 
 

@@ -216,7 +216,9 @@ def template_rows(config: Config, department: str, period: str) -> pl.DataFrame:
     communes = registry.communes.sort("code").select(
         pl.col("code").alias("unit_code"), pl.col("display_name").alias("unit_name")
     )
-    dep_name = department_name(config, department) or department
+    departments = registry.departments.sort("id").select(
+        pl.col("id").alias("unit_code"), pl.col("name_vi").alias("unit_name")
+    )
     frames = []
     for ind in due_indicators(config, department, period):
         row_period = indicator_period(ind.frequency, period)
@@ -230,7 +232,8 @@ def template_rows(config: Config, department: str, period: str) -> pl.DataFrame:
             if level == Level.PROVINCE:
                 units = pl.DataFrame({"unit_code": [province.code], "unit_name": [province.name.vi]})
             elif level == Level.DEPARTMENT:
-                units = pl.DataFrame({"unit_code": [department], "unit_name": [dep_name]})
+                # measured for every department, reported by the indicator's owner
+                units = departments
             else:
                 units = communes
             frames.append(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -25,10 +27,12 @@ def require_frame() -> None:
     """First line of every page: a deep link after a restart must go through the entry file.
 
     While a `pages/` folder sits beside the entry, Streamlit may run a page without the entry (legacy
-    multipage mode) until some session reaches `st.navigation`; this sends such a run to the frame.
+    multipage mode) until some session reaches `st.navigation`; this sends such a run to the frame, which
+    then opens the page that was asked for (`_to`), keeping the link's other parameters.
     """
     if not st.session_state.get("_framed"):
-        st.switch_page("ioc_app.py")
+        caller = Path(inspect.stack()[1].filename).stem
+        st.switch_page("ioc_app.py", query_params={**st.query_params.to_dict(), "_to": caller})
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,18 @@ def show_issues(issues: list[Issue], lang: str) -> None:
     if not issues:
         return
     frame = issues_frame(issues, lang).select(
-        "severity", "file", "line", "sheet", "row", "column", "field", "value", "expected", "message", "hint", "code"
+        "severity",
+        "file",
+        "line",
+        "sheet",
+        "row",
+        "column",
+        "field",
+        "value",
+        "expected",
+        "message",
+        "hint",
+        "code",
     )
     frame = frame.select([c for c in frame.columns if frame[c].null_count() < frame.height])
     st.dataframe(frame, hide_index=True, width="stretch")
@@ -161,3 +176,20 @@ def url_selectbox(
         st.query_params[key] = value
         st.session_state[seen_key] = value
     return value
+
+
+def _md_escape(text: str) -> str:
+    """Keep names from config or files from being read as Markdown."""
+    return "".join("\\" + ch if ch in "\\`*_[]<>#|~$" else ch for ch in text)
+
+
+def status_cards(rows: pl.DataFrame, lang: str, *, extra: str | None = None) -> None:
+    """One bordered line per row: status (icon + word), the indicator, its reason, and its trend."""
+    for r in rows.iter_rows(named=True):
+        with st.container(border=True):
+            head = f"**{r['status_text']}** · **{_md_escape(r['name'])}**"
+            if extra and r.get(extra):
+                head += f" · {r[extra]}"
+            st.markdown(
+                f"{head}  \n{_md_escape(r['reason'] or '')}  \n{t('col.trend', lang)}: {r['trend_text']}"
+            )

@@ -94,14 +94,27 @@ def decorate(scores: pl.DataFrame, config: Config, lang: str) -> pl.DataFrame:
     )
 
 
-def headline(scores: pl.DataFrame) -> pl.DataFrame:
-    """One row per indicator: the province value if measured there, else the owner department's."""
+def headline(scores: pl.DataFrame, config: Config) -> pl.DataFrame:
+    """One row per indicator: the province value if measured there, else the owner department's own row."""
+    owners = pl.DataFrame(
+        {"indicator": [i.id for i in config.targets.indicators], "_owner": [i.owner for i in config.targets.indicators]}
+    )
+    rank = (
+        pl.when(pl.col("level") == Level.PROVINCE.value)
+        .then(0)
+        .when((pl.col("level") == Level.DEPARTMENT.value) & (pl.col("unit_code") == pl.col("_owner")))
+        .then(1)
+        .when(pl.col("level") == Level.DEPARTMENT.value)
+        .then(2)
+        .otherwise(3)
+    )
     return (
-        scores.with_columns(pl.col("level").replace_strict(_LEVEL_RANK, default=9).alias("_lr"))
+        scores.join(owners, on="indicator", how="left")
+        .with_columns(rank.alias("_lr"))
         .sort("indicator", "_lr", "unit_code")
         .group_by("indicator", maintain_order=True)
         .first()
-        .drop("_lr")
+        .drop("_lr", "_owner")
     )
 
 
@@ -124,7 +137,7 @@ def previous_period(as_of: str) -> str:
 
 def overview(scores: pl.DataFrame, previous: pl.DataFrame, config: Config, lang: str) -> Overview:
     """Province status per pillar, the indicators most behind and most improved, completeness."""
-    head = decorate(headline(scores), config, lang)
+    head = decorate(headline(scores, config), config, lang)
     counts = {s: int((head["status"] == s).sum()) for s in STATUS_ORDER}
     by_pillar = (
         head.group_by("pillar_name", "status")
@@ -150,7 +163,7 @@ def overview(scores: pl.DataFrame, previous: pl.DataFrame, config: Config, lang:
     )
     worst = behind.sort(["status_rank", "_severity"], descending=[False, True]).head(5)
 
-    prev_head = headline(previous).select("indicator", pl.col("value").alias("prev_value"))
+    prev_head = headline(previous, config).select("indicator", pl.col("value").alias("prev_value"))
     improved = (
         head.join(prev_head, on="indicator", how="inner")
         .filter(pl.col("value").is_not_null() & pl.col("prev_value").is_not_null())
@@ -237,7 +250,7 @@ def department_rows(scores: pl.DataFrame, config: Config, department: str, lang:
     owned = [i.id for i in config.targets.indicators if i.owner == department]
     rows = scores.filter(pl.col("indicator").is_in(owned))
     own = rows.filter((pl.col("level") == "department") & (pl.col("unit_code") == department))
-    rest = headline(rows.filter(~pl.col("indicator").is_in(own["indicator"].implode())))
+    rest = headline(rows.filter(~pl.col("indicator").is_in(own["indicator"].implode())), config)
     rest = rest.filter(pl.col("level") != "department")
     out = pl.concat([own, rest], how="diagonal_relaxed")
     return decorate(out, config, lang).sort("order")

@@ -40,33 +40,14 @@ with ui.guarded(lang):
             },
         )
 
-    st.subheader(t("overview.worst", lang))
-    if ov.worst.is_empty():
-        st.success(t("overview.none_red", lang))
-    else:
-        ui.table(
-            ov.worst,
-            {
-                "name": st.column_config.TextColumn(t("col.indicator", lang), width="medium"),
-                "status_text": st.column_config.TextColumn(t("col.status", lang)),
-                "value_text": st.column_config.TextColumn(t("col.value", lang)),
-                "target_text": st.column_config.TextColumn(t("col.target", lang)),
-                "reason": st.column_config.TextColumn(t("col.reason", lang), width="large"),
-                "trend_text": st.column_config.TextColumn(t("col.trend", lang)),
-            },
-        )
-
-    st.subheader(t("overview.improved", lang))
-    if ov.improved.is_empty():
-        st.info(t("overview.none_improved", lang))
-    else:
-        ui.table(
-            ov.improved,
-            {
-                "name": st.column_config.TextColumn(t("col.indicator", lang), width="medium"),
-                "change_text": st.column_config.TextColumn(t("col.change", lang)),
-                "value_text": st.column_config.TextColumn(t("col.value", lang)),
-                "status_text": st.column_config.TextColumn(t("col.status", lang)),
-                "reason": st.column_config.TextColumn(t("col.reason", lang), width="large"),
-            },
-        )
+    left, right = st.columns(2)
+    with left:
+        st.subheader(t("overview.worst", lang))
+        if ov.worst.is_empty():
+            st.success(t("overview.none_red", lang))
+        ui.status_cards(ov.worst, lang)
+    with right:
+        st.subheader(t("overview.improved", lang))
+        if ov.improved.is_empty():
+            st.info(t("overview.none_improved", lang))
+        ui.status_cards(ov.improved, lang, extra="change_text")

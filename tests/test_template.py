@@ -40,7 +40,8 @@ LONG_HEADER = [
     "Mẫu số",
     "Ghi chú",
 ]
-# September: the monthly indicators and the quarterly one (Q3 ends); rows as (indicator, unit, period)
+# September: the monthly indicators and the quarterly one (Q3 ends); rows as (indicator, unit, period).
+# Excel rows: online_rate 6–10, clinics 11–14, staff_trained 15 (so_noi_vu), 16 (so_tai_chinh), 17 (so_y_te).
 SEPTEMBER_ROWS = [
     ("online_rate", "99", "2025-09"),
     ("online_rate", "90001", "2025-09"),
@@ -51,6 +52,9 @@ SEPTEMBER_ROWS = [
     ("clinics", "90002", "2025-09"),
     ("clinics", "90003", "2025-09"),
     ("clinics", "90004", "2025-09"),
+    # department level: the owner (so_y_te) reports it for every registry department, sorted by id
+    ("staff_trained", "so_noi_vu", "2025-Q3"),
+    ("staff_trained", "so_tai_chinh", "2025-Q3"),
     ("staff_trained", "so_y_te", "2025-Q3"),
 ]
 
@@ -114,7 +118,10 @@ def test_sheets_visibility_and_meta(config):
     assert meta["header_row"] == str(HEADER_ROW)
     lists = list(wb[LISTS_SHEET].iter_rows(min_row=2, values_only=True))
     assert [r[0] for r in lists if r[0]] == ["online_rate", "clinics", "staff_trained"]
-    assert [r[2] for r in lists if r[2]] == ["99", "90001", "90002", "90003", "90004", "so_y_te"]
+    # a department-level indicator is reported by its owner for every department (sorted by id)
+    units = ["99", "90001", "90002", "90003", "90004", "so_noi_vu", "so_tai_chinh", "so_y_te"]
+    assert [r[2] for r in lists if r[2]] == units
+    assert [r[3] for r in lists if r[3]][5:] == ["Sở Nội vụ", "Sở Tài chính", "Sở Y tế"]
     help_text = "\n".join(str(r[0]) for r in wb[HELP_SHEET].iter_rows(values_only=True) if r[0])
     assert "84,63" in help_text and "Nộp số liệu" in help_text and "Liên hệ" in help_text
 
@@ -129,9 +136,10 @@ def test_title_header_and_rows(config):
     assert [(r[0], r[2]) for r in rows] == [(i, u) for i, u, _ in SEPTEMBER_ROWS]
     # names and units shown; the quarterly row names its quarter
     assert rows[1][3] == "Xã Tân Hòa" and rows[3][3] == "Phường Tân Hòa"
-    assert rows[0][3] == "Tỉnh Mẫu" and rows[9][3] == "Sở Y tế"
-    assert rows[9][1] == "Tỷ lệ cán bộ được đào tạo (Quý 3/2025)"
-    assert [r[4] for r in rows] == ["%"] * 5 + ["Số lượng"] * 4 + ["%"]
+    assert rows[0][3] == "Tỉnh Mẫu"
+    assert [r[3] for r in rows[9:]] == ["Sở Nội vụ", "Sở Tài chính", "Sở Y tế"]
+    assert [r[1] for r in rows[9:]] == ["Tỷ lệ cán bộ được đào tạo (Quý 3/2025)"] * 3
+    assert [r[4] for r in rows] == ["%"] * 5 + ["Số lượng"] * 4 + ["%"] * 3
     # value, numerator, denominator, previous and note start empty
     assert all(r[5] is None and r[6] is None and r[7] is None and r[8] is None for r in rows)
     assert ws.freeze_panes == f"E{FIRST_DATA_ROW}"
@@ -145,7 +153,7 @@ def test_title_header_and_rows(config):
     ("period", "expected"),
     [
         ("2025-08", ["online_rate"] * 5 + ["clinics"] * 4),
-        ("2025-12", ["online_rate"] * 5 + ["clinics"] * 4 + ["staff_trained", "ehealth_budget"]),
+        ("2025-12", ["online_rate"] * 5 + ["clinics"] * 4 + ["staff_trained"] * 3 + ["ehealth_budget"]),
     ],
 )
 def test_rows_follow_frequency(config, period, expected):
@@ -154,6 +162,7 @@ def test_rows_follow_frequency(config, period, expected):
     assert [r[0] for r in rows] == expected
     if period == "2025-12":
         assert rows[-1][2] == "99" and rows[-1][4] == "Đồng"
+        assert [r[2] for r in rows[-4:-1]] == ["so_noi_vu", "so_tai_chinh", "so_y_te"]
         assert rows[-2][1] == "Tỷ lệ cán bộ được đào tạo (Quý 4/2025)"
 
 
@@ -162,15 +171,16 @@ def test_protection_text_codes_and_fills(config):
     assert ws.protection.sheet is True
     assert ws["A5"].protection.locked and ws["A1"].protection.locked
     # codes are text with the "@" format; people cannot type over them
-    for coord in ("A6", "C6", "C7", "C15"):
+    for coord in ("A6", "C6", "C7", "C15", "C17"):
         assert ws[coord].number_format == "@"
         assert isinstance(ws[coord].value, str)
         assert ws[coord].protection.locked
     assert ws["C7"].value == "90001"
+    assert (ws["C15"].value, ws["C16"].value, ws["C17"].value) == ("so_noi_vu", "so_tai_chinh", "so_y_te")
     # value and note cells are open; numerator/denominator only for the ratio indicator
-    for coord in ("G6", "G11", "G15", "J6", "H6", "I6", "H10", "I10"):
+    for coord in ("G6", "G11", "G15", "G16", "G17", "J6", "J17", "H6", "I6", "H10", "I10"):
         assert ws[coord].protection.locked is False, coord
-    for coord in ("H11", "I11", "H15", "I15"):
+    for coord in ("H11", "I11", "H15", "I15", "H17", "I17"):
         assert ws[coord].protection.locked is True, coord
         assert ws[coord].fill.fgColor.rgb.endswith("D9D9D9"), coord
 
@@ -186,17 +196,20 @@ def test_value_validations(config):
     )
     assert "từ 0 đến 100" in pct.error and "84,63" in pct.error
     assert pct.errorTitle == "Giá trị không hợp lệ" and pct.showErrorMessage
+    # staff_trained (rows 15–17, one per department) shares the 0–100 percent validation
+    assert all(_validation_at(ws, f"G{r}") is pct for r in (15, 16, 17))
     count = _validation_at(ws, "G11")
     assert (count.type, count.operator, float(count.formula1)) == ("decimal", "greaterThanOrEqual", 0)
     assert "không nhỏ hơn 0" in count.error
-    money = _validation_at(ws, "G16")  # ehealth_budget, the last row
+    money = _validation_at(ws, "G18")  # ehealth_budget, the last row (after staff_trained 15–17)
     assert money.operator == "greaterThanOrEqual"
     ratio_parts = _validation_at(ws, "H7")
     assert ratio_parts.operator == "greaterThanOrEqual" and "Tử số" in ratio_parts.error
     codes = _validation_at(ws, "A6")
     assert codes.type == "list" and codes.formula1 == f"'{LISTS_SHEET}'!$A$2:$A$5"
-    units = _validation_at(ws, "C16")
-    assert units.type == "list" and units.formula1 == f"'{LISTS_SHEET}'!$C$2:$C$7"
+    units = _validation_at(ws, "C18")
+    # 8 units listed in _lists rows 2–9: the province, 4 communes, 3 departments
+    assert units.type == "list" and units.formula1 == f"'{LISTS_SHEET}'!$C$2:$C$9"
 
 
 def test_previous_values(config):
@@ -208,11 +221,31 @@ def test_previous_values(config):
                 "online_rate",
                 "online_rate",
                 "staff_trained",
+                "staff_trained",
+                "staff_trained",
                 "clinics",
             ],
-            "unit_code": ["90001", "90001", "90001", "99", "so_y_te", "90002"],
-            "period": ["2025-07", "2025-08", "2025-10", "2025-08", "2025-Q2", "2025-Q2"],
-            "value": [70.0, 72.5, 99.0, 80.0, 60.0, 5.0],
+            "unit_code": [
+                "90001",
+                "90001",
+                "90001",
+                "99",
+                "so_y_te",
+                "so_tai_chinh",
+                "so_tai_chinh",
+                "90002",
+            ],
+            "period": [
+                "2025-07",
+                "2025-08",
+                "2025-10",
+                "2025-08",
+                "2025-Q2",
+                "2025-Q1",
+                "2025-Q2",
+                "2025-Q2",
+            ],
+            "value": [70.0, 72.5, 99.0, 80.0, 60.0, 40.0, 55.0, 5.0],
         }
     )
     ws = _open(build_template(config, "so_y_te", "2025-09", previous=previous))[INPUT_SHEET]
@@ -221,7 +254,10 @@ def test_previous_values(config):
     assert ws["F7"].value == 72.5
     assert ws["F8"].value is None
     assert ws["F12"].value is None
-    assert ws["F15"].value == 60.0
+    # staff_trained rows 15–17 (so_noi_vu, so_tai_chinh, so_y_te): each department's own latest quarter
+    assert ws["F15"].value is None
+    assert ws["F16"].value == 55.0
+    assert ws["F17"].value == 60.0
 
 
 def test_wide_layout(config):
@@ -269,7 +305,8 @@ def test_round_trip_long(config, tmp_path):
     ws["H8"], ws["I8"] = 50, 200  # value computed: 25
     ws["G11"] = 3
     ws["G12"] = "1.672"  # thousands dot
-    ws["G15"] = 95.5
+    ws["G15"] = 95.5  # staff_trained for so_noi_vu: so_y_te reports it for every department
+    ws["G17"] = "88,5"  # staff_trained for so_y_te itself; so_tai_chinh (row 16) left empty
     path = tmp_path / "so_y_te_2025-09.xlsx"
     wb.save(path)
     assert SOURCE.sniff(path, config) is True
@@ -281,23 +318,23 @@ def test_round_trip_long(config, tmp_path):
     assert res.detail["header_row"] == HEADER_ROW
     expected = pl.DataFrame(
         {
-            "indicator": ["online_rate", "online_rate", "online_rate", "clinics", "clinics", "staff_trained"],
-            "unit_code": ["99", "90001", "90002", "90001", "90002", "so_y_te"],
-            "period": ["2025-09"] * 5 + ["2025-Q3"],
-            "value": [84.63, 84.63, 25.0, 3.0, 1672.0, 95.5],
-            "numerator": [8463.0, None, 50.0, None, None, None],
-            "denominator": [10000.0, None, 200.0, None, None, None],
-            "source_file": ["Sở Y tế T9.xlsx"] * 6,
-            "sheet": [INPUT_SHEET] * 6,
-            "row": [6, 7, 8, 11, 12, 15],
-            "column": ["G"] * 6,
+            "indicator": ["online_rate"] * 3 + ["clinics"] * 2 + ["staff_trained"] * 2,
+            "unit_code": ["99", "90001", "90002", "90001", "90002", "so_noi_vu", "so_y_te"],
+            "period": ["2025-09"] * 5 + ["2025-Q3"] * 2,
+            "value": [84.63, 84.63, 25.0, 3.0, 1672.0, 95.5, 88.5],
+            "numerator": [8463.0, None, 50.0, None, None, None, None],
+            "denominator": [10000.0, None, 200.0, None, None, None, None],
+            "source_file": ["Sở Y tế T9.xlsx"] * 7,
+            "sheet": [INPUT_SHEET] * 7,
+            "row": [6, 7, 8, 11, 12, 15, 17],
+            "column": ["G"] * 7,
         }
     )
     got = res.observations.sort("row")
     assert got.drop("value").equals(expected.drop("value"))
     assert got["value"].to_list() == pytest.approx(expected["value"].to_list())
     empties = {(i.row, i.column): i.extra["rows"] for i in by_code(res.issues, "empty-value")}
-    assert empties == {(9, "G"): [9, 10], (13, "G"): [13, 14]}
+    assert empties == {(9, "G"): [9, 10], (13, "G"): [13, 14], (16, "G"): [16]}
 
 
 def test_round_trip_wide(config, tmp_path):
@@ -329,7 +366,8 @@ def test_empty_template_reads_without_errors(config, tmp_path):
     res = SOURCE.read(path, config)
     assert res.errors == [] and res.observations.is_empty()
     assert {i.column for i in by_code(res.issues, "empty-value")} == {"G"}
-    assert res.rows_read == 11
+    # December: online_rate 5 + clinics 4 + staff_trained 3 (one per department) + ehealth_budget 1
+    assert res.rows_read == 13
 
 
 def test_demo_province_templates(tmp_path):

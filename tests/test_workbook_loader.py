@@ -245,7 +245,7 @@ def test_row_problems_each_at_their_cell(config, tmp_path):
             ["online_rate", "90003", None, 50, 30, 100],  # 8 value disagrees with 30/100
             ["online_rate", "90003", None, 31],  # 9 duplicate of row 8
             ["clinics", "99", None, 5],  # 10 a province code for a commune indicator
-            ["staff_trained", "so_tai_chinh", None, 80],  # 11 another department's row
+            ["staff_trained", "so_tai_chinh", None, 80],  # 11 another department: the owner reports it
             ["clinics", None, None, 7],  # 12 no unit
             ["clinics", "90004", None, "#DIV/0!"],  # 13 an Excel error value
             ["clinics", "90001", "Phú Lợi", 9],  # 14 code and name disagree: the code wins
@@ -268,7 +268,6 @@ def test_row_problems_each_at_their_cell(config, tmp_path):
             ("zero-denominator", "Data", 7, "F"),
             ("duplicate-row", "Data", 9, "D"),
             ("unit-level-mismatch", "Data", 10, "B"),
-            ("department-mismatch", "Data", 11, "B"),
             ("missing-unit", "Data", 12, "B"),
             ("bad-number", "Data", 13, "D"),
             ("formula-no-value", "Data", 15, "D"),
@@ -280,6 +279,7 @@ def test_row_problems_each_at_their_cell(config, tmp_path):
     ]
     assert obs_rows(res) == [
         ("online_rate", "90003", "2025-09", 30.0, 30.0, 100.0, 8, "D"),
+        ("staff_trained", "so_tai_chinh", "2025-Q3", 80.0, None, None, 11, "D"),
         ("clinics", "90001", "2025-09", 9.0, None, None, 14, "D"),
         ("staff_trained", "so_y_te", "2025-Q3", 70.0, None, None, 16, "D"),
         ("online_rate", "99", "2025-09", 84.6, None, None, 17, "D"),
@@ -295,6 +295,59 @@ def test_row_problems_each_at_their_cell(config, tmp_path):
     assert unknown.value == "online_rat"
     for issue in res.issues:
         assert issue.file == "long.xlsx" and issue.message and issue.message_vi
+
+
+def test_department_level_rows_for_every_department(config, tmp_path):
+    """The owner of a department-level indicator reports it for each department of the registry."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sở"
+    put(
+        ws,
+        "A1",
+        [
+            ["Mã chỉ tiêu", "Mã đơn vị", "Tên đơn vị", "Giá trị"],
+            ["staff_trained", "so_noi_vu", None, 61],  # 2 another department, by id
+            ["staff_trained", None, "Sở Tài chính", "72,5"],  # 3 another department, by name only
+            ["staff_trained", "so_y_te", "Sở Y tế", 90],  # 4 the uploading department itself
+            ["staff_trained", "so_khong_co", None, 50],  # 5 not a department of the registry
+            ["clinics", "so_tai_chinh", None, 3],  # 6 a department for a commune-level indicator
+            ["staff_trained", "so_noi_vu", None, 62],  # 7 so_noi_vu again: duplicate of row 2
+        ],
+    )
+    path = tmp_path / "departments.xlsx"
+    wb.save(path)
+
+    res = SOURCE.read(path, config, department="so_y_te", period="2025-09")
+    assert where(res.errors) == [
+        ("duplicate-row", "Sở", 7, "D"),
+        ("unit-level-mismatch", "Sở", 6, "B"),
+        ("unknown-unit", "Sở", 5, "B"),
+    ]
+    assert by_code(res.errors, "department-mismatch") == []
+    assert res.warnings == []
+    assert obs_rows(res) == [
+        ("staff_trained", "so_noi_vu", "2025-Q3", 61.0, None, None, 2, "D"),
+        ("staff_trained", "so_tai_chinh", "2025-Q3", 72.5, None, None, 3, "D"),
+        ("staff_trained", "so_y_te", "2025-Q3", 90.0, None, None, 4, "D"),
+    ]
+    (dup,) = by_code(res.errors, "duplicate-row")
+    assert "so_noi_vu" in dup.message and "row 2" in dup.message
+    # an id and a name of two different departments (row 2): the id wins, as for communes
+    ws["C2"] = "Sở Tài chính"
+    for r in range(5, 8):
+        for c in "ABCD":
+            ws[f"{c}{r}"] = None
+    wb.save(path)
+    res = SOURCE.read(path, config, department="so_y_te", period="2025-09")
+    assert res.errors == []
+    assert where(res.warnings) == [("unit-name-mismatch", "Sở", 2, "C")]
+    assert res.warnings[0].expected == "Sở Nội vụ"
+    assert [(r[1], r[3]) for r in obs_rows(res)] == [
+        ("so_noi_vu", 61.0),
+        ("so_tai_chinh", 72.5),
+        ("so_y_te", 90.0),
+    ]
 
 
 def test_formula_without_cached_value_in_template(config, tmp_path):
@@ -363,6 +416,19 @@ def test_template_checked_against_declared_period_and_department(config, tmp_pat
     assert SOURCE.read(path, config, department="so_y_te", period="2025-09").errors == []
     assert SOURCE.read(path, config).errors == []
     assert SOURCE.read(path, config, department="Sở Y tế").errors == []
+    # the template's rows for other departments (staff_trained, rows 15–16) do not make it mismatch
+    wb = openpyxl.load_workbook(path)
+    wb[INPUT_SHEET]["G15"], wb[INPUT_SHEET]["G16"] = 40, 50
+    wb.save(path)
+    res = SOURCE.read(path, config, department="so_y_te", period="2025-09")
+    assert res.errors == []
+    assert [(r[1], r[3], r[6]) for r in obs_rows(res)] == [
+        ("so_noi_vu", 40.0, 15),
+        ("so_tai_chinh", 50.0, 16),
+    ]
+    res = SOURCE.read(path, config, department="so_tai_chinh", period="2025-09")
+    assert where(res.errors) == [("department-mismatch", META_SHEET, 3, "B")]
+    assert res.observations.is_empty()
 
 
 def test_foreign_workbook_needs_declared_department_and_period(config, tmp_path):

@@ -33,7 +33,7 @@ FLAGS = [
     "--use-angle=swiftshader",
     "--enable-unsafe-swiftshader",
 ]
-PAGES = ["tong-quan", "so-nganh", "xa-phuong", "chi-tieu", "ban-do", "nop-so-lieu", "tinh-hinh-bao-cao"]
+PAGES = ["overview", "department", "commune", "indicator", "map", "upload", "reporting"]
 STATUS_WORDS = {
     "vi": ["Đạt tiến độ", "Cần chú ý", "Chậm tiến độ", "Chưa có số liệu", "Số liệu cũ"],
     "en": ["On track", "At risk", "Off track", "No data", "Stale"],
@@ -132,16 +132,22 @@ def _open(browser, url: str, *, width: int = 1600, height: int = 1000):  # noqa:
     return ctx, page, guard
 
 
-def _settle(page, timeout: float = 90) -> str:  # noqa: ANN001
-    """Wait until Streamlit has finished running the script, then return the visible text."""
-    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout * 1000)
+def _busy(page) -> bool:  # noqa: ANN001
+    busy = '[data-testid="stStatusWidget"], [data-testid="stSpinner"], [data-testid="stSkeleton"], [data-stale="true"]'
+    return page.locator(busy).count() > 0
+
+
+def _settle(page, timeout: float = 240) -> str:  # noqa: ANN001
+    """Wait until the page's title is drawn and Streamlit has stopped running, then return the visible text.
+
+    The first request on a fresh database waits for the demo province to be seeded.
+    """
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout * 1000)
     deadline = time.time() + timeout
     while time.time() < deadline:
-        running = page.locator('[data-testid="stStatusWidget"]').count()
-        main = page.locator('[data-testid="stMain"]')
-        if not running and main.count() and main.inner_text().strip():
-            time.sleep(1.0)
-            if not page.locator('[data-testid="stStatusWidget"]').count():
+        if not _busy(page):
+            time.sleep(1.5)
+            if not _busy(page):
                 return page.locator('[data-testid="stApp"]').inner_text()
         time.sleep(0.5)
     raise AssertionError("the page did not finish loading")
@@ -151,6 +157,7 @@ def _assert_clean(text: str, page) -> None:  # noqa: ANN001
     assert "Traceback" not in text
     assert page.locator('[data-testid="stException"]').count() == 0
     assert "Something went wrong" not in text and "Đã xảy ra lỗi" not in text
+    assert "Page not found" not in text
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
@@ -162,7 +169,7 @@ def test_every_page_shows_statuses_without_errors(browser, server: str, lang: st
             text = _settle(page)
             _assert_clean(text, page)
             page.screenshot(path=str(SHOTS / f"{path}-{lang}.png"), full_page=True)
-            if path not in {"nop-so-lieu", "tinh-hinh-bao-cao"}:
+            if path not in {"upload", "reporting"}:
                 found = [w for w in STATUS_WORDS[lang] if w in text]
                 assert found, f"{path} ({lang}) shows no status word"
             assert not guard.requests, f"{path} requested off-machine URLs: {guard.requests[:5]}"
@@ -171,14 +178,14 @@ def test_every_page_shows_statuses_without_errors(browser, server: str, lang: st
 
 
 def test_overview_numbers_follow_the_language(browser, server: str) -> None:
-    ctx, page, _ = _open(browser, f"{server}/tong-quan?lang=vi")
+    ctx, page, _ = _open(browser, f"{server}/overview?lang=vi")
     try:
         vi_text = _settle(page)
         assert "Tổng quan tiến độ mục tiêu" in vi_text
         assert re.search(r"\d+,\d%", vi_text), "Vietnamese percentages use a decimal comma"
     finally:
         ctx.close()
-    ctx, page, _ = _open(browser, f"{server}/tong-quan?lang=en")
+    ctx, page, _ = _open(browser, f"{server}/overview?lang=en")
     try:
         en_text = _settle(page)
         assert "Progress against plan targets" in en_text
@@ -188,7 +195,7 @@ def test_overview_numbers_follow_the_language(browser, server: str) -> None:
 
 
 def test_map_draws_offline(browser, server: str) -> None:
-    ctx, page, guard = _open(browser, f"{server}/ban-do?lang=en")
+    ctx, page, guard = _open(browser, f"{server}/map?lang=en")
     try:
         _settle(page)
         canvas = page.locator("canvas")
@@ -202,7 +209,7 @@ def test_map_draws_offline(browser, server: str) -> None:
 
 
 def test_phone_width_has_no_horizontal_overflow(browser, server: str) -> None:
-    ctx, page, _ = _open(browser, f"{server}/tong-quan?lang=vi", width=390, height=844)
+    ctx, page, _ = _open(browser, f"{server}/overview?lang=vi", width=390, height=844)
     try:
         _settle(page)
         page.screenshot(path=str(SHOTS / "overview-phone.png"), full_page=True)
@@ -216,13 +223,14 @@ def test_deep_link_after_restart_goes_through_the_frame(browser, server: str, da
     # A second, fresh server on the same (already seeded) data: the very first request is a deep link.
     proc, url = _start_server(data_dir)
     try:
-        ctx, page, _ = _open(browser, f"{url}/so-nganh?lang=en")
+        ctx, page, _ = _open(browser, f"{url}/department?lang=en")
         try:
             text = _settle(page)
             _assert_clean(text, page)
-            # the frame ran: its sidebar (language and period pickers) is there, and no stray page list
+            # the frame ran (its language and period pickers are there) and the linked page opened
             assert "Ngôn ngữ / Language" in text
             assert "Period" in text
+            assert "Department indicators" in text
         finally:
             ctx.close()
     finally:

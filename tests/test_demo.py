@@ -1,0 +1,312 @@
+"""The demo province: its units files (deterministic, valid, with the designed quirks) and a short history
+generated and ingested into a fresh SQLite ledger through the real loaders."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import itertools
+import json
+from collections import Counter
+from pathlib import Path
+
+import openpyxl
+import polars as pl
+import pytest
+
+from ioc import demo
+from ioc.demo_dossiers import dossiers_for_month, rates_for
+from ioc.demo_units import DEFAULT_SEED, units_texts, write_units
+from ioc.demo_values import month_range, simulate, unit_sizes
+from ioc.textnorm import canonical_key
+
+ROOT = Path(__file__).resolve().parents[1]
+PROVINCE = ROOT / "province"
+FILES = ("departments.csv", "communes.csv", "communes.geojson", "crosswalk.csv")
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+# ------------------------------------------------------------------------------------------ units files
+
+
+def test_units_files_are_deterministic_and_match_the_committed_ones(tmp_path: Path) -> None:
+    write_units(tmp_path / "a", DEFAULT_SEED)
+    write_units(tmp_path / "b", DEFAULT_SEED)
+    for name in FILES:
+        a, b = tmp_path / "a" / name, tmp_path / "b" / name
+        assert _sha(a) == _sha(b), name
+        # the files under province/ are exactly what the default seed generates
+        assert _sha(a) == _sha(PROVINCE / name), f"province/{name} is stale: run `python -m ioc demo units`"
+    other = units_texts(DEFAULT_SEED + 1)
+    assert other["communes.csv"] != units_texts(DEFAULT_SEED)["communes.csv"]
+
+
+def test_departments_are_the_sixteen_fixed_ids() -> None:
+    rows = _rows(PROVINCE / "departments.csv")
+    assert [r["id"] for r in rows] == [
+        "vp_ubnd", "so_khcn", "so_tai_chinh", "so_noi_vu", "so_tu_phap", "so_cong_thuong", "so_nn_mt",
+        "so_xay_dung", "so_gd_dt", "so_y_te", "so_vh_tt_dl", "thue_tinh", "cong_an", "bhxh", "ttpvhcc", "nhnn",
+    ]  # fmt: skip
+    khcn = next(r for r in rows if r["id"] == "so_khcn")
+    assert (khcn["name_vi"], khcn["short"]) == ("Sở Khoa học và Công nghệ", "Sở KH&CN")
+    assert "Khoa học và Công nghệ" in khcn["aliases"].split("|")
+
+
+def test_communes_codes_types_and_the_deliberate_tan_hoa_pair() -> None:
+    rows = _rows(PROVINCE / "communes.csv")
+    assert [r["code"] for r in rows] == [str(c) for c in range(90001, 90101)]
+    assert Counter(r["type"] for r in rows) == {"xã": 70, "phường": 27, "đặc khu": 3}
+    keys = Counter(canonical_key(r["name"]) for r in rows)
+    assert [k for k, n in keys.items() if n > 1] == [canonical_key("Tân Hòa")]
+    pair = sorted((r["type"], r["name"]) for r in rows if r["name"] == "Tân Hòa")
+    assert pair == [("phường", "Tân Hòa"), ("xã", "Tân Hòa")]
+    # aliases never collide with another commune's name or alias
+    owner: dict[str, str] = {}
+    for r in rows:
+        for text in [r["name"], *filter(None, r["aliases"].split("|"))]:
+            key = canonical_key(text)
+            assert owner.setdefault(key, r["code"]) == r["code"] or r["name"] == "Tân Hòa", text
+    assert any("oà" in a for r in rows for a in r["aliases"].split("|")), "an old-style tone alias"
+    for r in rows:
+        lat, lon = float(r["lat"]), float(r["lon"])
+        assert 19.1 < lat < 20.3 and 105.1 < lon < 106.3, r
+
+
+def test_registry_loads_the_files_and_resolves_the_pair(demo_config) -> None:
+    reg = demo_config.registry
+    assert not [i for i in reg.issues if i.is_error]
+    both = reg.resolve("Tân Hòa")
+    assert both.code is None and len(both.candidates) == 2
+    xa, phuong = reg.resolve("Xã Tân Hòa"), reg.resolve("Phường Tân Hoà")
+    assert {xa.code, phuong.code} == set(both.candidates) and xa.code != phuong.code
+
+
+def _inside(x: float, y: float, ring: list[list[float]]) -> bool:
+    hit = False
+    for (x0, y0), (x1, y1) in itertools.pairwise(ring):
+        if (y0 > y) != (y1 > y) and x < x0 + (y - y0) * (x1 - x0) / (y1 - y0):
+            hit = not hit
+    return hit
+
+
+def test_every_commune_has_a_closed_lon_lat_polygon_around_its_point() -> None:
+    path = PROVINCE / "communes.geojson"
+    assert path.stat().st_size < 400_000
+    geo = json.loads(path.read_text(encoding="utf-8"))
+    assert geo["type"] == "FeatureCollection"
+    features = {f["properties"]["code"]: f for f in geo["features"]}
+    communes = _rows(PROVINCE / "communes.csv")
+    assert set(features) == {r["code"] for r in communes}
+    for r in communes:
+        f = features[r["code"]]
+        assert f["geometry"]["type"] == "Polygon"
+        ring = f["geometry"]["coordinates"][0]
+        assert len(ring) >= 4 and ring[0] == ring[-1], "closed ring"
+        assert all(105 < x < 106.5 and 19 < y < 20.5 for x, y in ring), "lon, lat order"
+        assert all(round(v, 5) == v for p in ring for v in p)
+        point = (float(r["lon"]), float(r["lat"]))
+        # the commune's point lies in its own polygon and in no other
+        assert [c for c, g in features.items() if _inside(*point, g["geometry"]["coordinates"][0])] == [
+            r["code"]
+        ]
+
+
+def test_crosswalk_weights_sum_to_one_per_former_unit() -> None:
+    rows = _rows(PROVINCE / "crosswalk.csv")
+    assert list(rows[0]) == ["former_code", "former_name", "former_type", "code", "weight", "valid_until"]
+    weights: dict[str, float] = {}
+    for r in rows:
+        weights[r["former_code"]] = weights.get(r["former_code"], 0.0) + float(r["weight"])
+        assert r["valid_until"] == "2025-06-30"
+        assert 90001 <= int(r["code"]) <= 90100
+    assert len(weights) == 300 and min(weights) == "80001"
+    assert all(abs(w - 1) < 1e-9 for w in weights.values())
+    split = [c for c, n in Counter(r["former_code"] for r in rows).items() if n > 1]
+    assert len(split) == 10
+    per_commune = Counter(r["code"] for r in rows if float(r["weight"]) == 1)
+    assert len({r["code"] for r in rows}) == 100 and max(per_commune.values()) <= 4
+
+
+def test_units_command_writes_the_files(tmp_path: Path) -> None:
+    assert demo.main(["units", "--out", str(tmp_path)]) == 0
+    assert all(_sha(tmp_path / n) == _sha(PROVINCE / n) for n in FILES)
+
+
+# ------------------------------------------------------------------------------------------ simulated values
+
+
+def test_simulated_values_stay_plausible(demo_config) -> None:
+    months = month_range("2024-07", "2026-10")
+    assert len(months) == 28
+    v = simulate(demo_config, months, DEFAULT_SEED)
+    assert v.equals(simulate(demo_config, months, DEFAULT_SEED))
+    units = {i.id: i.unit.value for i in demo_config.targets.indicators}
+    v = v.with_columns(pl.col("indicator").replace_strict(units).alias("measure"))
+    pct = v.filter(pl.col("measure") == "percent")
+    assert pct["value"].min() >= 0 and pct["value"].max() <= 100
+    counts = v.filter(pl.col("measure") == "count")["value"]
+    assert counts.min() >= 0 and (counts == counts.round(0)).all()
+    ratio = v.filter(pl.col("denominator").is_not_null() & (pl.col("measure") == "percent"))
+    assert ratio.height > 0
+    err = (ratio["numerator"] / ratio["denominator"] * 100 - ratio["value"]).abs().max()
+    assert err < 0.006  # value = numerator / denominator, as typed with two decimals
+    # quarterly indicators have quarter periods, yearly ones years
+    fibre = v.filter(pl.col("indicator") == "fibre_households")["period"].unique().sort().to_list()
+    assert fibre[:2] == ["2024-Q3", "2024-Q4"]
+
+
+def test_exports_before_july_2025_name_the_former_communes(demo_config) -> None:
+    import random
+
+    months = ["2025-06", "2025-07"]
+    values = simulate(demo_config, months, DEFAULT_SEED)
+    rates, sizes = rates_for(demo_config, values, months), unit_sizes(demo_config, DEFAULT_SEED)
+    june = dossiers_for_month(demo_config, "2025-06", rates, sizes, random.Random(1))
+    july = dossiers_for_month(demo_config, "2025-07", rates, sizes, random.Random(1))
+    reg = demo_config.registry
+    june_units = june.filter(pl.col("receiver").str.starts_with("8"))["unit"].unique().to_list()
+    assert len(june_units) > 250
+    assert all(reg.resolve_former(u).code is not None for u in june_units)
+    july_codes = july.filter(pl.col("unit_code").str.contains(r"^\d+$"))["receiver"].unique()
+    assert july_codes.str.starts_with("9").all()
+    assert june["code"].is_unique().all() and 500 < june.height < 5_000
+
+
+# ------------------------------------------------------------------------------------------ short history
+
+SHORT = month_range("2025-08", "2025-10")  # after the merger; 2025-09 ends a quarter
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory, demo_config):
+    from ioc.store import get_engine, migrate
+
+    data_dir = tmp_path_factory.mktemp("demo")
+    engine = get_engine(f"sqlite:///{(data_dir / 'ioc.sqlite3').as_posix()}")
+    migrate(engine)
+    summary = demo.generate(demo_config, data_dir, engine=engine, months=SHORT)
+    return data_dir, engine, summary
+
+
+def test_short_history_outcomes_are_as_designed(history) -> None:
+    _, _, summary = history
+    assert summary.unexpected == []
+    assert summary.by_status["rejected"] == 3
+    assert summary.by_scenario["resubmission"] == 3
+    assert summary.by_scenario["wide"] == 1 and summary.by_scenario["revision"] == 1
+
+
+def test_rejected_files_carry_the_expected_issue_codes(history) -> None:
+    from ioc import ledger
+
+    _, engine, _ = history
+    subs = ledger.submissions(engine)
+    rejected = subs.filter(pl.col("status") == "rejected").sort("id")
+    codes = {}
+    for sid, dept in rejected.select("id", "department").iter_rows():
+        codes[dept] = {i.code for i in ledger.submission_issues(engine, sid) if i.is_error}
+    assert codes == {
+        "cong_an": {"value-out-of-range"},
+        "bhxh": {"unknown-unit"},
+        "thue_tinh": {"bad-number"},
+    }
+    # each was followed by a corrected file that was accepted
+    for dept in codes:
+        later = subs.filter((pl.col("department") == dept) & (pl.col("file_name") == f"{dept}-nop-lai.xlsx"))
+        assert later["status"].to_list() == ["accepted"]
+
+
+def test_a_revised_file_supersedes_the_accepted_one(history) -> None:
+    from ioc import ledger
+
+    _, engine, _ = history
+    subs = ledger.submissions(engine).filter(pl.col("department") == "so_noi_vu").sort("id")
+    revised = subs.filter(pl.col("file_name") == "so_noi_vu-dieu-chinh.xlsx")
+    assert revised["status"].to_list() == ["accepted"]
+    first = subs.filter((pl.col("id") < revised["id"][0]) & (pl.col("periods") == revised["periods"][0]))
+    assert first["status"].to_list() == ["superseded"]
+
+
+def test_observations_cover_workbooks_wide_sheet_and_exports(history, demo_config) -> None:
+    from ioc import ledger
+
+    data_dir, engine, _ = history
+    obs = ledger.current_observations(engine)
+    indicators = set(obs["indicator"].unique().to_list())
+    assert {"vneid_level2", "e_documents_signed", "tthc_online_rate", "dossier_online_rate"} <= indicators
+    assert len(indicators) >= 20
+    assert set(obs["period"].unique().to_list()) >= set(SHORT)
+    # the wide sheet (names instead of codes, "84,63" typed as text) gave one value per commune
+    wide = ledger.submissions(engine).filter(pl.col("file_name") == "so_y_te-bang-ngang.xlsx")
+    assert wide["status"].to_list() == ["accepted"]
+    wide_obs = ledger.submission_observations(engine, int(wide["id"][0]))
+    assert wide_obs.filter(pl.col("unit_code").str.contains(r"^\d{5}$")).height >= 95
+    path = data_dir / "demo" / "inbox" / wide["periods"][0] / "so_y_te-bang-ngang.xlsx"
+    ws = openpyxl.load_workbook(path)["Nhập liệu"]
+    typed = [ws.cell(r, 3).value for r in range(6, 20)]
+    assert all(isinstance(t, str) and "," in t for t in typed if t is not None)
+    assert all(ws.cell(r, 1).value is None for r in range(6, 20))
+
+
+def test_second_run_changes_nothing(history, demo_config) -> None:
+    from ioc import ledger
+    from ioc.ingest import ingest_file
+
+    data_dir, engine, first = history
+    before = ledger.submissions(engine).height
+    n_obs = ledger.current_observations(engine).height
+    again = demo.generate(demo_config, data_dir, engine=engine, months=SHORT)
+    assert again.by_status == {"already-in-ledger": first.files}
+    assert ledger.submissions(engine).height == before
+    assert ledger.current_observations(engine).height == n_obs
+    # the ledger itself recognises the same bytes
+    path = data_dir / "demo" / "inbox" / SHORT[0] / "vp_ubnd.xlsx"
+    report = ingest_file(
+        path, demo_config, engine, data_dir, who="vp_ubnd", department="vp_ubnd", period=SHORT[0]
+    )
+    assert report.status == "duplicate"
+    assert demo.ensure_demo(demo_config, engine, data_dir) is False
+
+
+def test_files_are_byte_identical_for_the_same_seed(history, demo_config, tmp_path: Path) -> None:
+    data_dir, _, _ = history
+    demo.generate(demo_config, tmp_path, months=SHORT)  # files only, no ledger
+    ours = sorted(p.relative_to(tmp_path / "demo") for p in (tmp_path / "demo").rglob("*") if p.is_file())
+    assert len(ours) > 30
+    for rel in ours:
+        assert _sha(tmp_path / "demo" / rel) == _sha(data_dir / "demo" / rel), rel
+
+
+def test_two_workers_split_the_departments_and_report_back(demo_config, tmp_path: Path) -> None:
+    from ioc import ledger
+    from ioc.store import get_engine, migrate
+
+    engine = get_engine(f"sqlite:///{(tmp_path / 'ioc.sqlite3').as_posix()}")
+    migrate(engine)
+    months = ["2025-09"]
+    owner = demo.partition(demo_config, months, 2)
+    assert set(owner.values()) == {0, 1} and "exports" in owner
+    summary = demo.generate(demo_config, tmp_path, engine=engine, months=months, workers=2)
+    assert summary.unexpected == []
+    assert summary.files == len(demo.plan(demo_config, months, DEFAULT_SEED))
+    subs = ledger.submissions(engine)
+    assert subs.height == summary.files == sum(summary.by_status.values())
+    # both processes' departments are in the one ledger
+    assert {d for d, k in owner.items() if k == 1} & set(subs["department"].drop_nulls().to_list())
+
+
+def test_command_line_writes_the_inbox_without_ingesting(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("IOC_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("IOC_DATABASE_URL", f"sqlite:///{(tmp_path / 'never.sqlite3').as_posix()}")
+    assert demo.main(["--months", "2025-09:2025-09", "--no-ingest"]) == 0
+    written = sorted(p.name for p in (tmp_path / "demo" / "inbox" / "2025-09").iterdir())
+    assert "danh-sach-ho-so-2025-09.csv" in written and "so_khcn.xlsx" in written
+    assert not (tmp_path / "never.sqlite3").exists()

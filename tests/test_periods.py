@@ -1,0 +1,159 @@
+"""Periods: parsing, calendar arithmetic, the reference period of an as-of date, and the Polars twins."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from ioc.periods import (
+    Period,
+    frequency_of,
+    lag,
+    months_between,
+    parse_period,
+    period_end,
+    period_end_expr,
+    period_frequency_expr,
+    period_index,
+    period_index_expr,
+    period_of,
+    period_start,
+    period_start_expr,
+    periods_between,
+    reference_period,
+    shift,
+)
+from ioc.targets import Frequency
+
+M, Q, Y = Frequency.MONTHLY, Frequency.QUARTERLY, Frequency.YEARLY
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [
+        ("2025-08", Period(M, 2025, 8)),
+        ("2025-01", Period(M, 2025, 1)),
+        ("2025-Q3", Period(Q, 2025, 3)),
+        ("2025", Period(Y, 2025, 1)),
+        (" 2025-12 ", Period(M, 2025, 12)),
+    ],
+)
+def test_parse(text: str, parsed: Period) -> None:
+    assert parse_period(text) == parsed
+    assert parse_period(text).frequency == frequency_of(text)
+    assert str(parsed) == text.strip()
+
+
+@pytest.mark.parametrize(
+    "bad", ["2025-13", "2025-00", "2025-Q5", "2025-Q0", "25-08", "2025/08", "2025-8", "", "Q3-2025"]
+)
+def test_parse_rejects(bad: str) -> None:
+    with pytest.raises(ValueError, match="is not a period"):
+        parse_period(bad)
+
+
+@pytest.mark.parametrize(
+    ("p", "start", "end"),
+    [
+        ("2025-08", dt.date(2025, 8, 1), dt.date(2025, 8, 31)),
+        ("2024-02", dt.date(2024, 2, 1), dt.date(2024, 2, 29)),  # leap year
+        ("2025-02", dt.date(2025, 2, 1), dt.date(2025, 2, 28)),
+        ("2025-Q1", dt.date(2025, 1, 1), dt.date(2025, 3, 31)),
+        ("2025-Q3", dt.date(2025, 7, 1), dt.date(2025, 9, 30)),
+        ("2025-Q4", dt.date(2025, 10, 1), dt.date(2025, 12, 31)),
+        ("2025", dt.date(2025, 1, 1), dt.date(2025, 12, 31)),
+    ],
+)
+def test_start_end(p: str, start: dt.date, end: dt.date) -> None:
+    assert period_start(p) == start
+    assert period_end(p) == end
+
+
+@pytest.mark.parametrize(
+    ("p", "n", "out"),
+    [
+        ("2025-08", 1, "2025-09"),
+        ("2025-12", 1, "2026-01"),
+        ("2025-01", -1, "2024-12"),
+        ("2025-08", -20, "2023-12"),
+        ("2025-Q4", 1, "2026-Q1"),
+        ("2025-Q1", -1, "2024-Q4"),
+        ("2025", -3, "2022"),
+        ("2025-08", 0, "2025-08"),
+    ],
+)
+def test_shift(p: str, n: int, out: str) -> None:
+    assert shift(p, n) == out
+    assert lag(p, out) == n
+
+
+def test_periods_between() -> None:
+    assert periods_between("2024-11", "2025-02") == ["2024-11", "2024-12", "2025-01", "2025-02"]
+    assert periods_between("2024-Q4", "2025-Q2") == ["2024-Q4", "2025-Q1", "2025-Q2"]
+    assert periods_between("2023", "2025") == ["2023", "2024", "2025"]
+    assert periods_between("2025-03", "2025-01") == []
+    with pytest.raises(ValueError, match="different frequencies"):
+        periods_between("2025-01", "2025-Q2")
+    with pytest.raises(ValueError, match="different frequencies"):
+        lag("2025", "2025-Q2")
+
+
+@pytest.mark.parametrize(
+    ("as_of", "monthly", "quarterly", "yearly"),
+    [
+        ("2025-08", "2025-08", "2025-Q2", "2024"),
+        ("2025-09", "2025-09", "2025-Q3", "2024"),
+        ("2025-Q3", "2025-09", "2025-Q3", "2024"),
+        ("2025", "2025-12", "2025-Q4", "2025"),
+        ("2025-12", "2025-12", "2025-Q4", "2025"),
+        ("2025-02", "2025-02", "2024-Q4", "2024"),  # no quarter of 2025 has ended yet
+        ("2025-Q1", "2025-03", "2025-Q1", "2024"),
+    ],
+)
+def test_reference_period(as_of: str, monthly: str, quarterly: str, yearly: str) -> None:
+    assert reference_period(as_of, M) == monthly
+    assert reference_period(as_of, Q) == quarterly
+    assert reference_period(as_of, Y) == yearly
+
+
+def test_period_of_and_index() -> None:
+    assert period_of(dt.date(2025, 8, 17), M) == "2025-08"
+    assert period_of(dt.date(2025, 8, 17), Q) == "2025-Q3"
+    assert period_of(dt.date(2025, 8, 17), Y) == "2025"
+    assert period_index("2025-01") - period_index("2024-12") == 1
+    assert period_index("2025-Q1") - period_index("2024-Q4") == 1
+    assert period_index("2025") == 2025
+
+
+def test_months_between() -> None:
+    # 365 days / 30.4375 = 11.9918…; 30.4375 days is exactly one month; backwards is negative
+    assert months_between(dt.date(2024, 12, 31), dt.date(2025, 12, 31)) == pytest.approx(365 / 30.4375)
+    assert months_between(dt.date(2025, 1, 1), dt.date(2025, 1, 1)) == 0.0
+    assert months_between(dt.date(2025, 3, 1), dt.date(2025, 1, 30)) == pytest.approx(-30 / 30.4375)
+
+
+def test_expressions_match_python() -> None:
+    periods = ["2025-08", "2024-02", "2025-Q1", "2025-Q4", "2023", "2025-12", "1999-01"]
+    frame = pl.DataFrame({"p": periods}).with_columns(
+        period_start_expr("p").alias("start"),
+        period_end_expr(pl.col("p")).alias("end"),
+        period_frequency_expr("p").alias("freq"),
+        period_index_expr("p").alias("idx"),
+    )
+    assert frame["start"].to_list() == [period_start(p) for p in periods]
+    assert frame["end"].to_list() == [period_end(p) for p in periods]
+    assert frame["freq"].to_list() == [frequency_of(p).value for p in periods]
+    assert frame["idx"].to_list() == [period_index(p) for p in periods]
+    assert frame.schema["end"] == pl.Date
+
+
+def test_expressions_give_null_for_bad_periods() -> None:
+    bad = ["2025-13", "2025-Q5", "2025-00", "abcd", "2025-8", None, "20255"]
+    frame = pl.DataFrame({"p": bad}, schema={"p": pl.String}).select(
+        period_end_expr("p").alias("end"),
+        period_frequency_expr("p").alias("freq"),
+        period_index_expr("p").alias("idx"),
+    )
+    assert frame.null_count().row(0) == (len(bad), len(bad), len(bad))
