@@ -13,6 +13,30 @@ import pydeck as pdk
 
 from ioc.labels import STATUS, t
 
+_VEGA_LOCALE = {
+    "vi": {
+        "number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " ₫"]},
+        "time": {
+            "dateTime": "%d/%m/%Y %H:%M",
+            "date": "%d/%m/%Y",
+            "time": "%H:%M:%S",
+            "periods": ["SA", "CH"],
+            "days": ["Chủ nhật", "Thứ hai", "Thứ ba", "Thứ tư", "Thứ năm", "Thứ sáu", "Thứ bảy"],
+            "shortDays": ["CN", "T2", "T3", "T4", "T5", "T6", "T7"],
+            "months": [f"tháng {i}" for i in range(1, 13)],
+            "shortMonths": [f"Th{i}" for i in range(1, 13)],
+        },
+    },
+    "en": {
+        "number": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["", " VND"]},
+    },
+}
+
+
+def localised(chart: alt.TopLevelMixin, lang: str) -> alt.TopLevelMixin:
+    """Numbers and dates on axes and tooltips in the UI language (vi: 1.234,5 and Vietnamese months)."""
+    return chart.configure(locale=_VEGA_LOCALE["vi" if lang == "vi" else "en"])
+
 
 def _hex_to_rgba(hex_colour: str, alpha: int = 220) -> list[int]:
     h = hex_colour.lstrip("#")
@@ -44,7 +68,7 @@ def trend_chart(history: pl.DataFrame, lang: str, value_format: str = ",.1f") ->
         scale=alt.Scale(domain=[actual_name, expected_name], range=[[1, 0], [6, 4]]),
         legend=None,
     )
-    x = alt.X("period_end:T", title=None)
+    x = alt.X("period_end:T", title=None, axis=alt.Axis(format="%m/%Y"))
     y = alt.Y("y:Q", title=None, axis=alt.Axis(format=value_format))
     lines = alt.Chart(long).mark_line(strokeWidth=3).encode(x=x, y=y, color=colour, strokeDash=stroke_dash)
     points = (
@@ -63,7 +87,7 @@ def trend_chart(history: pl.DataFrame, lang: str, value_format: str = ",.1f") ->
             .mark_rule(color="#D55E00", strokeWidth=2)
             .encode(y="target:Q", tooltip=["label:N", "target:Q"])
         )
-    return alt.layer(*layers).properties(height=320)
+    return localised(alt.layer(*layers).properties(height=320), lang)
 
 
 def spread_chart(rows: pl.DataFrame, lang: str) -> alt.Chart:
@@ -89,7 +113,7 @@ def spread_chart(rows: pl.DataFrame, lang: str) -> alt.Chart:
             ],
         )
         .properties(height=260)
-    )
+    ).pipe(localised, lang)
 
 
 def status_map(
@@ -217,4 +241,4 @@ def pillar_chart(by_pillar: pl.DataFrame, lang: str) -> alt.Chart:
     text = base.mark_text(align="center", dx=0, color="white", fontWeight="bold", fontSize=14).encode(
         x=alt.X("n:Q", stack="zero", bandPosition=0.5), text="n:Q"
     )
-    return (bars + text).properties(height=max(120, 56 * by_pillar.height))
+    return localised((bars + text).properties(height=max(120, 56 * by_pillar.height)), lang)

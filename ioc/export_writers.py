@@ -23,7 +23,9 @@ from ioc.exports_config import DEFAULT_COLUMNS, DEFAULT_VOCAB, DOSSIER_FIELDS, E
 FileFormat = Literal["xlsx", "csv-utf8", "csv-utf8-bom", "csv-utf16", "csv-cp1258"]
 
 # The header a dossier export carries for each canonical field (the first default label).
-DOSSIER_HEADERS: dict[str, str] = {f: DEFAULT_COLUMNS[ExportKind.DOSSIERS][f]["labels"][0] for f in DOSSIER_FIELDS}
+DOSSIER_HEADERS: dict[str, str] = {
+    f: DEFAULT_COLUMNS[ExportKind.DOSSIERS][f]["labels"][0] for f in DOSSIER_FIELDS
+}
 # canonical vocabulary value → the label written in the file ("online" → "Trực tuyến")
 VOCAB_LABELS: dict[str, dict[str, str]] = {
     fld: {canon: labels[0] for canon, labels in values.items()}
@@ -251,8 +253,17 @@ def write_procedure_report(
         cell = ws.cell(h + dr, c, text)
         cell.font = bold
         cell.alignment = center
-    for rng in ("A{0}:A{2}", "B{0}:B{2}", "C{0}:F{0}", "G{0}:M{0}", "C{1}:C{2}", "D{1}:E{1}", "F{1}:F{2}",
-                "G{1}:J{1}", "K{1}:M{1}"):
+    for rng in (
+        "A{0}:A{2}",
+        "B{0}:B{2}",
+        "C{0}:F{0}",
+        "G{0}:M{0}",
+        "C{1}:C{2}",
+        "D{1}:E{1}",
+        "F{1}:F{2}",
+        "G{1}:J{1}",
+        "K{1}:M{1}",
+    ):
         ws.merge_cells(rng.format(h, h + 1, h + 2))
     r = h + 3
     if number_row:
@@ -302,8 +313,14 @@ def write_procedure_report(
     return path
 
 
-LONG_HEADERS = {"unit": "Đơn vị", "period": "Kỳ", "indicator": "Chỉ tiêu", "value": "Giá trị",
-                "numerator": "Tử số", "denominator": "Mẫu số"}
+LONG_HEADERS = {
+    "unit": "Đơn vị",
+    "period": "Kỳ",
+    "indicator": "Chỉ tiêu",
+    "value": "Giá trị",
+    "numerator": "Tử số",
+    "denominator": "Mẫu số",
+}
 
 
 def write_long_export(
@@ -329,7 +346,12 @@ def write_long_export(
             ws.append([r.get(f) for f in fields])
         wb.save(path)
         return path
-    encoding = {"csv-utf8": "utf-8", "csv-utf8-bom": "utf-8-sig", "csv-utf16": "utf-16", "csv-cp1258": "cp1258"}[fmt]
+    encoding = {
+        "csv-utf8": "utf-8",
+        "csv-utf8-bom": "utf-8-sig",
+        "csv-utf16": "utf-16",
+        "csv-cp1258": "cp1258",
+    }[fmt]
     delimiter = "\t" if fmt == "csv-utf16" else ","
     with path.open("w", encoding=encoding, newline="") as fh:
         w = csv.writer(fh, delimiter=delimiter, lineterminator="\r\n")

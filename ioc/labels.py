@@ -103,6 +103,16 @@ _LABELS: dict[str, tuple[str, str]] = {
     "map.colour_by": ("Tô màu theo", "Colour by"),
     "map.composite": ("Điểm tổng hợp", "Composite score"),
     "map.legend": ("Chú giải", "Legend"),
+    "map.composite_help": (
+        "Điểm tổng hợp = tỷ lệ chỉ tiêu đạt tiến độ (có trọng số). ✔ từ 67% · ▲ 33–67% · ✖ dưới 33%.",
+        "Composite = weighted share of indicators on track. ✔ 67% or more · ▲ 33–67% · ✖ below 33%.",
+    ),
+    "trend.pace": (
+        "cần {pace}/tháng trong {months} tháng còn lại để đạt {target} vào {deadline}",
+        "needs {pace} a month over the {months} months left to reach {target} by {deadline}",
+    ),
+    "trend.met": ("mục tiêu đã đạt — cần giữ vững", "target met — hold it"),
+    "trend.passed": ("hạn {deadline} đã qua", "the deadline {deadline} has passed"),
     "map.no_geometry": (
         "Chưa có ranh giới xã; hiển thị theo điểm.",
         "No commune boundaries loaded; showing points.",

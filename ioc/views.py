@@ -68,7 +68,7 @@ def decorate(scores: pl.DataFrame, config: Config, lang: str) -> pl.DataFrame:
     decimals = df["decimals"].to_list()
     status_word = {k: v.label(lang) for k, v in STATUS.items()}
     trend_word = {k: v.label(lang) for k, v in TREND.items()}
-    return df.with_columns(
+    df = df.with_columns(
         pl.Series("value_text", _fmt(df["value"].to_list(), measures, decimals, lang)),
         pl.Series("target_text", _fmt(df["target"].to_list(), measures, decimals, lang)),
         pl.Series("expected_text", _fmt(df["expected"].to_list(), measures, decimals, lang)),
@@ -79,7 +79,6 @@ def decorate(scores: pl.DataFrame, config: Config, lang: str) -> pl.DataFrame:
         pl.col("status").replace_strict(status_word, default="").alias("status_text"),
         pl.col("trend").replace_strict(trend_word, default="").alias("trend_text"),
         pl.col(f"reason_{lang}").alias("reason"),
-        pl.col(f"trend_{lang}").alias("trend_reason"),
         pl.Series(
             "period_text",
             [format_period(p, lang) if p else "—" for p in df["period"].to_list()],
@@ -92,12 +91,50 @@ def decorate(scores: pl.DataFrame, config: Config, lang: str) -> pl.DataFrame:
         .replace_strict({s: i for i, s in enumerate(STATUS_ORDER)}, default=9)
         .alias("status_rank"),
     )
+    cols = [
+        "value",
+        "target",
+        "direction",
+        "months_left",
+        "pace_needed",
+        "measure",
+        "decimals",
+        "target_text",
+        "deadline_text",
+    ]
+    reasons = [_trend_reason(r, lang) for r in df.select(cols).iter_rows(named=True)]
+    return df.with_columns(pl.Series("trend_reason", reasons, dtype=pl.String))
+
+
+def _trend_reason(r: dict, lang: str) -> str:
+    """What the trend means in practice: the pace now needed and the months left, or that the target is met."""
+    from ioc.i18n import format_signed
+
+    if r["value"] is None or r["target"] is None:
+        return ""
+    lower = r["direction"] == "lower"
+    if (r["value"] <= r["target"]) if lower else (r["value"] >= r["target"]):
+        return t("trend.met", lang)
+    if r["months_left"] is None or r["months_left"] <= 0 or r["pace_needed"] is None:
+        return t("trend.passed", lang, deadline=r["deadline_text"])
+    pace = format_signed(r["pace_needed"], r["measure"], lang, max(r["decimals"], 1))
+    return t(
+        "trend.pace",
+        lang,
+        pace=pace,
+        months=round(r["months_left"]),
+        target=r["target_text"],
+        deadline=r["deadline_text"],
+    )
 
 
 def headline(scores: pl.DataFrame, config: Config) -> pl.DataFrame:
     """One row per indicator: the province value if measured there, else the owner department's own row."""
     owners = pl.DataFrame(
-        {"indicator": [i.id for i in config.targets.indicators], "_owner": [i.owner for i in config.targets.indicators]}
+        {
+            "indicator": [i.id for i in config.targets.indicators],
+            "_owner": [i.owner for i in config.targets.indicators],
+        }
     )
     rank = (
         pl.when(pl.col("level") == Level.PROVINCE.value)

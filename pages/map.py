@@ -47,7 +47,10 @@ with ui.guarded(lang):
         target_label=t("col.target", lang),
     )
     event = st.pydeck_chart(deck, height=620, key="map", on_select="rerun", selection_mode="single-object")
-    ui.legend(lang)
+    if choice == "__composite__":
+        st.caption(t("map.composite_help", lang))
+    else:
+        ui.legend(lang)
     picked = (event.selection.objects.get("communes") or []) if event else []
     if picked:
         code = picked[0].get("code") or picked[0].get("properties", {}).get("code")
