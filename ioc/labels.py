@@ -104,8 +104,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "map.composite": ("Điểm tổng hợp", "Composite score"),
     "map.legend": ("Chú giải", "Legend"),
     "map.composite_help": (
-        "Điểm tổng hợp = tỷ lệ chỉ tiêu đạt tiến độ (có trọng số). ✔ từ 67% · ▲ 33–67% · ✖ dưới 33%.",
-        "Composite = weighted share of indicators on track. ✔ 67% or more · ▲ 33–67% · ✖ below 33%.",
+        "Điểm tổng hợp = tỷ lệ chỉ tiêu đạt tiến độ (có trọng số): **{green}** từ 67% · **{amber}** 33–67% · "
+        "**{red}** dưới 33%.",
+        "Composite = weighted share of indicators on track: **{green}** 67% or more · **{amber}** 33–67% · "
+        "**{red}** below 33%.",
     ),
     "trend.pace": (
         "cần {pace}/tháng trong {months} tháng còn lại để đạt {target} vào {deadline}",

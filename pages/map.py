@@ -8,7 +8,7 @@ import polars as pl  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from ioc import charts, ui_cache  # noqa: E402
-from ioc.labels import t  # noqa: E402
+from ioc.labels import STATUS, t  # noqa: E402
 from ioc.views import composite_map_rows, indicator_rows  # noqa: E402
 
 ctx = ui.context()
@@ -48,7 +48,8 @@ with ui.guarded(lang):
     )
     event = st.pydeck_chart(deck, height=620, key="map", on_select="rerun", selection_mode="single-object")
     if choice == "__composite__":
-        st.caption(t("map.composite_help", lang))
+        words = {s: STATUS[s].label(lang) for s in ("green", "amber", "red")}
+        st.caption(t("map.composite_help", lang, **words))
     else:
         ui.legend(lang)
     picked = (event.selection.objects.get("communes") or []) if event else []
