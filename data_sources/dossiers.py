@@ -14,6 +14,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,6 +79,22 @@ class _Table:
 def date_expr(raw: pl.Expr, fmt: str, *, excel: bool) -> pl.Expr:
     """Parse dates: the configured format (a time after it is allowed), ISO dates, and in xlsx files
     Excel date cells (read as "2025-08-01 00:00:00") and bare Excel serial numbers."""
+    # Quick path: the configured format on the cell as it is (and, in a workbook, the text fastexcel gives
+    # a date cell). Only the cells it misses take the slow path below: the quick result is null for
+    # almost every row, so the string work runs on nulls and costs next to nothing.
+    quick: list[pl.Expr] = []
+    if not re.search(r"\s", fmt):
+        quick.append(raw.str.strptime(pl.Date, fmt, strict=False))
+    # a format starting with the year could read an ISO date differently: leave those to the slow path
+    if excel and (not fmt.startswith("%Y") or fmt == "%Y-%m-%d"):
+        quick.append(raw.str.strptime(pl.Date, "%Y-%m-%d %H:%M:%S", strict=False))
+    if not quick:
+        return _date_slow(raw, fmt, excel=excel)
+    fast = pl.coalesce(quick) if len(quick) > 1 else quick[0]
+    return pl.coalesce(fast, _date_slow(pl.when(fast.is_null()).then(raw), fmt, excel=excel))
+
+
+def _date_slow(raw: pl.Expr, fmt: str, *, excel: bool) -> pl.Expr:
     # the date part only: a time after it ("01/08/2025 14:30", Excel's "2025-08-01 00:00:00") is dropped;
     # exact matching, since a partial match would read "31/02/2025" as 1 February
     s = raw.str.strip_chars().str.extract(r"^(\S+)", 1)
@@ -102,6 +119,12 @@ def number_expr(raw: pl.Expr, *, decimal_comma: bool) -> pl.Expr:
     With `decimal_comma`, dots that group thousands are dropped and the comma is the decimal mark; a dot
     followed by other than three digits is a decimal point (what Excel writes for a numeric cell).
     """
+    # Quick path: plain integers ("50000"), what systems export; the rest take the slow path (see date_expr).
+    fast = raw.cast(pl.Int64, strict=False).cast(pl.Float64)
+    return pl.coalesce(fast, _number_slow(pl.when(fast.is_null()).then(raw), decimal_comma=decimal_comma))
+
+
+def _number_slow(raw: pl.Expr, *, decimal_comma: bool) -> pl.Expr:
     s = raw.str.strip_chars().str.replace_all(r"(?i)\s*(vnđ|vnd|đồng|đ)$", "").str.replace_all(r"[\s\u00a0]", "")
     dec, thou = (",", r"\.") if decimal_comma else (r"\.", ",")
     return (
@@ -341,7 +364,8 @@ def _compute(
         (pl.col(f"__has_{f.removeprefix('__bad_')}") & pl.col(f.removeprefix("__bad_")).is_null()).alias(f)
         for f in flags
     )
-    lf = lf.with_columns(pl.col(export.period_field).dt.strftime("%Y-%m").alias(_PERIOD))
+    # the month as a date (first of the month): a cheap group key, written as "YYYY-MM" once grouped
+    lf = lf.with_columns(pl.col(export.period_field).dt.month_start().alias(_PERIOD))
     # 2. row-level tests of the filters, each once
     atoms: dict[str, str] = {}
     for ind in indicators:
@@ -358,7 +382,7 @@ def _compute(
     grouped = lf.group_by(keys).agg(
         pl.len().alias(_N), pl.col(_ROW).min().alias(_ROW), *raw_firsts, *(pl.col(f).sum().alias(f) for f in sums)
     )
-    agg = grouped.collect(engine="streaming")
+    agg = grouped.collect(engine="streaming").with_columns(pl.col(_PERIOD).dt.strftime("%Y-%m"))
     res.rows_read = int(agg.get_column(_N).sum() or 0)
     res.detail["groups"] = agg.height
     if progress is not None:

@@ -154,13 +154,16 @@ _LABELS: dict[str, tuple[str, str]] = {
     # reporting status
     "reporting.title": ("Tình hình nộp báo cáo", "Reporting status"),
     "reporting.help": (
-        "Mỗi ô: đã nộp đúng hạn, nộp muộn, hoặc chưa nộp cho kỳ đó",
-        "Each cell: submitted on time, late, or missing for that period",
+        "Mỗi ô: nộp đúng hạn (trước ngày 10 tháng sau), nộp muộn, bị từ chối, chưa nộp, hoặc không đến hạn "
+        "(chỉ tiêu quý, năm)",
+        "Each cell: submitted on time (by the 10th of the next month), late, rejected, missing, or not due "
+        "(quarterly and yearly reports)",
     ),
     "report.on_time": ("Đúng hạn", "On time"),
     "report.late": ("Muộn", "Late"),
     "report.missing": ("Chưa nộp", "Missing"),
     "report.rejected": ("Bị từ chối", "Rejected"),
+    "report.not_due": ("Không đến hạn", "Not due"),
     # errors
     "error.generic": (
         "Đã xảy ra lỗi khi hiển thị trang này. Bộ phận kỹ thuật đã được ghi nhận; hãy thử tải lại.",

@@ -415,26 +415,38 @@ def composite_map_rows(ranking: pl.DataFrame, config: Config, lang: str) -> pl.D
 def reporting_matrix(
     submissions: pl.DataFrame, config: Config, months: list[str], lang: str, *, due_day: int = 10
 ) -> pl.DataFrame:
-    """Departments × months: on time, late, rejected or missing.
+    """Departments × months: on time, late, rejected, missing, or not due.
 
-    A department is expected to report a month when it owns a workbook indicator; its report is on time when
-    accepted by day `due_day` of the following month.
+    A department owes a report in a month when one of its workbook indicators is due then (monthly: every
+    month; quarterly: the quarter's last month; yearly: December). A report is on time when accepted by day
+    `due_day` of the following month.
     """
-    from ioc.targets import WorkbookSource
+    from ioc.periods import period_end_expr
+    from ioc.targets import Frequency, WorkbookSource
 
-    owners = sorted({i.owner for i in config.targets.indicators if isinstance(i.source, WorkbookSource)})
-    words = {k: t(f"report.{k}", lang) for k in ("on_time", "late", "missing", "rejected")}
-    icons = {"on_time": "✔", "late": "◷", "missing": "○", "rejected": "✖"}
+    due_months = {
+        Frequency.MONTHLY: set(range(1, 13)),
+        Frequency.QUARTERLY: {3, 6, 9, 12},
+        Frequency.YEARLY: {12},
+    }
+    owes: dict[str, set[int]] = {}
+    for ind in config.targets.indicators:
+        if isinstance(ind.source, WorkbookSource):
+            owes.setdefault(ind.owner, set()).update(due_months[ind.frequency])
+    owners = sorted(owes)
+    words = {k: t(f"report.{k}", lang) for k in ("on_time", "late", "missing", "rejected", "not_due")}
+    icons = {"on_time": "✔", "late": "◷", "missing": "○", "rejected": "✖", "not_due": "·"}
     subs = (
         submissions.filter(pl.col("department").is_in(owners))
         .with_columns(pl.col("periods").str.split(",").alias("period"))
         .explode("period")
+        .filter(pl.col("period") != "")
+        # a quarterly or yearly report counts in the period's last month
+        .with_columns(period_end_expr("period").dt.strftime("%Y-%m").alias("month"))
     )
     state = (
-        subs.filter(pl.col("period").is_in(months))
-        .with_columns(
-            pl.col("period").str.strptime(pl.Date, "%Y-%m", strict=False).dt.offset_by("1mo").alias("_next")
-        )
+        subs.filter(pl.col("month").is_in(months))
+        .with_columns(pl.col("month").str.strptime(pl.Date, "%Y-%m").dt.offset_by("1mo").alias("_next"))
         .with_columns(
             pl.when(pl.col("status").is_in(["accepted", "superseded"]))
             .then(
@@ -447,20 +459,35 @@ def reporting_matrix(
         )
         .with_columns(pl.col("state").replace_strict({"on_time": 0, "late": 1, "rejected": 2}).alias("_rank"))
         .sort("_rank")
-        .group_by("department", "period", maintain_order=True)
+        .group_by("department", "month", maintain_order=True)
         .first()
     )
-    grid = pl.DataFrame({"department": owners}).join(pl.DataFrame({"period": months}), how="cross")
+    owed = pl.DataFrame(
+        [(d, m) for d in owners for m in months if int(m[5:7]) in owes[d]],
+        schema={"department": pl.String, "month": pl.String},
+        orient="row",
+    ).with_columns(pl.lit(True).alias("_owed"))
+    grid = pl.DataFrame({"department": owners}).join(pl.DataFrame({"month": months}), how="cross")
     names = config.registry.departments.select(
         pl.col("id").alias("department"), pl.col("name_vi" if lang == "vi" else "name_en").alias("unit_name")
     )
-    cell = pl.col("state").fill_null("missing")
+    cell = (
+        pl.when(pl.col("state").is_not_null())
+        .then(pl.col("state"))
+        .when(pl.col("_owed"))
+        .then(pl.lit("missing"))
+        .otherwise(pl.lit("not_due"))
+    )
     return (
-        grid.join(state.select("department", "period", "state"), on=["department", "period"], how="left")
+        grid.join(owed, on=["department", "month"], how="left")
+        .join(state.select("department", "month", "state"), on=["department", "month"], how="left")
+        .with_columns(cell.alias("state"))
         .with_columns(
-            pl.concat_str(cell.replace_strict(icons), pl.lit(" "), cell.replace_strict(words)).alias("cell")
+            pl.concat_str(
+                pl.col("state").replace_strict(icons), pl.lit(" "), pl.col("state").replace_strict(words)
+            ).alias("cell")
         )
-        .pivot(on="period", index="department", values="cell")
+        .pivot(on="month", index="department", values="cell")
         .join(names, on="department", how="left")
         .select("unit_name", *months)
         .sort("unit_name")
