@@ -46,19 +46,29 @@ _LOOKS_FOR = {
 }
 
 _loaded: dict[str, DataSource] | None = None
+_imported: dict[str, DataSource] = {}  # the loaders imported so far, by name
 UNAVAILABLE: dict[str, str] = {}  # source name → why it could not be imported
+
+
+def _load_one(name: str) -> DataSource | None:
+    """One loader, imported on first use (an explicit --source needs no other loader's imports)."""
+    if name not in _imported and name not in UNAVAILABLE and name in _MODULES:
+        try:
+            _imported[name] = importlib.import_module(_MODULES[name]).SOURCE
+        except Exception as exc:  # one broken loader must not take the others down
+            UNAVAILABLE[name] = f"{type(exc).__name__}: {exc}"
+            log.warning("data source %r is unavailable: %s", name, UNAVAILABLE[name])
+    return _imported.get(name)
 
 
 def _load() -> dict[str, DataSource]:
     global _loaded
     if _loaded is None:
         found: dict[str, DataSource] = {}
-        for name, module in _MODULES.items():
-            try:
-                found[name] = importlib.import_module(module).SOURCE
-            except Exception as exc:  # one broken loader must not take the others down
-                UNAVAILABLE[name] = f"{type(exc).__name__}: {exc}"
-                log.warning("data source %r is unavailable: %s", name, UNAVAILABLE[name])
+        for name in _MODULES:
+            src = _load_one(name)
+            if src is not None:
+                found[name] = src
         _loaded = found
     return _loaded
 
@@ -83,7 +93,6 @@ def detect(
     path: Path, config: Config, *, source: str | None = None, export_id: str | None = None
 ) -> tuple[DataSource, ExportConfig | None]:
     """The source that reads `path` and its export config: an explicit choice wins, else the first sniff."""
-    available = _load()
     file = Path(path).name
     export: ExportConfig | None = None
     if export_id is not None:
@@ -113,8 +122,9 @@ def detect(
             )
         source = kind_source
     if source is not None:
-        chosen = available.get(source)
+        chosen = _load_one(source)
         if chosen is None:
+            available = _load()
             why = UNAVAILABLE.get(source)
             raise _error(
                 "unknown-source",
@@ -127,6 +137,7 @@ def detect(
         if export is None and source in KIND_SOURCE.values():
             export = _export_for(chosen, path, config, source)
         return chosen, export
+    available = _load()
     for chosen in available.values():
         try:
             found = chosen.sniff(Path(path), config)

@@ -4,6 +4,7 @@ from ioc import ui
 
 ui.require_frame()
 
+import polars as pl  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from ioc import charts, ui_cache  # noqa: E402
@@ -31,11 +32,13 @@ with ui.guarded(lang):
         st.metric(t("col.completeness", lang), share, help=t("overview.completeness_help", lang), border=True)
         name_col = "name_vi" if lang == "vi" else "name_en"
         ui.table(
-            ov.completeness_by_department.head(8),
+            ov.completeness_by_department.head(8).with_columns(
+                (pl.col("share") * 100).round(0).alias("share")
+            ),
             {
                 name_col: st.column_config.TextColumn(t("col.unit", lang)),
                 "share": st.column_config.ProgressColumn(
-                    t("col.completeness", lang), format="percent", min_value=0, max_value=1
+                    t("col.completeness", lang), format="%d%%", min_value=0, max_value=100
                 ),
             },
         )
