@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 import json
-import re
 import os
+import re
 from pathlib import Path
 
 import openpyxl
@@ -79,7 +79,17 @@ def _app(lang: str, page: str | None = None, **params: str) -> AppTest:
 
 def _text(at: AppTest) -> str:
     parts: list[str] = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "success", "warning", "error"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "info",
+        "success",
+        "warning",
+        "error",
+    ):
         parts += [str(e.value) for e in getattr(at, kind)]
     parts += [f"{m.label} {m.value}" for m in at.metric]
     for df in at.dataframe:
@@ -222,8 +232,14 @@ def test_admin_upload_ingests_a_long_export(seeded: Path, demo_config) -> None:
     assert outcome, "the admin upload reported nothing"
 
 
-def test_config_error_is_shown_with_line_not_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    broken = (ROOT / "targets.yaml").read_text(encoding="utf-8").replace("direction: lower", "direction: downward", 1)
+def test_config_error_is_shown_with_line_not_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = (
+        (ROOT / "targets.yaml")
+        .read_text(encoding="utf-8")
+        .replace("direction: lower", "direction: downward", 1)
+    )
     path = tmp_path / "targets.yaml"
     path.write_text(broken, encoding="utf-8")
     for f in ("province",):
