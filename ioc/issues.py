@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
@@ -64,9 +65,16 @@ class Issue:
                 parts.append(str(self.col))
             return ":".join(parts)
         parts = [p for p in (self.file, self.sheet) if p]
-        cell = f"{self.column or ''}{self.row or ''}"
-        if cell:
-            parts.append(cell)
+        if self.column and re.fullmatch(r"[A-Z]{1,3}", self.column):
+            parts.append(f"{self.column}{self.row or ''}")  # an Excel cell, e.g. G12
+        else:
+            where = []
+            if self.row is not None:
+                where.append(f"row {self.row}")
+            if self.column:
+                where.append(f"column '{self.column}'")
+            if where:
+                parts.append(", ".join(where))
         return " › ".join(parts)
 
     def __str__(self) -> str:  # the CLI format

@@ -70,7 +70,7 @@ def test_ingest_good_and_bad_files_summary_issues_and_exit_status(env, tmp_path:
     ]
     assert lines[2].split() == ["good.csv", "accepted", "#1", "3", "3", "3", "2025-08", "0", "0"]
     assert lines[3].split()[:3] == ["bad.csv", "rejected", "#2"] and lines[3].split()[-2:] == ["0", "1"]
-    assert "bad.csv › value3: error[value-out-of-range] Value 170 is outside" in run.stdout
+    assert "bad.csv › row 3, column 'value': error[value-out-of-range] Value 170 is outside" in run.stdout
 
     again = ioc(env, "ingest", good)
     assert again.returncode == 0

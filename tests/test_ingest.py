@@ -460,7 +460,7 @@ def test_inbox_moves_files_and_writes_reports_beside_rejected_ones(
         "bad.csv.errors.txt",
     ]
     txt = (inbox / "rejected" / "bad.csv.errors.txt").read_text(encoding="utf-8")
-    assert "bad.csv › value3: error[value-out-of-range]" in txt
+    assert "bad.csv › row 3, column 'value': error[value-out-of-range]" in txt
     assert "en: Value 170 is outside" in txt and "vi: Giá trị 170 nằm ngoài" in txt
     rows = pl.read_csv(inbox / "rejected" / "bad.csv.errors.csv", infer_schema=False)
     assert rows.select("code", "row", "column", "value").rows() == [
