@@ -254,9 +254,10 @@ def _delta_text(delta: float, measure: str, lang: str) -> str:
 
 
 def completeness(scores: pl.DataFrame, config: Config) -> pl.DataFrame:
-    """Per owner department: indicator × unit pairs expected this period and how many have current data.
+    """Per owner department: indicator × unit pairs due for the period shown, and how many have a value for it.
 
-    Derived province values do not count as reported: only what a department or export supplied does.
+    A pair counts as reported only when its value is for the period itself (a month's value for a monthly
+    indicator, the quarter's for a quarterly one).
     """
     owners = pl.DataFrame(
         {
@@ -265,13 +266,14 @@ def completeness(scores: pl.DataFrame, config: Config) -> pl.DataFrame:
         }
     )
     dept_names = config.registry.departments.select(pl.col("id").alias("owner"), "name_vi", "name_en")
+    # `reference_period`: the period of the indicator's frequency that the period shown asks for
+    reported = (pl.col("period") == pl.col("reference_period")) & pl.col("status").is_in(
+        ["green", "amber", "red"]
+    )
     return (
         scores.join(owners, on="indicator")
         .group_by("owner")
-        .agg(
-            pl.len().alias("expected"),
-            pl.col("status").is_in(["green", "amber", "red"]).sum().alias("reported"),
-        )
+        .agg(pl.len().alias("expected"), reported.sum().alias("reported"))
         .with_columns((pl.col("reported") / pl.col("expected")).alias("share"))
         .join(dept_names, on="owner", how="left")
         .sort("share", "owner")

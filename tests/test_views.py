@@ -79,3 +79,22 @@ def test_headline_prefers_province_then_the_owner_row(demo_config) -> None:
     got = dict(zip(head["indicator"], head["unit_code"], strict=True))
     assert got[dept_only.id] == dept_only.owner
     assert got[prov.id] == demo_config.targets.province.code
+
+
+def test_completeness_counts_only_values_for_the_period_itself(demo_config) -> None:
+    from ioc.views import completeness
+
+    ind = next(i for i in demo_config.targets.indicators if i.owner == "so_y_te")
+    scores = pl.DataFrame(
+        {
+            "indicator": [ind.id] * 4,
+            "unit_code": ["90001", "90002", "90003", "90004"],
+            "period": ["2026-10", "2026-09", None, "2026-10"],
+            "reference_period": ["2026-10"] * 4,
+            # 90002 still shows a colour (one missed month is tolerated) but did not report October
+            "status": ["green", "amber", "no_data", "red"],
+        }
+    )
+    row = completeness(scores, demo_config).filter(pl.col("owner") == "so_y_te").row(0, named=True)
+    assert (row["expected"], row["reported"]) == (4, 2)
+    assert row["share"] == 0.5
