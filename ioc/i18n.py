@@ -22,7 +22,6 @@ from ioc.targets import Frequency, MeasureUnit
 
 MISSING = "—"
 MAX_DECIMALS = 6
-_SEP = {"vi": (".", ","), "en": (",", ".")}  # (grouping, decimal) — only used by the Polars twins
 _MONEY = {"vi": " ₫", "en": " VND"}
 _PP = {"vi": " điểm %", "en": " pp"}
 

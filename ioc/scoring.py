@@ -212,6 +212,7 @@ def _upto_expr(as_of: str) -> pl.Expr:
 
 
 def _frequency_code_expr(col: str = "period") -> pl.Expr:
+    """0 monthly, 1 quarterly, 2 yearly — from the period string's shape (assumed well formed)."""
     p = pl.col(col)
     return (
         pl.when(p.str.len_bytes() == 4)
@@ -237,6 +238,7 @@ def _pick(lf: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def _gather(obs: pl.DataFrame, groups: pl.DataFrame) -> pl.DataFrame:
+    """The picked latest and earliest rows' columns beside each group."""
     last = obs.select(_LATEST).gather(groups["_last"])
     first = obs.select(pl.col("period").alias("first_period"), pl.col("value").alias("first_value"))
     return pl.concat([groups.drop("_last", "_first"), last, first.gather(groups["_first"])], how="horizontal")
