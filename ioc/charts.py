@@ -95,7 +95,7 @@ def spread_chart(rows: pl.DataFrame, lang: str) -> alt.Chart:
     data = rows.filter(pl.col("value").is_not_null()).select("unit_name", "value", "status", "status_text")
     domain = [STATUS[s].label(lang) for s in STATUS]
     colours = [STATUS[s].colour for s in STATUS]
-    return (
+    chart = (
         alt.Chart(data)
         .mark_bar()
         .encode(
@@ -113,7 +113,8 @@ def spread_chart(rows: pl.DataFrame, lang: str) -> alt.Chart:
             ],
         )
         .properties(height=260)
-    ).pipe(localised, lang)
+    )
+    return localised(chart, lang)
 
 
 def status_map(

@@ -71,8 +71,15 @@ _LABELS: dict[str, tuple[str, str]] = {
     "overview.indicators": ("chỉ tiêu", "indicators"),
     # department
     "department.title": ("Chỉ tiêu của sở, ngành", "Department indicators"),
+    "department.help": (
+        "Các chỉ tiêu đo cho sở, ngành này và các chỉ tiêu sở, ngành phụ trách báo cáo.",
+        "Indicators measured for this department and the indicators it is responsible for reporting.",
+    ),
     "department.pick": ("Chọn sở, ngành", "Choose a department"),
-    "department.none": ("Sở, ngành này không phụ trách chỉ tiêu nào.", "This department owns no indicator."),
+    "department.none": (
+        "Chưa có chỉ tiêu nào do sở, ngành này phụ trách hoặc đo cho sở, ngành này.",
+        "No indicator is owned by or measured for this department.",
+    ),
     "department.drill": ("Chọn một dòng để xem chi tiết chỉ tiêu.", "Select a row to open the indicator."),
     # commune
     "commune.title": ("Bảng điểm xã, phường", "Commune scorecard"),

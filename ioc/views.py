@@ -281,17 +281,22 @@ def completeness(scores: pl.DataFrame, config: Config) -> pl.DataFrame:
 
 
 def department_rows(scores: pl.DataFrame, config: Config, department: str, lang: str) -> pl.DataFrame:
-    """Every indicator the department owns, at the level it is accountable for.
+    """The department's scorecard: every indicator measured for it, and every indicator it owns.
 
-    The department's own row where the indicator is measured per department, else the province row
-    (a department owns a provincial figure), else its commune-level summary is left to the commune page.
+    Its own row wherever an indicator is measured per department (whoever reports it); for an owned indicator
+    not measured per department, the province row (a department answers for a provincial figure).
     """
     owned = [i.id for i in config.targets.indicators if i.owner == department]
-    rows = scores.filter(pl.col("indicator").is_in(owned))
-    own = rows.filter((pl.col("level") == "department") & (pl.col("unit_code") == department))
-    rest = headline(rows.filter(~pl.col("indicator").is_in(own["indicator"].implode())), config)
-    rest = rest.filter(pl.col("level") != "department")
+    own = scores.filter((pl.col("level") == "department") & (pl.col("unit_code") == department))
+    rest = headline(
+        scores.filter(
+            pl.col("indicator").is_in(owned) & ~pl.col("indicator").is_in(own["indicator"].implode())
+        ),
+        config,
+    ).filter(pl.col("level") != "department")
     out = pl.concat([own, rest], how="diagonal_relaxed")
+    if out.is_empty():
+        return out
     return decorate(out, config, lang).sort("order")
 
 

@@ -19,6 +19,7 @@ with ui.guarded(lang):
     names = dict(zip(departments["id"], departments["name_vi" if lang == "vi" else "name_en"], strict=True))
     dept = ui.url_selectbox(t("department.pick", lang), list(names), format_func=names.get, key="dept")
 
+    st.caption(t("department.help", lang))
     rows = department_rows(ctx.scores(), ctx.config, dept, lang)
     if rows.is_empty():
         st.info(t("department.none", lang))

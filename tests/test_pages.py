@@ -128,14 +128,20 @@ def test_overview_counts_match_scores_and_use_vietnamese_numbers(seeded: Path, d
     assert re.search(r"\d+,\d%", reasons), "reasons show Vietnamese percentages, e.g. 84,6%"
 
 
-def test_department_page_lists_owned_indicators_with_reasons(seeded: Path, demo_config) -> None:
-    owned = {i.name.en for i in demo_config.targets.indicators if i.owner == "ttpvhcc"}
-    at = _app("en", "department", dept="ttpvhcc")
+def test_department_page_lists_owned_and_measured_indicators_with_reasons(seeded: Path, demo_config) -> None:
+    dept = "ttpvhcc"
+    owned = {i.name.en for i in demo_config.targets.indicators if i.owner == dept}
+    measured = {
+        i.name.en for i in demo_config.targets.indicators if "department" in [lv.value for lv in i.levels]
+    }
+    at = _app("en", "department", dept=dept)
     table = at.dataframe[0].value
-    assert set(table.iloc[:, 0]) == owned
-    assert table.shape[0] == len(owned)
-    reasons = table.iloc[:, 6].astype(str)  # the reason column
-    assert reasons.str.len().min() > 5
+    names = set(table["name"])
+    assert owned <= names  # every indicator it answers for
+    assert names <= owned | measured  # and otherwise only indicators measured per department
+    assert table.shape[0] == len(names)  # one row per indicator
+    assert set(table["unit_name"]) <= {"Public Administration Service Centre", "Demo Province (demo data)"}
+    assert table["reason"].astype(str).str.len().min() > 5
 
 
 def test_commune_page_shows_rank_and_province_value(seeded: Path) -> None:
@@ -150,14 +156,16 @@ def test_commune_page_shows_rank_and_province_value(seeded: Path) -> None:
 
 def test_indicator_page_draws_actual_expected_and_target(seeded: Path) -> None:
     at = _app("en", "indicator", indicator="dossier_online_rate")
+    assert not at.error, [e.value for e in at.error]
     charts = at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
-    assert len(charts) >= 1
+    assert len(charts) == 2  # the trend over time and the spread across communes
     spec = charts[0].proto.spec
     assert "Actual" in spec and "Expected path" in spec
 
 
 def test_map_page_draws_without_basemap(seeded: Path) -> None:
     at = _app("en", "map")
+    assert not at.error, [e.value for e in at.error]
     decks = at.get("deck_gl_json_chart")
     assert len(decks) == 1
     spec = json.loads(decks[0].proto.json)
@@ -255,3 +263,28 @@ def test_config_error_is_shown_with_line_not_traceback(
     issues = at.dataframe[0].value
     assert "direction" in " ".join(issues.astype(str).to_numpy().ravel())
     assert pl.Series(issues["line"]).drop_nulls().len() >= 1
+
+
+@pytest.mark.parametrize(
+    ("page", "key", "choices"),
+    [
+        ("indicator", "indicator", lambda c: [i.id for i in c.targets.indicators]),
+        ("department", "dept", lambda c: c.registry.departments["id"].to_list()),
+        (
+            "map",
+            "map_indicator",
+            lambda c: (
+                ["__composite__"]
+                + [i.id for i in c.targets.indicators if "commune" in [lv.value for lv in i.levels]]
+            ),
+        ),
+        ("commune", "commune", lambda c: c.registry.communes["code"].to_list()[::9]),
+    ],
+)
+def test_every_choice_renders_without_error(seeded: Path, demo_config, page: str, key: str, choices) -> None:
+    at = _app("vi", page)
+    for choice in choices(demo_config):
+        at.selectbox(key=key).set_value(choice)
+        at.run()
+        assert not at.exception, (choice, at.exception)
+        assert not at.error, (choice, [e.value for e in at.error])
