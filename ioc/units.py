@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -13,29 +11,55 @@ from typing import Any
 import polars as pl
 from rapidfuzz import fuzz, process
 
-from ioc.issues import Issue, IssueError, Severity
-from ioc.targets import ID_PATTERN, Level, Province, RegistryFiles, Text
+from ioc.issues import Issue, IssueError
+from ioc.targets import Level, Province, RegistryFiles, Text
 from ioc.textnorm import (
     ascii_fold,
     canonical_key,
-    canonical_key_expr,
     clean_text,
     full_key,
-    nfc,
-    nfc_expr,
     split_type,
-    type_expr,
+)
+from ioc.unit_crosswalk import validate_boundaries, validate_crosswalk
+from ioc.unit_files import (
+    COMMUNE_COLUMNS,
+    COMMUNE_SCHEMA,
+    COMMUNE_TYPES,
+    CROSSWALK_COLUMNS,
+    DEPARTMENT_COLUMNS,
+    DEPARTMENT_SCHEMA,
+    TYPE_EN,
+    VN_LAT,
+    VN_LON,
+    check_name_clashes,
+    commune_code_expr,
+    pad_code,
+    read_registry_csv,
+    validate_communes,
+    validate_departments,
 )
 
-COMMUNE_TYPES = ("xã", "phường", "đặc khu")
-TYPE_EN = {"xã": "Commune", "phường": "Ward", "đặc khu": "Special Zone", "thị trấn": "Township"}
-# Mainland plus Hoàng Sa and Trường Sa (Trường Sa reaches ~6.5°N, ~117.8°E).
-VN_LAT = (6.0, 23.5)
-VN_LON = (102.0, 118.0)
-CROSSWALK_COLUMNS = ("former_code", "former_name", "former_type", "code", "weight", "valid_until")
-COMMUNE_COLUMNS = ("code", "name", "type")
-DEPARTMENT_COLUMNS = ("id", "name_vi", "name_en")
+__all__ = [
+    "COMMUNE_COLUMNS",
+    "COMMUNE_SCHEMA",
+    "COMMUNE_TYPES",
+    "CROSSWALK_COLUMNS",
+    "DEPARTMENT_COLUMNS",
+    "DEPARTMENT_SCHEMA",
+    "TYPE_EN",
+    "VN_LAT",
+    "VN_LON",
+    "Resolution",
+    "UnitRegistry",
+    "commune_code_expr",
+    "load_registry",
+    "pad_code",
+    "read_registry_csv",
+]
+
 _ALIAS_HINT = "add it as an alias in communes.csv (or departments.csv for a department)"
+
+
 _ALIAS_HINT_VI = "hãy thêm tên này vào cột aliases của communes.csv (hoặc departments.csv nếu là sở, ngành)"
 
 
@@ -68,22 +92,6 @@ class _Entry:
     level: Level
     via: str  # name | alias | short
     unit_type: str | None  # the unit type the spelling implies (commune type, or the alias's own prefix)
-
-
-def pad_code(value: Any) -> str | None:
-    """A commune code as 5-digit text: 1234 / "1234" / "01234" → "01234"; None when it is not one."""
-    if value is None:
-        return None
-    if isinstance(value, float):
-        if not value.is_integer():
-            return None
-        value = int(value)
-    s = clean_text(str(value))
-    if s.endswith(".0") and s[:-2].isdigit():  # a code column read as float somewhere upstream
-        s = s[:-2]
-    if not s.isdigit() or len(s) > 5 or not s.isascii():
-        return None
-    return s.zfill(5)
 
 
 def _join_names(items: list[str], conj: str) -> str:
@@ -148,18 +156,18 @@ class UnitRegistry:
         files = files or {}
         rows = rows or {}
         issues: list[Issue] = []
-        depts = _validate_departments(departments, files.get("departments"), rows.get("departments"), issues)
-        comms = _validate_communes(communes, files.get("communes"), rows.get("communes"), issues)
+        depts = validate_departments(departments, files.get("departments"), rows.get("departments"), issues)
+        comms = validate_communes(communes, files.get("communes"), rows.get("communes"), issues)
         known = set(comms.get_column("code").to_list()) if comms.height else set()
         xwalk = None
         if crosswalk is not None:
-            xwalk = _validate_crosswalk(
+            xwalk = validate_crosswalk(
                 crosswalk, known, files.get("crosswalk"), rows.get("crosswalk"), issues
             )
         geo = None
         if boundaries is not None:
-            geo = _validate_boundaries(boundaries, known, files.get("boundaries"), issues)
-        _check_name_clashes(comms, files.get("communes"), issues)
+            geo = validate_boundaries(boundaries, known, files.get("boundaries"), issues)
+        check_name_clashes(comms, files.get("communes"), issues)
         if any(i.is_error for i in issues):
             raise IssueError(issues)
         return cls(clean_text(str(province_code)), province_name, depts, comms, geo, xwalk, issues)
@@ -452,634 +460,6 @@ def _allowed_levels(levels: Iterable[Level | str] | None) -> set[Level]:
     if isinstance(levels, (str, Level)):
         levels = [levels]
     return {Level(v) for v in levels}
-
-
-# ---- validation (vectorised: flags per row as Polars expressions; only failing rows become issues) ------
-
-
-def commune_code_expr(expr: pl.Expr) -> pl.Expr:
-    """Polars: a code column as 5-digit text (1234 → "01234", "1234.0" → "01234"); null where it is not one."""
-    s = expr.cast(pl.String).str.normalize("NFC").str.strip_chars().str.replace(r"\.0$", "")
-    return pl.when(s.str.contains(r"^[0-9]{1,5}$")).then(s.str.zfill(5)).otherwise(None)
-
-
-def _text(df: pl.DataFrame, name: str) -> pl.Expr:
-    """A column as NFC, space-collapsed text (null when the column is absent)."""
-    if name not in df.columns:
-        return pl.lit(None, dtype=pl.String)
-    return nfc_expr(pl.col(name).cast(pl.String))
-
-
-def _raw(df: pl.DataFrame, name: str) -> pl.Expr:
-    return pl.col(name).cast(pl.String) if name in df.columns else pl.lit(None, dtype=pl.String)
-
-
-def _aliases(df: pl.DataFrame, name: str = "aliases") -> pl.Expr:
-    """`|`-separated text or a list column → list[str], NFC, trimmed, empties and repeats dropped."""
-    if name not in df.columns:
-        return pl.lit([], dtype=pl.List(pl.String))
-    col = pl.col(name)
-    if df.schema[name] == pl.List(pl.String):
-        items = col.fill_null(pl.lit([], dtype=pl.List(pl.String)))
-    else:
-        items = col.cast(pl.String).fill_null("").str.split("|")
-    return (
-        items.list.eval(nfc_expr(pl.element()))
-        .list.eval(pl.element().filter(pl.element().str.len_chars() > 0))
-        .list.unique(maintain_order=True)
-    )
-
-
-def _with_rows(df: pl.DataFrame, given: list[int] | None) -> pl.DataFrame:
-    """The frame with `_row`: each row's line in its file (header = 1; default row index + 2)."""
-    rows = given if given is not None and len(given) == df.height else list(range(2, df.height + 2))
-    return df.with_columns(pl.Series("_row", rows, dtype=pl.Int64))
-
-
-def _missing_columns(df: pl.DataFrame, needed: Iterable[str], file: str, issues: list[Issue]) -> bool:
-    missing = [c for c in needed if c not in df.columns]
-    for c in missing:
-        issues.append(
-            Issue(
-                "registry-missing-column",
-                f"column '{c}' is missing (columns: {', '.join(df.columns)})",
-                f"thiếu cột '{c}' (các cột hiện có: {', '.join(df.columns)})",
-                file=file,
-                row=1,
-                column=c,
-                expected=c,
-            )
-        )
-    return bool(missing)
-
-
-def _emit(frame: pl.DataFrame, flag: str, make: Any, issues: list[Issue]) -> None:
-    """One issue per row where the boolean column `flag` is true (`make(row_dict) -> Issue`)."""
-    for row in frame.filter(pl.col(flag)).iter_rows(named=True):
-        issues.append(make(row))
-
-
-def _sorted_by_row(issues: list[Issue], start: int) -> None:
-    """Order the issues appended since `start` by row, so a file's report reads top to bottom."""
-    issues[start:] = sorted(issues[start:], key=lambda i: i.row if i.row is not None else 0)
-
-
-DEPARTMENT_SCHEMA = {
-    "id": pl.String,
-    "name_vi": pl.String,
-    "name_en": pl.String,
-    "short": pl.String,
-    "aliases": pl.List(pl.String),
-}
-COMMUNE_SCHEMA = {
-    "code": pl.String,
-    "name": pl.String,
-    "type": pl.String,
-    "display_name": pl.String,
-    "name_en": pl.String,
-    "aliases": pl.List(pl.String),
-    "lat": pl.Float64,
-    "lon": pl.Float64,
-    "key": pl.String,
-}
-
-
-def _validate_departments(
-    df: pl.DataFrame, file: str | None, given_rows: list[int] | None, issues: list[Issue]
-) -> pl.DataFrame:
-    file = file or "departments"
-    if _missing_columns(df, DEPARTMENT_COLUMNS, file, issues):
-        return pl.DataFrame(schema=DEPARTMENT_SCHEMA)
-    start = len(issues)
-    d = _with_rows(df, given_rows).select(
-        "_row",
-        _text(df, "id").alias("id"),
-        _text(df, "name_vi").alias("name_vi"),
-        _text(df, "name_en").alias("name_en"),
-        _text(df, "short").replace("", None).alias("short"),
-        _aliases(df).alias("aliases"),
-    )
-    d = d.with_columns(bad_id=~pl.col("id").str.contains(ID_PATTERN).fill_null(False))
-    d = d.with_columns(
-        dup=~pl.col("bad_id") & ~pl.col("id").is_first_distinct(),
-        first_row=pl.col("_row").min().over("id"),
-        no_vi=pl.col("name_vi").fill_null("") == "",
-        no_en=pl.col("name_en").fill_null("") == "",
-    )
-    _emit(
-        d,
-        "bad_id",
-        lambda r: Issue(
-            "registry-bad-department-id",
-            f"department id '{r['id'] or ''}' must be lower-case letters, digits and '_', starting with a letter",
-            f"mã sở '{r['id'] or ''}' chỉ gồm chữ thường, số và '_' và phải bắt đầu bằng chữ",
-            file=file,
-            row=r["_row"],
-            column="id",
-            value=r["id"],
-            expected="e.g. so_y_te",
-        ),
-        issues,
-    )
-    _emit(
-        d,
-        "dup",
-        lambda r: Issue(
-            "registry-duplicate-department",
-            f"department id '{r['id']}' appears twice (first on row {r['first_row']})",
-            f"mã sở '{r['id']}' bị lặp (lần đầu ở dòng {r['first_row']})",
-            file=file,
-            row=r["_row"],
-            column="id",
-            value=r["id"],
-        ),
-        issues,
-    )
-    for flag, col in (("no_vi", "name_vi"), ("no_en", "name_en")):
-        _emit(
-            d.filter(~pl.col("bad_id")),
-            flag,
-            lambda r, col=col: Issue(
-                "registry-missing-name",
-                f"department '{r['id']}' has no {col}",
-                f"sở '{r['id']}' chưa có {col}",
-                file=file,
-                row=r["_row"],
-                column=col,
-            ),
-            issues,
-        )
-    _sorted_by_row(issues, start)
-    return d.filter(~pl.col("bad_id") & ~pl.col("dup") & ~pl.col("no_vi") & ~pl.col("no_en")).select(
-        list(DEPARTMENT_SCHEMA)
-    )
-
-
-def _validate_communes(
-    df: pl.DataFrame, file: str | None, given_rows: list[int] | None, issues: list[Issue]
-) -> pl.DataFrame:
-    file = file or "communes"
-    if _missing_columns(df, COMMUNE_COLUMNS, file, issues):
-        return pl.DataFrame(schema=COMMUNE_SCHEMA)
-    start = len(issues)
-    c = _with_rows(df, given_rows).select(
-        "_row",
-        _raw(df, "code").alias("raw_code"),
-        commune_code_expr(pl.col("code")).alias("code"),
-        _raw(df, "type").alias("raw_type"),
-        _text(df, "type").str.to_lowercase().alias("type"),
-        _text(df, "name").alias("raw_name"),
-        _text(df, "name_en").replace("", None).alias("given_en"),
-        _aliases(df).alias("aliases"),
-        _text(df, "lat").alias("raw_lat"),
-        _text(df, "lon").alias("raw_lon"),
-    )
-    lat, lon = pl.col("lat"), pl.col("lon")
-    c = c.with_columns(
-        pl.col("raw_lat").cast(pl.Float64, strict=False).alias("lat"),
-        pl.col("raw_lon").cast(pl.Float64, strict=False).alias("lon"),
-        # "Xã Tân Hòa" typed in the name column of a xã: keep the official name without its type
-        pl.when(type_expr(pl.col("raw_name")) == pl.col("type"))
-        .then(pl.col("raw_name").str.replace(r"(?i)^(?:(?:xã|phường|đặc khu)\s+|[px]\.\s*)", ""))
-        .otherwise(pl.col("raw_name"))
-        .alias("name"),
-    ).with_columns(
-        bad_code=pl.col("code").is_null(),
-        dup=pl.col("code").is_not_null() & ~pl.col("code").is_first_distinct(),
-        first_row=pl.col("_row").min().over("code"),
-        bad_type=~pl.col("type").is_in(list(COMMUNE_TYPES)).fill_null(False),
-        no_name=pl.col("name").fill_null("") == "",
-        bad_coord=((pl.col("raw_lat").fill_null("") != "") | (pl.col("raw_lon").fill_null("") != ""))
-        & (lat.is_null() | lon.is_null() | ~lat.is_between(*VN_LAT) | ~lon.is_between(*VN_LON)).fill_null(
-            True
-        ),
-    )
-    _emit(
-        c,
-        "bad_code",
-        lambda r: Issue(
-            "registry-bad-code",
-            f"commune code '{r['raw_code'] or ''}' is not a 5-digit code",
-            f"mã xã '{r['raw_code'] or ''}' không phải mã 5 chữ số",
-            file=file,
-            row=r["_row"],
-            column="code",
-            value=r["raw_code"],
-            expected="5 digits, leading zeros kept (e.g. 01234)",
-            hint="format the code column as Text so Excel keeps the leading zeros",
-            hint_vi="định dạng cột mã là Text để Excel giữ số 0 ở đầu",
-        ),
-        issues,
-    )
-    _emit(
-        c,
-        "dup",
-        lambda r: Issue(
-            "registry-duplicate-code",
-            f"commune code {r['code']} appears twice (first on row {r['first_row']})",
-            f"mã xã {r['code']} bị lặp (lần đầu ở dòng {r['first_row']})",
-            file=file,
-            row=r["_row"],
-            column="code",
-            value=r["code"],
-        ),
-        issues,
-    )
-    _emit(
-        c,
-        "bad_type",
-        lambda r: Issue(
-            "registry-bad-type",
-            f"unit type '{r['raw_type'] or ''}' is not one of xã, phường, đặc khu",
-            f"loại đơn vị '{r['raw_type'] or ''}' không thuộc xã, phường, đặc khu",
-            file=file,
-            row=r["_row"],
-            column="type",
-            value=r["raw_type"],
-            expected="xã | phường | đặc khu",
-        ),
-        issues,
-    )
-    _emit(
-        c,
-        "no_name",
-        lambda r: Issue(
-            "registry-missing-name",
-            "commune has no name",
-            "đơn vị chưa có tên",
-            file=file,
-            row=r["_row"],
-            column="name",
-        ),
-        issues,
-    )
-    _emit(
-        c,
-        "bad_coord",
-        lambda r: Issue(
-            "registry-bad-coordinates",
-            f"lat/lon ({r['raw_lat']}, {r['raw_lon']}) is not a point in Vietnam",
-            f"tọa độ ({r['raw_lat']}, {r['raw_lon']}) không nằm trong lãnh thổ Việt Nam",
-            file=file,
-            row=r["_row"],
-            column="lat" if r["lat"] is None or not VN_LAT[0] <= r["lat"] <= VN_LAT[1] else "lon",
-            value=f"{r['raw_lat']}, {r['raw_lon']}",
-            expected=f"lat {VN_LAT[0]}–{VN_LAT[1]}, lon {VN_LON[0]}–{VN_LON[1]} (decimal degrees, '.' decimals)",
-        ),
-        issues,
-    )
-    _sorted_by_row(issues, start)
-    ok = ~(pl.col("bad_code") | pl.col("dup") | pl.col("bad_type") | pl.col("no_name") | pl.col("bad_coord"))
-    type_en = pl.col("type").replace_strict(TYPE_EN, default="", return_dtype=pl.String)
-    return (
-        c.filter(ok)
-        .with_columns(
-            (
-                pl.col("type").str.slice(0, 1).str.to_uppercase()
-                + pl.col("type").str.slice(1)
-                + " "
-                + pl.col("name")
-            ).alias("display_name"),
-            pl.coalesce("given_en", pl.col("name") + " " + type_en).alias("name_en"),
-            canonical_key_expr(pl.col("name")).alias("key"),
-        )
-        .select(list(COMMUNE_SCHEMA))
-    )
-
-
-def _check_name_clashes(comms: pl.DataFrame, file: str | None, issues: list[Issue]) -> None:
-    """Warn about two communes of the same type and name: only their codes can tell them apart."""
-    if comms.height == 0:
-        return
-    dup = (
-        comms.group_by("type", "key")
-        .agg(pl.col("code").sort(), pl.col("display_name").first())
-        .filter(pl.col("code").list.len() > 1)
-        .sort("key")
-    )
-    for _typ, _key, codes, display in dup.iter_rows():
-        issues.append(
-            Issue(
-                "registry-duplicate-name",
-                f"{display} is the name of several units ({', '.join(codes)}); files must use their codes",
-                f"{display} là tên của nhiều đơn vị ({', '.join(codes)}); tệp dữ liệu phải dùng mã",
-                severity=Severity.WARNING,
-                file=file or "communes",
-                column="name",
-                value=display,
-            )
-        )
-
-
-def _validate_crosswalk(
-    df: pl.DataFrame, known: set[str], file: str | None, given_rows: list[int] | None, issues: list[Issue]
-) -> pl.DataFrame | None:
-    file = file or "crosswalk"
-    if _missing_columns(df, CROSSWALK_COLUMNS, file, issues):
-        return None
-    start = len(issues)
-    x = _with_rows(df, given_rows).select(
-        "_row",
-        _raw(df, "former_code").alias("raw_former_code"),
-        commune_code_expr(pl.col("former_code")).alias("former_code"),
-        _text(df, "former_name").alias("former_name"),
-        _text(df, "former_type").str.to_lowercase().replace("", None).alias("former_type"),
-        _raw(df, "code").alias("raw_code"),
-        commune_code_expr(pl.col("code")).alias("code"),
-        _text(df, "weight").alias("raw_weight"),
-        _text(df, "valid_until").alias("raw_until"),
-    )
-    x = x.with_columns(
-        # a weight typed "0,5" in a Vietnamese spreadsheet means 0.5
-        pl.col("raw_weight")
-        .str.replace(",", ".", literal=True)
-        .cast(pl.Float64, strict=False)
-        .alias("weight"),
-        pl.col("raw_until").str.to_date("%Y-%m-%d", strict=False).alias("valid_until"),
-    ).with_columns(
-        bad_former=pl.col("former_code").is_null(),
-        unknown=~pl.col("code").is_in(sorted(known)).fill_null(False),
-        bad_weight=~pl.col("weight").is_between(0, 1, closed="right").fill_null(False),
-        bad_type=~pl.col("former_type").is_in(list(TYPE_EN)).fill_null(True),
-        bad_date=pl.col("valid_until").is_null(),
-        dup_pair=pl.struct("former_code", "code").is_duplicated() & pl.col("former_code").is_not_null(),
-    )
-    _emit(
-        x,
-        "bad_former",
-        lambda r: Issue(
-            "crosswalk-bad-code",
-            f"former_code '{r['raw_former_code'] or ''}' is not a 5-digit code",
-            f"former_code '{r['raw_former_code'] or ''}' không phải mã 5 chữ số",
-            file=file,
-            row=r["_row"],
-            column="former_code",
-            value=r["raw_former_code"],
-        ),
-        issues,
-    )
-    _emit(
-        x,
-        "unknown",
-        lambda r: Issue(
-            "crosswalk-unknown-commune",
-            f"target code '{r['raw_code'] or ''}' is not a commune in the registry",
-            f"mã đích '{r['raw_code'] or ''}' không có trong danh mục xã",
-            file=file,
-            row=r["_row"],
-            column="code",
-            value=r["raw_code"],
-            hint="the crosswalk must point at current communes listed in communes.csv",
-            hint_vi="bảng chuyển đổi phải trỏ tới các xã hiện hành trong communes.csv",
-        ),
-        issues,
-    )
-    _emit(
-        x,
-        "bad_weight",
-        lambda r: Issue(
-            "crosswalk-bad-weight",
-            f"weight '{r['raw_weight'] or ''}' must be a number in (0, 1]",
-            f"trọng số '{r['raw_weight'] or ''}' phải là số trong khoảng (0, 1]",
-            file=file,
-            row=r["_row"],
-            column="weight",
-            value=r["raw_weight"],
-            expected="0 < weight ≤ 1",
-        ),
-        issues,
-    )
-    _emit(
-        x,
-        "bad_type",
-        lambda r: Issue(
-            "crosswalk-bad-type",
-            f"former_type '{r['former_type']}' is not xã, phường or thị trấn",
-            f"former_type '{r['former_type']}' không phải xã, phường hoặc thị trấn",
-            file=file,
-            row=r["_row"],
-            column="former_type",
-            value=r["former_type"],
-            expected="xã | phường | thị trấn",
-        ),
-        issues,
-    )
-    _emit(
-        x,
-        "bad_date",
-        lambda r: Issue(
-            "crosswalk-bad-date",
-            f"valid_until '{r['raw_until'] or ''}' is not a date YYYY-MM-DD",
-            f"valid_until '{r['raw_until'] or ''}' không phải ngày dạng YYYY-MM-DD",
-            file=file,
-            row=r["_row"],
-            column="valid_until",
-            value=r["raw_until"],
-            expected="2025-06-30",
-        ),
-        issues,
-    )
-    _emit(
-        x,
-        "dup_pair",
-        lambda r: Issue(
-            "crosswalk-duplicate-row",
-            f"former unit {r['former_code']} → {r['code']} appears more than once",
-            f"dòng {r['former_code']} → {r['code']} bị lặp",
-            file=file,
-            row=r["_row"],
-            column="code",
-            value=r["code"],
-        ),
-        issues,
-    )
-    sums = (
-        x.filter(pl.col("former_code").is_not_null() & ~pl.col("bad_weight"))
-        .group_by("former_code")
-        .agg(pl.col("weight").sum().alias("total"), pl.col("_row").min().alias("first_row"))
-        .filter((pl.col("total") - 1).abs() > 1e-6)
-    )
-    for fc, total, first_row in sums.iter_rows():
-        issues.append(
-            Issue(
-                "crosswalk-weights-sum",
-                f"weights of former unit {fc} sum to {total:g}, not 1",
-                f"tổng trọng số của đơn vị cũ {fc} là {total:g}, không bằng 1",
-                file=file,
-                row=first_row,
-                column="weight",
-                value=f"{total:g}",
-                expected="1",
-                hint="a split unit has one row per current commune; its weights must add up to 1",
-                hint_vi="đơn vị bị chia có một dòng cho mỗi xã mới; tổng trọng số phải bằng 1",
-            )
-        )
-    _sorted_by_row(issues, start)
-    if len(issues) > start:
-        return None
-    return x.select(
-        "former_code",
-        "former_name",
-        "former_type",
-        "code",
-        "weight",
-        "valid_until",
-        canonical_key_expr(pl.col("former_name").fill_null("")).alias("former_key"),
-    )
-
-
-def _validate_boundaries(geo: dict, known: set[str], file: str | None, issues: list[Issue]) -> dict | None:
-    file = file or "boundaries"
-    if (
-        not isinstance(geo, dict)
-        or geo.get("type") != "FeatureCollection"
-        or not isinstance(geo.get("features"), list)
-    ):
-        issues.append(
-            Issue(
-                "boundary-not-feature-collection",
-                "the boundaries file is not a GeoJSON FeatureCollection",
-                "tệp ranh giới không phải GeoJSON FeatureCollection",
-                file=file,
-            )
-        )
-        return None
-    seen: set[str] = set()
-    features = []
-    for i, feat in enumerate(geo["features"]):
-        props = (feat or {}).get("properties") or {}
-        raw = props.get("code")
-        code = pad_code(raw)
-        where = {"feature": i}
-        if raw is None:
-            issues.append(
-                Issue(
-                    "boundary-missing-code",
-                    f"feature #{i + 1} has no properties.code",
-                    f"đối tượng thứ {i + 1} thiếu properties.code",
-                    file=file,
-                    field=f"features[{i}]",
-                    extra=where,
-                )
-            )
-            continue
-        if code is None or code not in known:
-            issues.append(
-                Issue(
-                    "boundary-unknown-code",
-                    f"feature #{i + 1} has code '{raw}', not a commune in the registry",
-                    f"đối tượng thứ {i + 1} có mã '{raw}' không có trong danh mục xã",
-                    file=file,
-                    field=f"features[{i}].properties.code",
-                    value=str(raw),
-                    extra=where,
-                )
-            )
-            continue
-        if code in seen:
-            issues.append(
-                Issue(
-                    "boundary-duplicate-code",
-                    f"commune {code} has more than one boundary feature",
-                    f"xã {code} có nhiều hơn một ranh giới",
-                    file=file,
-                    field=f"features[{i}].properties.code",
-                    value=code,
-                    extra=where,
-                )
-            )
-            continue
-        seen.add(code)
-        features.append({**feat, "properties": {**props, "code": code}})
-    missing = sorted(known - seen)
-    if missing:
-        shown = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
-        issues.append(
-            Issue(
-                "boundary-missing",
-                f"{len(missing)} commune(s) have no boundary: {shown}",
-                f"{len(missing)} xã chưa có ranh giới: {shown}",
-                severity=Severity.WARNING,
-                file=file,
-                extra={"codes": missing},
-            )
-        )
-    return {**geo, "features": features}
-
-
-# ---- files ---------------------------------------------------------------------------------------------
-
-
-def _decode(data: bytes, file: str, issues: list[Issue]) -> str | None:
-    """UTF-8 (with or without BOM) or UTF-16 with BOM; anything else is an issue, never guessed."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return nfc(data.decode("utf-16"))
-    try:
-        return nfc(data.decode("utf-8"))
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        issues.append(
-            Issue(
-                "registry-encoding",
-                f"the file is not UTF-8 (first bad byte on line {line})",
-                f"tệp không ở bảng mã UTF-8 (byte lỗi đầu tiên ở dòng {line})",
-                file=file,
-                row=line,
-                hint="save it as 'CSV UTF-8 (Comma delimited)'",
-                hint_vi="hãy lưu lại dạng 'CSV UTF-8 (Comma delimited)'",
-            )
-        )
-        return None
-
-
-def read_registry_csv(path: Path, file: str, issues: list[Issue]) -> tuple[pl.DataFrame, list[int]] | None:
-    """Read a registry CSV as all-text columns (codes never become numbers) with each row's file line.
-
-    The csv module, not Polars, so that blank lines and quoted line breaks keep row numbers exact.
-    """
-    if not path.is_file():
-        issues.append(
-            Issue(
-                "registry-file-missing", f"file not found: {path}", f"không tìm thấy tệp: {path}", file=file
-            )
-        )
-        return None
-    text = _decode(path.read_bytes(), file, issues)
-    if text is None:
-        return None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header: list[str] | None = None
-    records: list[list[str]] = []
-    lines: list[int] = []
-    start = 1
-    for rec in reader:
-        if not any(cell.strip() for cell in rec):
-            start = reader.line_num + 1
-            continue
-        if header is None:
-            header = [clean_text(h).casefold() for h in rec]
-        else:
-            if len(rec) != len(header):
-                issues.append(
-                    Issue(
-                        "registry-bad-row",
-                        f"row has {len(rec)} fields, the header has {len(header)}",
-                        f"dòng có {len(rec)} ô, dòng tiêu đề có {len(header)}",
-                        file=file,
-                        row=start,
-                    )
-                )
-            rec = (rec + [""] * len(header))[: len(header)]
-            records.append([clean_text(c) for c in rec])
-            lines.append(start)
-        start = reader.line_num + 1
-    if header is None:
-        issues.append(Issue("registry-empty-file", "the file is empty", "tệp rỗng", file=file))
-        return None
-    cols = {h: [r[i] or None for r in records] for i, h in enumerate(header)}
-    return pl.DataFrame(cols, schema={h: pl.String for h in header}), lines
 
 
 def load_registry(files: RegistryFiles, base_dir: Path, province: Province) -> UnitRegistry:

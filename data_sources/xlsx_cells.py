@@ -1,0 +1,247 @@
+"""Reading a sheet's cells: fastexcel values plus a defusedxml scan of .xlsx XML (types, formats, merges)."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import fastexcel
+import polars as pl
+
+from ioc.template import (
+    META_SHEET,
+)
+from ioc.textnorm import nfc
+
+try:  # untrusted XML: refuse entity tricks (ECOSYSTEM §3.2)
+    from defusedxml.ElementTree import fromstring as _xml_fromstring
+    from defusedxml.ElementTree import iterparse as _xml_iterparse
+except ImportError:  # pragma: no cover - defusedxml is a requirement
+    from xml.etree.ElementTree import fromstring as _xml_fromstring
+    from xml.etree.ElementTree import iterparse as _xml_iterparse
+
+
+def col_letter(index: int) -> str:
+    """Excel column letters of a 0-based column index (0 → A, 26 → AA)."""
+    out = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def col_index(letters: str) -> int:
+    """0-based index of Excel column letters (A → 0)."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ord(ch) - 64)
+    return n - 1
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+@dataclass
+class SheetGrid:
+    """One sheet as text: `frame` has `row` (as Excel shows it) and one String column per Excel letter."""
+
+    name: str
+    frame: pl.DataFrame
+    letters: list[str]
+    # row, column, kind (number|text|bool|error|date or null when unknown), percent, no_value, shown
+    facts: pl.DataFrame
+    merges: list[tuple[int, int, int, int]]  # (first_row, first_col, last_row, last_col), 1-based / 0-based
+
+
+_FACTS_SCHEMA = {
+    "row": pl.Int64,
+    "column": pl.String,
+    "kind": pl.String,
+    "percent": pl.Boolean,
+    "no_value": pl.Boolean,
+    "shown": pl.String,
+}
+
+
+def _split_ref(ref: str) -> tuple[int, int]:
+    """ "B12" → (12, 1)."""
+    m = re.match(r"\$?([A-Z]+)\$?(\d+)", ref)
+    if not m:
+        raise ValueError(ref)
+    return int(m.group(2)), col_index(m.group(1))
+
+
+def _zip_target(base_dir: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(base_dir, target))
+
+
+def _xlsx_parts(zf: zipfile.ZipFile, sheet_name: str) -> tuple[str | None, str | None]:
+    """The zip paths of the sheet named `sheet_name` and of the styles part."""
+    root_rels = _xml_fromstring(zf.read("_rels/.rels"))
+    wb_path = "xl/workbook.xml"
+    for el in root_rels.iter():
+        if _local(el.tag) == "Relationship" and el.get("Type", "").endswith("/officeDocument"):
+            wb_path = _zip_target("", el.get("Target", wb_path))
+    wb_dir = posixpath.dirname(wb_path)
+    rels_path = posixpath.join(wb_dir, "_rels", posixpath.basename(wb_path) + ".rels")
+    rid = None
+    for el in _xml_fromstring(zf.read(wb_path)).iter():
+        if _local(el.tag) == "sheet" and nfc(el.get("name", "")) == nfc(sheet_name):
+            rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), None)
+    sheet_part = styles_part = None
+    for el in _xml_fromstring(zf.read(rels_path)).iter():
+        if _local(el.tag) != "Relationship":
+            continue
+        target = _zip_target(wb_dir, el.get("Target", ""))
+        if el.get("Id") == rid:
+            sheet_part = target
+        if el.get("Type", "").endswith("/styles"):
+            styles_part = target
+    return sheet_part, styles_part
+
+
+def _percent_formats(code: str) -> bool:
+    """Whether an Excel number format shows a percentage (a '%' outside quotes and escapes)."""
+    bare = re.sub(r'"[^"]*"|\\.', "", code)
+    return "%" in bare
+
+
+def _percent_styles(zf: zipfile.ZipFile, styles_part: str | None) -> set[int]:
+    """Indices of cell styles (`s=` on a cell) whose number format is a percentage."""
+    if not styles_part or styles_part not in zf.namelist():
+        return set()
+    root = _xml_fromstring(zf.read(styles_part))
+    percent_ids = {9, 10}  # built-in "0%" and "0.00%"
+    xfs: list[int] = []
+    for el in root.iter():
+        tag = _local(el.tag)
+        if tag == "numFmt" and _percent_formats(el.get("formatCode", "")):
+            percent_ids.add(int(el.get("numFmtId", "-1")))
+        elif tag == "cellXfs":
+            xfs = [int(x.get("numFmtId", "0")) for x in el if _local(x.tag) == "xf"]
+    return {i for i, fid in enumerate(xfs) if fid in percent_ids}
+
+
+_XML_KIND = {"s": "text", "str": "text", "inlineStr": "text", "b": "bool", "e": "error", "d": "date"}
+
+
+def _xlsx_facts(path: Path, sheet_name: str) -> tuple[pl.DataFrame, list[tuple[int, int, int, int]]]:
+    """Per cell of the sheet: kind, percent format, formula saved without a value; and merged ranges."""
+    cols: dict[str, list[Any]] = {k: [] for k in _FACTS_SCHEMA}
+    merges: list[tuple[int, int, int, int]] = []
+    with zipfile.ZipFile(path) as zf:
+        sheet_part, styles_part = _xlsx_parts(zf, sheet_name)
+        if sheet_part is None or sheet_part not in zf.namelist():
+            return pl.DataFrame(schema=_FACTS_SCHEMA), merges
+        percent = _percent_styles(zf, styles_part)
+        cur_row, cur_col = 0, -1
+        with zf.open(sheet_part) as stream:
+            for event, el in _xml_iterparse(stream, events=("start", "end")):
+                tag = _local(el.tag)
+                if event == "start":
+                    if tag == "row":
+                        cur_row = int(el.get("r")) if el.get("r") else cur_row + 1
+                        cur_col = -1
+                    continue
+                if tag == "c":
+                    ref = el.get("r")
+                    row, col = _split_ref(ref) if ref else (cur_row, cur_col + 1)
+                    cur_col = col
+                    has_formula = False
+                    value = None
+                    for child in el:
+                        name = _local(child.tag)
+                        if name == "f":
+                            has_formula = True
+                        elif name == "v":
+                            value = child.text
+                        elif name == "is":
+                            value = "".join(t.text or "" for t in child.iter() if _local(t.tag) == "t")
+                    cols["row"].append(row)
+                    cols["column"].append(col_letter(col))
+                    cols["kind"].append(_XML_KIND.get(el.get("t", "n"), "number"))
+                    cols["percent"].append(int(el.get("s", "0")) in percent)
+                    cols["no_value"].append(has_formula and (value is None or value == ""))
+                    cols["shown"].append(value if el.get("t") == "e" else None)
+                    el.clear()
+                elif tag == "row":
+                    el.clear()
+                elif tag == "mergeCell" and el.get("ref") and ":" in el.get("ref"):
+                    a, b = el.get("ref").split(":")
+                    (r1, c1), (r2, c2) = _split_ref(a), _split_ref(b)
+                    merges.append((r1, c1, r2, c2))
+    return pl.DataFrame(cols, schema=_FACTS_SCHEMA), merges
+
+
+def _xls_facts(reader: fastexcel.ExcelReader, sheet_name: str, letters: list[str]) -> pl.DataFrame:
+    """For .xls (no XML to scan): only error cells (#N/A, #DIV/0!) are known, from fastexcel's cell errors."""
+    sheet = reader.load_sheet(sheet_name, header_row=None, skip_rows=0, dtypes="float")
+    _, errors = sheet.to_arrow_with_errors()
+    cols: dict[str, list[Any]] = {k: [] for k in _FACTS_SCHEMA}
+    for err in errors.errors if errors is not None else []:
+        m = re.search(r"got 'Error\((\w+)\)'", err.detail)
+        if not m:
+            continue
+        r, c = err.position
+        cols["row"].append(r + 1)
+        cols["column"].append(letters[c] if c < len(letters) else col_letter(c))
+        cols["kind"].append("error")
+        cols["percent"].append(False)
+        cols["no_value"].append(False)
+        cols["shown"].append(f"#{m.group(1)}")
+    return pl.DataFrame(cols, schema=_FACTS_SCHEMA)
+
+
+def load_sheet(reader: fastexcel.ExcelReader, name: str, path: Path) -> SheetGrid:
+    """Read one sheet as text with exact Excel rows and letters (blank rows kept)."""
+    sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
+    raw = sheet.to_polars()
+    # fastexcel starts at the first used column: name each column by its real letter
+    letters = [col_letter(c.absolute_index) for c in sheet.available_columns()]
+    frame = raw.rename(dict(zip(raw.columns, letters, strict=True))).with_columns(
+        pl.col(letters).cast(pl.String)
+    )
+    frame = frame.with_row_index("row", offset=1).with_columns(pl.col("row").cast(pl.Int64))
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        facts, merges = _xlsx_facts(path, name)
+    else:
+        facts, merges = _xls_facts(reader, name, letters), []
+    # formula cells without a value are outside fastexcel's range: widen the grid to hold them
+    if facts.height:
+        max_row = int(facts["row"].max())
+        extra_letters = sorted(set(facts["column"].unique().to_list()) - set(letters), key=col_index)
+        if extra_letters:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(x) for x in extra_letters)
+            letters = sorted([*letters, *extra_letters], key=col_index)
+        if max_row > frame.height:
+            more = pl.DataFrame({"row": list(range(frame.height + 1, max_row + 1))}, schema={"row": pl.Int64})
+            frame = pl.concat([frame, more], how="diagonal")
+    frame = frame.select("row", *letters)
+    return SheetGrid(name, frame, letters, facts, merges)
+
+
+def read_meta(reader: fastexcel.ExcelReader) -> dict[str, tuple[str, int]] | None:
+    """The `_meta` sheet as key → (value, Excel row); None when the workbook has none."""
+    if META_SHEET not in reader.sheet_names:
+        return None
+    df = reader.load_sheet(META_SHEET, header_row=None, skip_rows=0, dtypes="string").to_polars()
+    if df.width < 2:
+        return {}
+    out: dict[str, tuple[str, int]] = {}
+    for i, (key, value) in enumerate(df.select(df.columns[:2]).iter_rows(), start=1):
+        if key:
+            out[nfc(key).strip()] = (nfc(value).strip() if value else "", i)
+    return out
+
+
+def open_workbook(path: Path) -> fastexcel.ExcelReader:
+    """A fastexcel reader over the file (.xlsx, .xlsm, .xls, .xlsb)."""
+    return fastexcel.read_excel(path)
