@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
@@ -41,7 +42,13 @@ def header_key(text: object) -> str:
     """How header cells are compared: NFC, case- and space-insensitive, tone placement unified."""
     if text is None:
         return ""
-    return full_key(str(text)).strip(" :*.")
+    return _header_key(str(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _header_key(text: str) -> str:
+    # cached: sniffing and reading compare the same header rows and labels again and again
+    return full_key(text).strip(" :*.")
 
 
 def letter(index0: int) -> str:
@@ -88,7 +95,11 @@ def quantities(ind: Indicator) -> dict[str, object]:
 
 
 def check_indicators(
-    export: ExportConfig, indicators: Sequence[Indicator], types: Mapping[str, FieldType], *, sum_only: bool = False
+    export: ExportConfig,
+    indicators: Sequence[Indicator],
+    types: Mapping[str, FieldType],
+    *,
+    sum_only: bool = False,
 ) -> list[Issue]:
     """Config errors of the indicators' filters against this export's fields (unknown field, bad operand)."""
     out: list[Issue] = []
@@ -163,7 +174,9 @@ def spec_keys(spec: ColumnSpec) -> set[str]:
     return {header_key(lab) for lab in spec.labels}
 
 
-def find_header_row(rows: Sequence[Sequence[object]], specs: Mapping[str, ColumnSpec], limit: int = 40) -> int | None:
+def find_header_row(
+    rows: Sequence[Sequence[object]], specs: Mapping[str, ColumnSpec], limit: int = 40
+) -> int | None:
     """The 0-based index of the first row holding most of the fields' header labels (at least two)."""
     keys = {f: spec_keys(s) for f, s in specs.items() if s.labels}
     need = min(2, len(keys)) or 1
@@ -207,7 +220,13 @@ def match_columns(
 
 
 def missing_column_issue(
-    export: ExportConfig, fld: str, spec: ColumnSpec, *, file: str, sheet: str | None, row: int | None,
+    export: ExportConfig,
+    fld: str,
+    spec: ColumnSpec,
+    *,
+    file: str,
+    sheet: str | None,
+    row: int | None,
     headers: Sequence[object],
 ) -> Issue:
     """The error for a field whose column is not in the file, with the headers that are there."""
@@ -217,7 +236,11 @@ def missing_column_issue(
         "missing-column",
         f"no column for '{fld}': expected a header {wanted}; the header row has {present}",
         f"thiếu cột '{fld}': cần tiêu đề {wanted}; dòng tiêu đề hiện có {present}",
-        file=file, sheet=sheet, row=row, field=fld, expected=wanted,
+        file=file,
+        sheet=sheet,
+        row=row,
+        field=fld,
+        expected=wanted,
         hint=f"rename the column in the file, or add its header to exports[{export.id}].columns.{fld}.labels "
         "in targets.yaml",
         hint_vi=f"hãy đổi tên cột trong tệp, hoặc thêm tiêu đề này vào exports[{export.id}].columns.{fld}.labels "
@@ -225,12 +248,17 @@ def missing_column_issue(
     )
 
 
-def ambiguous_column_issue(fld: str, cols: Sequence[str], *, file: str, sheet: str | None, row: int | None) -> Issue:
+def ambiguous_column_issue(
+    fld: str, cols: Sequence[str], *, file: str, sheet: str | None, row: int | None
+) -> Issue:
     return issue(
         "ambiguous-column",
         f"several columns could be '{fld}': {', '.join(cols)}",
         f"nhiều cột có thể là '{fld}': {', '.join(cols)}",
-        file=file, sheet=sheet, row=row, field=fld,
+        file=file,
+        sheet=sheet,
+        row=row,
+        field=fld,
         hint="give the column letter (letter: …) or a more specific label in targets.yaml",
         hint_vi="hãy ghi chữ cột (letter: …) hoặc tiêu đề cụ thể hơn trong targets.yaml",
     )
@@ -243,8 +271,13 @@ def _strip_office(label: str) -> str:
     return _OFFICE_PREFIX.sub("", clean_text(label)).strip()
 
 
-def resolve_units(labels: pl.DataFrame, config: Config, export: ExportConfig, *, levels: Iterable[Level] | None = (
-    Level.DEPARTMENT, Level.COMMUNE)) -> pl.DataFrame:
+def resolve_units(
+    labels: pl.DataFrame,
+    config: Config,
+    export: ExportConfig,
+    *,
+    levels: Iterable[Level] | None = (Level.DEPARTMENT, Level.COMMUNE),
+) -> pl.DataFrame:
     """Resolve receiving-unit labels to unit codes; one row per distinct (label, former).
 
     `labels` has columns `label` (as written) and `former` (True when the data is dated before 1 July
@@ -306,15 +339,30 @@ def resolve_units(labels: pl.DataFrame, config: Config, export: ExportConfig, *,
     )
 
 
-def unit_issue(export: ExportConfig, label: str, reason: str | None, reason_vi: str | None, *, count: int,
-               rows: Sequence[int], file: str, sheet: str | None, column: str | None) -> Issue:
+def unit_issue(
+    export: ExportConfig,
+    label: str,
+    reason: str | None,
+    reason_vi: str | None,
+    *,
+    count: int,
+    rows: Sequence[int],
+    file: str,
+    sheet: str | None,
+    column: str | None,
+) -> Issue:
     """The error for a receiving unit that maps to no unit code, with where it occurs and how to fix it."""
     shown = ", ".join(str(r) for r in rows[:MAX_EXAMPLES]) + (" …" if len(rows) > MAX_EXAMPLES else "")
     return issue(
         "unknown-unit",
         f"receiving unit '{label}' is not a known unit ({count} row(s), rows {shown}): {reason}",
         f"đơn vị tiếp nhận '{label}' không có trong danh mục ({count} dòng, dòng {shown}): {reason_vi or reason}",
-        file=file, sheet=sheet, row=rows[0] if rows else None, column=column, field="unit", value=label,
+        file=file,
+        sheet=sheet,
+        row=rows[0] if rows else None,
+        column=column,
+        field="unit",
+        value=label,
         extra={"rows": list(rows[:MAX_EXAMPLES]), "count": count},
         hint=f"add '{label}' to exports[{export.id}].unit_map in targets.yaml (label: unit code), or add it "
         "as an alias of the commune in communes.csv (of the department in departments.csv)",
@@ -398,11 +446,18 @@ _PERIOD_FORMS = (
     (re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$"), lambda m: f"{m[1]}-{m[2]}"),
     (re.compile(r"^(\d{4})-q([1-4])$"), lambda m: f"{m[1]}-Q{m[2]}"),
     (re.compile(r"^(\d{4})$"), lambda m: m[1]),
-    (re.compile(r"^(?:t|tháng)?\s*(\d{1,2})\s*[/.-]\s*(\d{4})$"), lambda m: f"{m[2]}-{int(m[1]):02d}"
-     if 1 <= int(m[1]) <= 12 else None),
-    (re.compile(r"^(\d{4})\s*[/.-]\s*(\d{1,2})$"), lambda m: f"{m[1]}-{int(m[2]):02d}" if 1 <= int(m[2]) <= 12 else None),
-    (re.compile(r"^(?:q|quý)\s*([1-4]|iv|iii|ii|i)\s*[/.-]?\s*(\d{4})$"),
-     lambda m: f"{m[2]}-Q{_ROMAN.get(m[1]) or m[1]}"),
+    (
+        re.compile(r"^(?:t|tháng)?\s*(\d{1,2})\s*[/.-]\s*(\d{4})$"),
+        lambda m: f"{m[2]}-{int(m[1]):02d}" if 1 <= int(m[1]) <= 12 else None,
+    ),
+    (
+        re.compile(r"^(\d{4})\s*[/.-]\s*(\d{1,2})$"),
+        lambda m: f"{m[1]}-{int(m[2]):02d}" if 1 <= int(m[2]) <= 12 else None,
+    ),
+    (
+        re.compile(r"^(?:q|quý)\s*([1-4]|iv|iii|ii|i)\s*[/.-]?\s*(\d{4})$"),
+        lambda m: f"{m[2]}-Q{_ROMAN.get(m[1]) or m[1]}",
+    ),
     (re.compile(r"^(\d{4})\s*[/.-]?\s*q([1-4])$"), lambda m: f"{m[1]}-Q{m[2]}"),
 )
 
@@ -466,26 +521,34 @@ def observations(
         cols = {side: pl.col(f"{ind.id}\x1f{side}") for side in p}
         if "value" in cols:
             obs = summed.select(
-                pl.lit(ind.id).alias("indicator"), *keys, cols["value"].alias("value"),
-                pl.lit(None, dtype=pl.Float64).alias("numerator"), pl.lit(None, dtype=pl.Float64).alias("denominator"),
+                pl.lit(ind.id).alias("indicator"),
+                *keys,
+                cols["value"].alias("value"),
+                pl.lit(None, dtype=pl.Float64).alias("numerator"),
+                pl.lit(None, dtype=pl.Float64).alias("denominator"),
                 *(["row"] if "row" in summed.columns else []),
             )
         else:
             scale = 100.0 if ind.unit == MeasureUnit.PERCENT else 1.0
             obs = summed.filter(cols["denominator"] != 0).select(
-                pl.lit(ind.id).alias("indicator"), *keys,
+                pl.lit(ind.id).alias("indicator"),
+                *keys,
                 (cols["numerator"] * scale / cols["denominator"]).alias("value"),
-                cols["numerator"].alias("numerator"), cols["denominator"].alias("denominator"),
+                cols["numerator"].alias("numerator"),
+                cols["denominator"].alias("denominator"),
                 *(["row"] if "row" in summed.columns else []),
             )
         out.append(obs)
     df = pl.concat(out, how="diagonal_relaxed").with_columns(
-        pl.lit(source_file).alias("source_file"), pl.lit(sheet, dtype=pl.String).alias("sheet"),
+        pl.lit(source_file).alias("source_file"),
+        pl.lit(sheet, dtype=pl.String).alias("sheet"),
     )
     return conform(df).sort("indicator", "unit_code", "period")
 
 
-def restrict_to_period(obs: pl.DataFrame, period: str | None, *, file: str) -> tuple[pl.DataFrame, list[Issue]]:
+def restrict_to_period(
+    obs: pl.DataFrame, period: str | None, *, file: str
+) -> tuple[pl.DataFrame, list[Issue]]:
     """Keep the observations inside the declared period; warn about what falls outside."""
     if period is None or obs.is_empty():
         return obs, []
@@ -501,7 +564,10 @@ def restrict_to_period(obs: pl.DataFrame, period: str | None, *, file: str) -> t
             f"the file also has data for {', '.join(dropped)}, outside the declared period {period}; only "
             f"{period} is taken",
             f"tệp còn có số liệu của {', '.join(dropped)}, ngoài kỳ đã khai {period}; chỉ lấy kỳ {period}",
-            warning=True, file=file, value=", ".join(dropped), expected=period,
+            warning=True,
+            file=file,
+            value=", ".join(dropped),
+            expected=period,
         )
     ]
 

@@ -79,19 +79,20 @@ class _Table:
 def date_expr(raw: pl.Expr, fmt: str, *, excel: bool) -> pl.Expr:
     """Parse dates: the configured format (a time after it is allowed), ISO dates, and in xlsx files
     Excel date cells (read as "2025-08-01 00:00:00") and bare Excel serial numbers."""
-    # Quick path: the configured format on the cell as it is (and, in a workbook, the text fastexcel gives
-    # a date cell). Only the cells it misses take the slow path below: the quick result is null for
-    # almost every row, so the string work runs on nulls and costs next to nothing.
-    quick: list[pl.Expr] = []
-    if not re.search(r"\s", fmt):
-        quick.append(raw.str.strptime(pl.Date, fmt, strict=False))
-    # a format starting with the year could read an ISO date differently: leave those to the slow path
+    # Quick path: one strptime of the form nearly every cell has (a workbook's date cells, which fastexcel
+    # gives as "2025-08-01 00:00:00"; else the configured format). Only the cells it misses take the slow
+    # path, whose input is null elsewhere, so its string work costs next to nothing. strptime skips
+    # whitespace inside a date ("01/ 08/2025") where the slow path does not: such cells take the slow path.
+    # (A format starting with the year could read an ISO date differently: the slow path decides those.)
     if excel and (not fmt.startswith("%Y") or fmt == "%Y-%m-%d"):
-        quick.append(raw.str.strptime(pl.Date, "%Y-%m-%d %H:%M:%S", strict=False))
-    if not quick:
+        plain = raw.str.contains(r"^\d{4}-\d{2}-\d{2} ")
+        quick = pl.when(plain).then(raw.str.strptime(pl.Date, "%Y-%m-%d %H:%M:%S", strict=False))
+    elif not excel and not re.search(r"\s", fmt):
+        plain = ~raw.str.contains(r"\S\s")
+        quick = pl.when(plain).then(raw.str.strptime(pl.Date, fmt, strict=False))
+    else:
         return _date_slow(raw, fmt, excel=excel)
-    fast = pl.coalesce(quick) if len(quick) > 1 else quick[0]
-    return pl.coalesce(fast, _date_slow(pl.when(fast.is_null()).then(raw), fmt, excel=excel))
+    return pl.coalesce(quick, _date_slow(pl.when(quick.is_null()).then(raw), fmt, excel=excel))
 
 
 def _date_slow(raw: pl.Expr, fmt: str, *, excel: bool) -> pl.Expr:
@@ -106,7 +107,8 @@ def _date_slow(raw: pl.Expr, fmt: str, *, excel: bool) -> pl.Expr:
         serial = s.cast(pl.Float64, strict=False)
         ok = (serial >= 1) & (serial < 2958466)  # Excel's calendar ends on 31/12/9999
         parts.append(
-            pl.when(ok).then(pl.lit(_EXCEL_EPOCH) + pl.duration(days=serial.floor().cast(pl.Int64)))
+            pl.when(ok)
+            .then(pl.lit(_EXCEL_EPOCH) + pl.duration(days=serial.floor().cast(pl.Int64)))
             .otherwise(None)
             .cast(pl.Date)
         )
@@ -125,7 +127,11 @@ def number_expr(raw: pl.Expr, *, decimal_comma: bool) -> pl.Expr:
 
 
 def _number_slow(raw: pl.Expr, *, decimal_comma: bool) -> pl.Expr:
-    s = raw.str.strip_chars().str.replace_all(r"(?i)\s*(vnđ|vnd|đồng|đ)$", "").str.replace_all(r"[\s\u00a0]", "")
+    s = (
+        raw.str.strip_chars()
+        .str.replace_all(r"(?i)\s*(vnđ|vnd|đồng|đ)$", "")
+        .str.replace_all(r"[\s\u00a0]", "")
+    )
     dec, thou = (",", r"\.") if decimal_comma else (r"\.", ",")
     return (
         pl.when(s.str.contains(r"^[+-]?\d+$"))
@@ -145,22 +151,38 @@ def _number_slow(raw: pl.Expr, *, decimal_comma: bool) -> pl.Expr:
 
 
 def _header_issues(
-    export: ExportConfig, needed: set[str], specs: dict, found: dict[str, int], ambiguous: dict[str, list[int]],
-    *, file: str, sheet: str | None, row: int, headers: list, names: list[str],
+    export: ExportConfig,
+    needed: set[str],
+    specs: dict,
+    found: dict[str, int],
+    ambiguous: dict[str, list[int]],
+    *,
+    file: str,
+    sheet: str | None,
+    row: int,
+    headers: list,
+    names: list[str],
 ) -> list[Issue]:
     out = []
     for fld, spec in specs.items():
         if fld in ambiguous:
-            out.append(ambiguous_column_issue(fld, [names[i] for i in ambiguous[fld]], file=file, sheet=sheet, row=row))
+            out.append(
+                ambiguous_column_issue(
+                    fld, [names[i] for i in ambiguous[fld]], file=file, sheet=sheet, row=row
+                )
+            )
         elif fld not in found and (spec.required or fld in needed):
-            out.append(missing_column_issue(export, fld, spec, file=file, sheet=sheet, row=row, headers=headers))
+            out.append(
+                missing_column_issue(export, fld, spec, file=file, sheet=sheet, row=row, headers=headers)
+            )
     for fld in sorted(needed - set(specs)):
         out.append(
             issue(
                 "export-config",
                 f"the indicators use field '{fld}', but exports[{export.id}].columns does not declare it",
                 f"các chỉ tiêu dùng trường '{fld}' nhưng exports[{export.id}].columns không khai báo",
-                file="targets.yaml", field=f"exports[{export.id}].columns",
+                file="targets.yaml",
+                field=f"exports[{export.id}].columns",
                 hint=f"add '{fld}' with its header label under exports[{export.id}].columns",
                 hint_vi=f"hãy thêm '{fld}' cùng tiêu đề cột vào exports[{export.id}].columns",
             )
@@ -168,13 +190,21 @@ def _header_issues(
     return out
 
 
-def _open_xlsx(path: Path, file: str, export: ExportConfig, needed: set[str]) -> tuple[_Table | None, list[Issue]]:
+def _open_xlsx(
+    path: Path, file: str, export: ExportConfig, needed: set[str]
+) -> tuple[_Table | None, list[Issue]]:
     specs = export.column_specs()
     try:
         grid, absolute, sheet = load_sheet_strings(path, export.sheet)
     except Exception as e:  # calamine's errors: not a workbook, sheet not found …
-        return None, [issue("unreadable-file", f"cannot read the workbook: {e}", f"không đọc được tệp Excel: {e}",
-                            file=file)]
+        return None, [
+            issue(
+                "unreadable-file",
+                f"cannot read the workbook: {e}",
+                f"không đọc được tệp Excel: {e}",
+                file=file,
+            )
+        ]
     rows = grid.head(HEAD_ROWS).rows()
     hr = export.header_row - 1 if export.header_row else find_header_row(rows, specs)
     if hr is None or hr >= len(rows):
@@ -185,26 +215,43 @@ def _open_xlsx(path: Path, file: str, export: ExportConfig, needed: set[str]) ->
         return None, [legacy]
     found, ambiguous = match_columns(headers, specs, absolute)
     names = [letter(a) for a in absolute]
-    problems = _header_issues(export, needed, specs, found, ambiguous, file=file, sheet=sheet, row=hr + 1,
-                              headers=headers, names=names)
+    problems = _header_issues(
+        export,
+        needed,
+        specs,
+        found,
+        ambiguous,
+        file=file,
+        sheet=sheet,
+        row=hr + 1,
+        headers=headers,
+        names=names,
+    )
     if any(i.is_error for i in problems):
         return None, problems
     use = {f: absolute[i] for f, i in found.items() if f in needed or specs[f].required}
     names = grid.columns
-    lf = grid.lazy().slice(hr + 1).select(
-        pl.int_range(pl.len(), dtype=pl.Int64).add(hr + 2).alias(_ROW),
-        *(pl.col(names[absolute.index(a)]).alias(f) for f, a in use.items()),
+    lf = (
+        grid.lazy()
+        .slice(hr + 1)
+        .select(
+            pl.int_range(pl.len(), dtype=pl.Int64).add(hr + 2).alias(_ROW),
+            *(pl.col(names[absolute.index(a)]).alias(f) for f, a in use.items()),
+        )
     )
     cols = {f: letter(a) for f, a in use.items()}
-    return _Table(lf, sheet, hr + 1, cols, True, {"format": "xlsx", "sheet": sheet, "header_row": hr + 1}), problems
+    return _Table(
+        lf, sheet, hr + 1, cols, True, {"format": "xlsx", "sheet": sheet, "header_row": hr + 1}
+    ), problems
 
 
 def _open_csv(
     path: Path, file: str, export: ExportConfig, needed: set[str], progress: Progress | None
 ) -> tuple[_Table | None, list[Issue]]:
     specs = export.column_specs()
-    tf, problems = open_utf8(path, file=file, encoding=export.encoding, delimiter=export.delimiter,
-                             progress=progress)
+    tf, problems = open_utf8(
+        path, file=file, encoding=export.encoding, delimiter=export.delimiter, progress=progress
+    )
     if tf is None:
         return None, problems
     rows = head_lines(tf, HEAD_ROWS)
@@ -215,15 +262,30 @@ def _open_csv(
         return None, [_no_header(export, file, None)]
     headers = [clean_text(h) for h in rows[hr]]
     found, ambiguous = match_columns(headers, specs)
-    problems = _header_issues(export, needed, specs, found, ambiguous, file=file, sheet=None, row=hr + 1,
-                              headers=headers, names=headers)
+    problems = _header_issues(
+        export,
+        needed,
+        specs,
+        found,
+        ambiguous,
+        file=file,
+        sheet=None,
+        row=hr + 1,
+        headers=headers,
+        names=headers,
+    )
     if any(i.is_error for i in problems):
         tf.cleanup()
         return None, problems
     n = len(headers)
     lf = pl.scan_csv(
-        tf.path, separator=tf.delimiter, has_header=False, skip_rows=hr + 1,
-        schema={f"c{i}": pl.String for i in range(n)}, truncate_ragged_lines=True, encoding="utf8",
+        tf.path,
+        separator=tf.delimiter,
+        has_header=False,
+        skip_rows=hr + 1,
+        schema={f"c{i}": pl.String for i in range(n)},
+        truncate_ragged_lines=True,
+        encoding="utf8",
     )
     use = {f: i for f, i in found.items() if f in needed or specs[f].required}
     lf = lf.with_row_index(_ROW, offset=hr + 2).select(
@@ -240,7 +302,9 @@ def _no_header(export: ExportConfig, file: str, sheet: str | None) -> Issue:
         "header-not-found",
         f"no header row with the columns of export '{export.id}' in the first {HEAD_ROWS} rows",
         f"không thấy dòng tiêu đề có các cột của '{export.id}' trong {HEAD_ROWS} dòng đầu",
-        file=file, sheet=sheet, expected=labels,
+        file=file,
+        sheet=sheet,
+        expected=labels,
         hint=f"check that this is a dossier list; if the system names its columns differently, add the "
         f"headers to exports[{export.id}].columns in targets.yaml (or set header_row)",
         hint_vi=f"hãy kiểm tra đây có phải danh sách hồ sơ; nếu hệ thống đặt tên cột khác, thêm tiêu đề vào "
@@ -297,15 +361,27 @@ def read(
     types: dict[str, FieldType] = {f: export.field_type(f) for f in {*specs, *vocab}}
     res.issues += check_indicators(export, indicators, types)
     if export.field_type(export.period_field) != "date":
-        res.issues.append(issue("export-config", f"period_field '{export.period_field}' is not a date field",
-                                f"period_field '{export.period_field}' không phải trường ngày",
-                                file="targets.yaml", field=f"exports[{export.id}].period_field"))
+        res.issues.append(
+            issue(
+                "export-config",
+                f"period_field '{export.period_field}' is not a date field",
+                f"period_field '{export.period_field}' không phải trường ngày",
+                file="targets.yaml",
+                field=f"exports[{export.id}].period_field",
+            )
+        )
     if res.errors:
         return res
     if not indicators:
-        res.issues.append(issue("no-indicators", f"no indicator in targets.yaml is computed from export '{export.id}'",
-                                f"không có chỉ tiêu nào trong targets.yaml tính từ '{export.id}'", warning=True,
-                                file=file))
+        res.issues.append(
+            issue(
+                "no-indicators",
+                f"no indicator in targets.yaml is computed from export '{export.id}'",
+                f"không có chỉ tiêu nào trong targets.yaml tính từ '{export.id}'",
+                warning=True,
+                file=file,
+            )
+        )
     qs: list[Quantity] = [q for ind in indicators for q in quantities(ind).values()]  # type: ignore[misc]
     needed = {"unit", export.period_field}.union(*(quantity_fields(q) for q in qs))
     try:
@@ -314,17 +390,28 @@ def read(
         else:
             table, problems = _open_csv(path, file, export, needed, progress)
     except Exception as e:  # a file the readers cannot parse at all
-        res.issues.append(issue("unreadable-file", f"cannot read the file: {e}", f"không đọc được tệp: {e}", file=file))
+        res.issues.append(
+            issue("unreadable-file", f"cannot read the file: {e}", f"không đọc được tệp: {e}", file=file)
+        )
         return res
     res.issues += problems
     if table is None:
         return res
     try:
-        _compute(res, config, table, export, indicators, types, needed, file=file, period=period, progress=progress)
+        _compute(
+            res, config, table, export, indicators, types, needed, file=file, period=period, progress=progress
+        )
     except pl.exceptions.ComputeError as e:  # e.g. invalid UTF-8 past the sniffed head of a CSV
-        res.issues.append(issue("unreadable-file", f"cannot read the file: {e}", f"không đọc được tệp: {e}",
-                                file=file, hint="save it from Excel as 'CSV UTF-8' and upload again",
-                                hint_vi="hãy lưu lại từ Excel dạng 'CSV UTF-8' rồi tải lên lần nữa"))
+        res.issues.append(
+            issue(
+                "unreadable-file",
+                f"cannot read the file: {e}",
+                f"không đọc được tệp: {e}",
+                file=file,
+                hint="save it from Excel as 'CSV UTF-8' and upload again",
+                hint_vi="hãy lưu lại từ Excel dạng 'CSV UTF-8' rồi tải lên lần nữa",
+            )
+        )
     finally:
         for p in table.cleanup:
             p.unlink(missing_ok=True)
@@ -335,8 +422,17 @@ def read(
 
 
 def _compute(
-    res: ParseResult, config: Config, table: _Table, export: ExportConfig, indicators: list, types: dict[str, FieldType],
-    needed: set[str], *, file: str, period: str | None, progress: Progress | None,
+    res: ParseResult,
+    config: Config,
+    table: _Table,
+    export: ExportConfig,
+    indicators: list,
+    types: dict[str, FieldType],
+    needed: set[str],
+    *,
+    file: str,
+    period: str | None,
+    progress: Progress | None,
 ) -> None:
     sheet = table.sheet
     present = [f for f in table.columns if f in needed]
@@ -344,7 +440,6 @@ def _compute(
     # 1. typed values and their error flags
     typed: list[pl.Expr] = []
     flags: list[str] = []
-    raw_firsts: list[pl.Expr] = []
     for f in present:
         t = types.get(f, "text")
         if t == "date":
@@ -358,7 +453,6 @@ def _compute(
         if t in ("date", "number"):
             flags.append(f"__bad_{f}")
             typed.append((pl.col(f).str.len_bytes().fill_null(0) > 0).alias(f"__has_{f}"))
-            raw_firsts.append(pl.col(f"__raw_{f}").first().alias(f"__raw_{f}"))
     lf = lf.with_columns(pl.col(f).alias(f"__raw_{f}") for f in present if types.get(f) in ("date", "number"))
     lf = lf.with_columns(typed).with_columns(
         (pl.col(f"__has_{f.removeprefix('__bad_')}") & pl.col(f.removeprefix("__bad_")).is_null()).alias(f)
@@ -380,7 +474,9 @@ def _compute(
     vocab_fields = [f for f in present if types.get(f) in ("vocab", "unit")]
     keys = [_PERIOD, *vocab_fields, *atoms.values(), *flags]
     grouped = lf.group_by(keys).agg(
-        pl.len().alias(_N), pl.col(_ROW).min().alias(_ROW), *raw_firsts, *(pl.col(f).sum().alias(f) for f in sums)
+        pl.len().alias(_N),
+        pl.col(_ROW).min().alias(_ROW),
+        *(pl.col(f).sum().alias(f) for f in sums),
     )
     agg = grouped.collect(engine="streaming").with_columns(pl.col(_PERIOD).dt.strftime("%Y-%m"))
     res.rows_read = int(agg.get_column(_N).sum() or 0)
@@ -389,27 +485,49 @@ def _compute(
         progress(res.rows_read, res.rows_read)
     # 4. problems, each found on the grouped frame; examples are the first rows where it occurs
     issues: list[Issue] = res.issues
-    for flag in flags:
+    bad_flags = [flag for flag in flags if agg.get_column(flag).any()]
+    # the cells themselves only when something is wrong: one more pass, for the first rows of each problem
+    # (carrying the raw text through the group-by would cost every file a good share of its read)
+    examples = (
+        pl.collect_all(
+            [
+                lf.filter(pl.col(flag))
+                .select(_ROW, pl.col(f"__raw_{flag.removeprefix('__bad_')}").alias("raw"))
+                .bottom_k(MAX_EXAMPLES, by=_ROW)
+                for flag in bad_flags
+            ],
+            engine="streaming",
+        )
+        if bad_flags
+        else []
+    )
+    for flag, rows_df in zip(bad_flags, examples, strict=True):
         f = flag.removeprefix("__bad_")
-        bad = agg.filter(pl.col(flag))
-        if bad.is_empty():
-            continue
-        total = int(bad.get_column(_N).sum())
+        total = int(agg.filter(pl.col(flag)).get_column(_N).sum())
         kind = types[f]
-        for row, raw in _examples(bad).select(_ROW, f"__raw_{f}").iter_rows():
+        for row, raw in rows_df.sort(_ROW).iter_rows():
             what = f"'{export.date_format.replace('%d', 'dd').replace('%m', 'mm').replace('%Y', 'yyyy')}'"
-            issues.append(issue(
-                f"bad-{kind}",
-                f"'{raw}' in {f} is not a {kind} ({total} row(s) in all)",
-                f"'{raw}' ở cột {f} không phải {'ngày' if kind == 'date' else 'số'} (tổng cộng {total} dòng)",
-                file=file, sheet=sheet, row=row, column=table.columns.get(f), field=f, value=raw,
-                expected=f"a date {what} or an Excel date" if kind == "date" else "a number",
-                extra={"count": total},
-                hint=f"correct the cell; dates are read as {what} (date_format of exports[{export.id}])"
-                if kind == "date" else "correct the cell: type the amount as a number",
-                hint_vi=f"hãy sửa ô này; ngày được đọc theo dạng {what} (date_format của exports[{export.id}])"
-                if kind == "date" else "hãy sửa ô này: nhập số tiền dạng số",
-            ))
+            issues.append(
+                issue(
+                    f"bad-{kind}",
+                    f"'{raw}' in {f} is not a {kind} ({total} row(s) in all)",
+                    f"'{raw}' ở cột {f} không phải {'ngày' if kind == 'date' else 'số'} (tổng cộng {total} dòng)",
+                    file=file,
+                    sheet=sheet,
+                    row=row,
+                    column=table.columns.get(f),
+                    field=f,
+                    value=raw,
+                    expected=f"a date {what} or an Excel date" if kind == "date" else "a number",
+                    extra={"count": total},
+                    hint=f"correct the cell; dates are read as {what} (date_format of exports[{export.id}])"
+                    if kind == "date"
+                    else "correct the cell: type the amount as a number",
+                    hint_vi=f"hãy sửa ô này; ngày được đọc theo dạng {what} (date_format của exports[{export.id}])"
+                    if kind == "date"
+                    else "hãy sửa ô này: nhập số tiền dạng số",
+                )
+            )
     for f, code in ((export.period_field, "missing-date"), ("unit", "missing-unit")):
         col = _PERIOD if f == export.period_field else f
         if col not in agg.columns:
@@ -421,13 +539,21 @@ def _compute(
             continue
         total = int(missing.get_column(_N).sum())
         for (row,) in _examples(missing).select(_ROW).iter_rows():
-            issues.append(issue(
-                code, f"{f} is empty ({total} row(s) in all); every dossier needs it",
-                f"thiếu {f} ({total} dòng); hồ sơ nào cũng phải có", file=file, sheet=sheet, row=row,
-                column=table.columns.get(f), field=f, extra={"count": total},
-                hint="fill the cell, or remove the row if it is not a dossier",
-                hint_vi="hãy điền ô này, hoặc xoá dòng nếu không phải hồ sơ",
-            ))
+            issues.append(
+                issue(
+                    code,
+                    f"{f} is empty ({total} row(s) in all); every dossier needs it",
+                    f"thiếu {f} ({total} dòng); hồ sơ nào cũng phải có",
+                    file=file,
+                    sheet=sheet,
+                    row=row,
+                    column=table.columns.get(f),
+                    field=f,
+                    extra={"count": total},
+                    hint="fill the cell, or remove the row if it is not a dossier",
+                    hint_vi="hãy điền ô này, hoặc xoá dòng nếu không phải hồ sơ",
+                )
+            )
     mapped: dict[str, pl.DataFrame] = {}
     for f in vocab_fields:
         if types[f] != "vocab":
@@ -438,29 +564,40 @@ def _compute(
         values = values.with_columns(pl.Series("__canon", canon, dtype=pl.String))
         mapped[f] = values.select(f, "__canon")
         allowed = "; ".join(f"{c}: {', '.join(labs)}" for c, labs in export.vocabularies()[f].items())
-        for raw, n, row in values.filter(pl.col("__canon").is_null()).sort(_ROW).select(f, _N, _ROW).iter_rows():
+        for raw, n, row in (
+            values.filter(pl.col("__canon").is_null()).sort(_ROW).select(f, _N, _ROW).iter_rows()
+        ):
             legacy = check_legacy_font(raw, file=file, sheet=sheet)
             if legacy is not None:
                 issues.append(legacy)
                 continue
-            issues.append(issue(
-                "unknown-value",
-                f"'{raw}' is not a known value of {f} ({n} row(s); allowed: {allowed})",
-                f"'{raw}' không phải giá trị hợp lệ của {f} ({n} dòng; cho phép: {allowed})",
-                file=file, sheet=sheet, row=row, column=table.columns.get(f), field=f, value=raw, expected=allowed,
-                extra={"count": int(n)},
-                hint=f"if '{raw}' means one of these, add it to exports[{export.id}].vocab.{f} in targets.yaml; "
-                "otherwise correct the file",
-                hint_vi=f"nếu '{raw}' có nghĩa là một trong các giá trị trên, hãy thêm vào "
-                f"exports[{export.id}].vocab.{f} trong targets.yaml; nếu không, hãy sửa tệp",
-            ))
+            issues.append(
+                issue(
+                    "unknown-value",
+                    f"'{raw}' is not a known value of {f} ({n} row(s); allowed: {allowed})",
+                    f"'{raw}' không phải giá trị hợp lệ của {f} ({n} dòng; cho phép: {allowed})",
+                    file=file,
+                    sheet=sheet,
+                    row=row,
+                    column=table.columns.get(f),
+                    field=f,
+                    value=raw,
+                    expected=allowed,
+                    extra={"count": int(n)},
+                    hint=f"if '{raw}' means one of these, add it to exports[{export.id}].vocab.{f} in targets.yaml; "
+                    "otherwise correct the file",
+                    hint_vi=f"nếu '{raw}' có nghĩa là một trong các giá trị trên, hãy thêm vào "
+                    f"exports[{export.id}].vocab.{f} trong targets.yaml; nếu không, hãy sửa tệp",
+                )
+            )
     # units: the label with the period's side of 1 July 2025
     with_units = agg.filter(pl.col("unit").is_not_null() & pl.col(_PERIOD).is_not_null()).with_columns(
         (pl.col(_PERIOD) <= FORMER_LAST_MONTH).alias("__former")
     )
     labels = with_units.group_by("unit", "__former").agg(pl.col(_N).sum(), pl.col(_ROW).min())
-    units = resolve_units(labels.select(pl.col("unit").alias("label"), pl.col("__former").alias("former")),
-                          config, export)
+    units = resolve_units(
+        labels.select(pl.col("unit").alias("label"), pl.col("__former").alias("former")), config, export
+    )
     # examples: the first row of each group (month, values …) where the label occurs
     bad_units = with_units.join(units, left_on=["unit", "__former"], right_on=["label", "former"]).filter(
         pl.col("unit_code").is_null()
@@ -468,17 +605,26 @@ def _compute(
     for label, rows_df in bad_units.sort(_ROW).group_by("unit", maintain_order=True):
         first = rows_df.sort(_ROW)
         rows = [int(r) for r in first.get_column(_ROW).to_list()]
-        issues.append(unit_issue(
-            export, str(label[0]), first.get_column("reason")[0], first.get_column("reason_vi")[0],
-            count=int(first.get_column(_N).sum()), rows=rows, file=file, sheet=sheet,
-            column=table.columns.get("unit"),
-        ))
+        issues.append(
+            unit_issue(
+                export,
+                str(label[0]),
+                first.get_column("reason")[0],
+                first.get_column("reason_vi")[0],
+                count=int(first.get_column(_N).sum()),
+                rows=rows,
+                file=file,
+                sheet=sheet,
+                column=table.columns.get("unit"),
+            )
+        )
     if res.errors:
         return
     # 5. the indicators, on the grouped frame
     frame = with_units.join(
         units.select(pl.col("label").alias("unit"), pl.col("former").alias("__former"), "unit_code"),
-        on=["unit", "__former"], how="left",
+        on=["unit", "__former"],
+        how="left",
     ).drop("unit")
     for f, m in mapped.items():
         frame = frame.join(m, on=f, how="left").drop(f).rename({"__canon": f})
@@ -515,7 +661,9 @@ def _head_texts(path: Path, export: ExportConfig) -> list[list[object]]:
         head = fh.read(1 << 16)
     enc = export.encoding or sniff_encoding(head)
     codec = {"utf-8": "utf-8-sig"}.get(enc, enc)
-    text = codecs.getincrementaldecoder(codec)(errors="replace").decode(head, final=False).removeprefix("\ufeff")
+    text = (
+        codecs.getincrementaldecoder(codec)(errors="replace").decode(head, final=False).removeprefix("\ufeff")
+    )
     lines = text.splitlines()[:HEAD_ROWS]
     delim = export.delimiter or sniff_delimiter(lines[0] if lines else "")
     return [list(r) for r in csv.reader(io.StringIO("\n".join(lines)), delimiter=delim)]
@@ -555,8 +703,15 @@ class _DossierSource:
         period: str | None = None,
     ) -> ParseResult:
         """See `read`."""
-        return read(path, config, export, display_name=display_name, progress=progress,
-                    department=department, period=period)
+        return read(
+            path,
+            config,
+            export,
+            display_name=display_name,
+            progress=progress,
+            department=department,
+            period=period,
+        )
 
 
 SOURCE = _DossierSource()

@@ -48,8 +48,9 @@ HEAD_ROWS = 20
 FIELDS = ("unit", "period", "indicator", "value", "numerator", "denominator")
 
 
-def _read_table(path: Path, file: str, export: ExportConfig, progress: Progress | None, *,
-                n_rows: int | None = None) -> tuple[pl.DataFrame | None, dict[str, str], str | None, list[Issue], dict[str, object]]:
+def _read_table(
+    path: Path, file: str, export: ExportConfig, progress: Progress | None, *, n_rows: int | None = None
+) -> tuple[pl.DataFrame | None, dict[str, str], str | None, list[Issue], dict[str, object]]:
     """(rows as strings with canonical column names and `row`, field → column name, sheet, issues, detail)."""
     specs = export.column_specs()
     if is_spreadsheet(path):
@@ -63,16 +64,23 @@ def _read_table(path: Path, file: str, export: ExportConfig, progress: Progress 
         names = [letter(a) for a in absolute]
         detail: dict[str, object] = {"format": "xlsx", "sheet": name}
     else:
-        tf, problems = open_utf8(path, file=file, encoding=export.encoding, delimiter=export.delimiter,
-                                 progress=progress)
+        tf, problems = open_utf8(
+            path, file=file, encoding=export.encoding, delimiter=export.delimiter, progress=progress
+        )
         if tf is None:
             return None, {}, None, problems, {}
         try:
             rows = head_lines(tf, HEAD_ROWS)
             width = max((len(r) for r in rows), default=0)
-            grid = pl.read_csv(tf.path, has_header=False, separator=tf.delimiter, infer_schema=False,
-                               schema={f"c{i}": pl.String for i in range(width)}, truncate_ragged_lines=True,
-                               n_rows=n_rows)
+            grid = pl.read_csv(
+                tf.path,
+                has_header=False,
+                separator=tf.delimiter,
+                infer_schema=False,
+                schema={f"c{i}": pl.String for i in range(width)},
+                truncate_ragged_lines=True,
+                n_rows=n_rows,
+            )
         finally:
             tf.cleanup()
         absolute = list(range(grid.width))
@@ -81,12 +89,23 @@ def _read_table(path: Path, file: str, export: ExportConfig, progress: Progress 
         detail = {"format": "csv", "encoding": tf.encoding, "delimiter": tf.delimiter}
     hr = export.header_row - 1 if export.header_row else find_header_row(rows, specs)
     if hr is None:
-        return None, {}, sheet_name, [issue(
-            "header-not-found", "no header row with unit, period, indicator and value columns",
-            "không thấy dòng tiêu đề có các cột đơn vị, kỳ, chỉ tiêu, giá trị", file=file, sheet=sheet_name,
-            hint=f"name the columns as in exports[{export.id}].columns (e.g. Đơn vị, Kỳ, Chỉ tiêu, Giá trị)",
-            hint_vi=f"hãy đặt tên cột như exports[{export.id}].columns (ví dụ Đơn vị, Kỳ, Chỉ tiêu, Giá trị)",
-        )], detail
+        return (
+            None,
+            {},
+            sheet_name,
+            [
+                issue(
+                    "header-not-found",
+                    "no header row with unit, period, indicator and value columns",
+                    "không thấy dòng tiêu đề có các cột đơn vị, kỳ, chỉ tiêu, giá trị",
+                    file=file,
+                    sheet=sheet_name,
+                    hint=f"name the columns as in exports[{export.id}].columns (e.g. Đơn vị, Kỳ, Chỉ tiêu, Giá trị)",
+                    hint_vi=f"hãy đặt tên cột như exports[{export.id}].columns (ví dụ Đơn vị, Kỳ, Chỉ tiêu, Giá trị)",
+                )
+            ],
+            detail,
+        )
     headers = [clean_text(h) if h is not None else None for h in rows[hr]]
     if not names:
         names = [h or f"#{i + 1}" for i, h in enumerate(headers)]
@@ -94,11 +113,17 @@ def _read_table(path: Path, file: str, export: ExportConfig, progress: Progress 
     problems = []
     for fld, spec in specs.items():
         if fld in ambiguous:
-            problems.append(ambiguous_column_issue(fld, [names[i] for i in ambiguous[fld]], file=file,
-                                                   sheet=sheet_name, row=hr + 1))
+            problems.append(
+                ambiguous_column_issue(
+                    fld, [names[i] for i in ambiguous[fld]], file=file, sheet=sheet_name, row=hr + 1
+                )
+            )
         elif fld not in found and spec.required:
-            problems.append(missing_column_issue(export, fld, spec, file=file, sheet=sheet_name, row=hr + 1,
-                                                 headers=headers))
+            problems.append(
+                missing_column_issue(
+                    export, fld, spec, file=file, sheet=sheet_name, row=hr + 1, headers=headers
+                )
+            )
     if problems:
         return None, {}, sheet_name, problems, detail
     cols = grid.columns
@@ -138,7 +163,9 @@ def read(
     try:
         data, cols, sheet, problems, detail = _read_table(path, file, export, progress)
     except Exception as e:
-        res.issues.append(issue("unreadable-file", f"cannot read the file: {e}", f"không đọc được tệp: {e}", file=file))
+        res.issues.append(
+            issue("unreadable-file", f"cannot read the file: {e}", f"không đọc được tệp: {e}", file=file)
+        )
         return res
     res.issues += problems
     res.detail.update(detail)
@@ -146,8 +173,9 @@ def read(
         return res
     data = data.filter(pl.any_horizontal([pl.col(f).is_not_null() for f in cols]))
     res.rows_read = data.height
-    legacy = check_legacy_font(" ".join(data.get_column("unit").drop_nulls().unique().head(200).to_list()),
-                               file=file, sheet=sheet)
+    legacy = check_legacy_font(
+        " ".join(data.get_column("unit").drop_nulls().unique().head(200).to_list()), file=file, sheet=sheet
+    )
     if legacy is not None:
         res.issues.append(legacy)
         return res
@@ -155,38 +183,66 @@ def read(
     def located(code: str, en: str, vi: str, fld: str, rows: pl.DataFrame, **kw: object) -> None:
         n = rows.height
         for row, value in rows.head(MAX_EXAMPLES).select("row", fld).iter_rows():
-            res.issues.append(issue(code, f"{en} ({n} row(s) in all)", f"{vi} (tổng cộng {n} dòng)", file=file,
-                                    sheet=sheet, row=row, column=cols.get(fld), field=fld, value=value,
-                                    extra={"count": n}, **kw))
+            res.issues.append(
+                issue(
+                    code,
+                    f"{en} ({n} row(s) in all)",
+                    f"{vi} (tổng cộng {n} dòng)",
+                    file=file,
+                    sheet=sheet,
+                    row=row,
+                    column=cols.get(fld),
+                    field=fld,
+                    value=value,
+                    extra={"count": n},
+                    **kw,
+                )
+            )
 
     # periods
     distinct = data.get_column("period").drop_nulls().unique()
     canon = [normalise_period(p) for p in distinct.to_list()]
     pmap = pl.DataFrame(
-        {"period": distinct, "__p": canon,
-         # data for a period ending by 30 June 2025 may name former communes
-         "__former": [p is not None and period_months(p)[1] <= FORMER_LAST_MONTH for p in canon]},
+        {
+            "period": distinct,
+            "__p": canon,
+            # data for a period ending by 30 June 2025 may name former communes
+            "__former": [p is not None and period_months(p)[1] <= FORMER_LAST_MONTH for p in canon],
+        },
         schema={"period": pl.String, "__p": pl.String, "__former": pl.Boolean},
     )
     data = data.join(pmap, on="period", how="left")
-    located("bad-period", "the period is not a month, quarter or year", "kỳ không phải tháng, quý hoặc năm",
-            "period", data.filter(pl.col("__p").is_null()), expected="2025-08, 08/2025, 2025-Q3 or 2025",
-            hint="write the period as 2025-08 (month), 2025-Q3 (quarter) or 2025 (year)",
-            hint_vi="hãy ghi kỳ dạng 2025-08 (tháng), 2025-Q3 (quý) hoặc 2025 (năm)")
+    located(
+        "bad-period",
+        "the period is not a month, quarter or year",
+        "kỳ không phải tháng, quý hoặc năm",
+        "period",
+        data.filter(pl.col("__p").is_null()),
+        expected="2025-08, 08/2025, 2025-Q3 or 2025",
+        hint="write the period as 2025-08 (month), 2025-Q3 (quarter) or 2025 (year)",
+        hint_vi="hãy ghi kỳ dạng 2025-08 (tháng), 2025-Q3 (quý) hoặc 2025 (năm)",
+    )
     # indicators
     index = _indicator_index(config)
     distinct = data.get_column("indicator").drop_nulls().unique()
-    imap = pl.DataFrame({"indicator": distinct, "__i": [index.get(header_key(t)) for t in distinct.to_list()]},
-                        schema={"indicator": pl.String, "__i": pl.String})
+    imap = pl.DataFrame(
+        {"indicator": distinct, "__i": [index.get(header_key(t)) for t in distinct.to_list()]},
+        schema={"indicator": pl.String, "__i": pl.String},
+    )
     data = data.join(imap, on="indicator", how="left")
     for (text,), g in data.filter(pl.col("__i").is_null()).group_by("indicator", maintain_order=True):
         near = process.extractOne(header_key(text or ""), list(index)) if text else None
         guess = f"; did you mean '{index[near[0]]}'?" if near and near[1] >= 80 else ""
         guess_vi = f"; có phải '{index[near[0]]}'?" if near and near[1] >= 80 else ""
-        located("unknown-indicator", f"'{text}' is not an indicator of targets.yaml{guess}",
-                f"'{text}' không phải chỉ tiêu trong targets.yaml{guess_vi}", "indicator", g,
-                hint="use the indicator's id (or its name) from targets.yaml",
-                hint_vi="hãy dùng mã chỉ tiêu (hoặc tên) trong targets.yaml")
+        located(
+            "unknown-indicator",
+            f"'{text}' is not an indicator of targets.yaml{guess}",
+            f"'{text}' không phải chỉ tiêu trong targets.yaml{guess_vi}",
+            "indicator",
+            g,
+            hint="use the indicator's id (or its name) from targets.yaml",
+            hint_vi="hãy dùng mã chỉ tiêu (hoặc tên) trong targets.yaml",
+        )
     # numbers
     for fld in ("value", "numerator", "denominator"):
         if fld not in data.columns:
@@ -194,33 +250,79 @@ def read(
         vals, reasons = parse_number_column(data.get_column(fld), export.decimal_comma)
         data = data.with_columns(vals.alias(f"__{fld}"), reasons.alias(f"__why_{fld}"))
         for (why,), g in data.filter(pl.col(f"__why_{fld}").is_not_null()).group_by(f"__why_{fld}"):
-            located("bad-number", str(why), str(why), fld, g.sort("row"),
-                    hint="type the number alone (84,63 or 1.672)", hint_vi="chỉ nhập số (84,63 hoặc 1.672)")
+            located(
+                "bad-number",
+                str(why),
+                str(why),
+                fld,
+                g.sort("row"),
+                hint="type the number alone (84,63 or 1.672)",
+                hint_vi="chỉ nhập số (84,63 hoặc 1.672)",
+            )
     if "value" in data.columns:
         missing = data.filter(pl.col("__value").is_null() & pl.col("__why_value").is_null())
         if "__numerator" in data.columns and "__denominator" in data.columns:
             missing = missing.filter(pl.col("__numerator").is_null() | pl.col("__denominator").is_null())
-        located("missing-value", "the value is empty", "thiếu giá trị", "value", missing,
-                hint="fill the value or delete the row", hint_vi="hãy điền giá trị hoặc xoá dòng")
+        located(
+            "missing-value",
+            "the value is empty",
+            "thiếu giá trị",
+            "value",
+            missing,
+            hint="fill the value or delete the row",
+            hint_vi="hãy điền giá trị hoặc xoá dòng",
+        )
     # units (before 1 July 2025 former communes are accepted)
     former = pl.col("__former").fill_null(False)
-    labels = data.filter(pl.col("unit").is_not_null()).select(pl.col("unit").alias("label"), former.alias("former"))
+    labels = data.filter(pl.col("unit").is_not_null()).select(
+        pl.col("unit").alias("label"), former.alias("former")
+    )
     missing_unit = data.filter(pl.col("unit").is_null())
-    located("missing-unit", "the unit is empty", "thiếu đơn vị", "unit", missing_unit,
-            hint="write the unit code or name", hint_vi="hãy ghi mã hoặc tên đơn vị")
+    located(
+        "missing-unit",
+        "the unit is empty",
+        "thiếu đơn vị",
+        "unit",
+        missing_unit,
+        hint="write the unit code or name",
+        hint_vi="hãy ghi mã hoặc tên đơn vị",
+    )
     units = resolve_units(labels, config, export, levels=None)
-    data = data.with_columns(former.alias("__former")).join(units.rename({"label": "unit", "former": "__former"}), on=["unit", "__former"], how="left")
+    data = data.with_columns(former.alias("__former")).join(
+        units.rename({"label": "unit", "former": "__former"}), on=["unit", "__former"], how="left"
+    )
     bad = data.filter(pl.col("unit").is_not_null() & pl.col("unit_code").is_null())
     for (label,), g in bad.group_by("unit", maintain_order=True):
-        res.issues.append(unit_issue(export, str(label), g["reason"][0], g["reason_vi"][0], count=g.height,
-                                     rows=g["row"].to_list(), file=file, sheet=sheet, column=cols.get("unit")))
+        res.issues.append(
+            unit_issue(
+                export,
+                str(label),
+                g["reason"][0],
+                g["reason_vi"][0],
+                count=g.height,
+                rows=g["row"].to_list(),
+                file=file,
+                sheet=sheet,
+                column=cols.get("unit"),
+            )
+        )
     key = pl.struct("unit_code", "__p", "__i")
-    dup = data.filter(~key.is_first_distinct() & pl.col("unit_code").is_not_null() & pl.col("__i").is_not_null())
+    dup = data.filter(
+        ~key.is_first_distinct() & pl.col("unit_code").is_not_null() & pl.col("__i").is_not_null()
+    )
     for row, u, p, i in dup.select("row", "unit_code", "__p", "__i").head(MAX_EXAMPLES).iter_rows():
-        res.issues.append(issue("duplicate-row", f"{i} for {u} in {p} appears more than once",
-                                f"{i} của {u} kỳ {p} bị lặp", file=file, sheet=sheet, row=row,
-                                hint="keep one row per unit, period and indicator",
-                                hint_vi="mỗi đơn vị, kỳ, chỉ tiêu chỉ một dòng"))
+        res.issues.append(
+            issue(
+                "duplicate-row",
+                f"{i} for {u} in {p} appears more than once",
+                f"{i} của {u} kỳ {p} bị lặp",
+                file=file,
+                sheet=sheet,
+                row=row,
+                hint="keep one row per unit, period and indicator",
+                hint_vi="mỗi đơn vị, kỳ, chỉ tiêu chỉ một dòng",
+            )
+        )
     if res.errors:
         return res
     num = pl.col("__numerator") if "__numerator" in data.columns else pl.lit(None, dtype=pl.Float64)
@@ -229,10 +331,15 @@ def read(
     computed = num * pl.col("__i").replace_strict(scale, return_dtype=pl.Float64) / den
     value = pl.col("__value") if "__value" in data.columns else pl.lit(None, dtype=pl.Float64)
     obs = data.select(
-        pl.col("__i").alias("indicator"), "unit_code", pl.col("__p").alias("period"),
+        pl.col("__i").alias("indicator"),
+        "unit_code",
+        pl.col("__p").alias("period"),
         pl.coalesce(value, pl.when(den != 0).then(computed)).alias("value"),
-        num.alias("numerator"), den.alias("denominator"),
-        pl.lit(file).alias("source_file"), pl.lit(sheet, dtype=pl.String).alias("sheet"), "row",
+        num.alias("numerator"),
+        den.alias("denominator"),
+        pl.lit(file).alias("source_file"),
+        pl.lit(sheet, dtype=pl.String).alias("sheet"),
+        "row",
         pl.lit(cols.get("value"), dtype=pl.String).alias("column"),
     )
     obs = conform(obs).sort("indicator", "unit_code", "period")
@@ -255,7 +362,9 @@ class _LongSource:
         exports = [e for e in config.targets.exports if e.kind == ExportKind.LONG]
         for export in exports or [ExportConfig(id=NAME, kind=ExportKind.LONG)]:
             try:
-                data, _, _, problems, _ = _read_table(Path(path), Path(path).name, export, None, n_rows=HEAD_ROWS)
+                data, _, _, problems, _ = _read_table(
+                    Path(path), Path(path).name, export, None, n_rows=HEAD_ROWS
+                )
             except Exception:
                 return False
             if data is not None and not problems:
@@ -274,8 +383,15 @@ class _LongSource:
         period: str | None = None,
     ) -> ParseResult:
         """See `read`."""
-        return read(path, config, export, display_name=display_name, progress=progress,
-                    department=department, period=period)
+        return read(
+            path,
+            config,
+            export,
+            display_name=display_name,
+            progress=progress,
+            department=department,
+            period=period,
+        )
 
 
 SOURCE = _LongSource()

@@ -150,7 +150,9 @@ def _is_number_row(row: Sequence[str | None], width: int) -> bool:
     return len(cells) >= max(2, width // 2) and all(_NUMBER_ROW.match(header_key(c)) for c in cells)
 
 
-def find_layout(grid: list[list[str | None]], export: ExportConfig, *, absolute: Sequence[int]) -> Layout | None:
+def find_layout(
+    grid: list[list[str | None]], export: ExportConfig, *, absolute: Sequence[int]
+) -> Layout | None:
     """Locate header, unit column and measure columns; None when the grid has no such table."""
     specs = export.column_specs()
     unit_spec = specs.get("unit") or ColumnSpec(labels=["Đơn vị"])
@@ -163,8 +165,14 @@ def find_layout(grid: list[list[str | None]], export: ExportConfig, *, absolute:
         height = export.header_rows
     else:
         height = 1
-        unit_guess = next((c for c, v in enumerate(grid[start]) if v is not None and any(
-            _contains(lab, v) for lab in unit_spec.labels)), None)
+        unit_guess = next(
+            (
+                c
+                for c, v in enumerate(grid[start])
+                if v is not None and any(_contains(lab, v) for lab in unit_spec.labels)
+            ),
+            None,
+        )
         while start + height < len(grid) and height < MAX_HEADER_ROWS:
             row = grid[start + height]
             if _is_number_row(row, width) or (unit_guess is not None and row[unit_guess] is not None):
@@ -192,16 +200,20 @@ def find_layout(grid: list[list[str | None]], export: ExportConfig, *, absolute:
         if len(hits) == 1:
             found[fld] = hits[0]
         elif len(hits) > 1:
-            issues.append(ambiguous_column_issue(fld, [letter(absolute[h]) for h in hits], file="", sheet=None,
-                                                 row=start + 1))
+            issues.append(
+                ambiguous_column_issue(
+                    fld, [letter(absolute[h]) for h in hits], file="", sheet=None, row=start + 1
+                )
+            )
     unit_col = found.pop("unit", None)
     if unit_col is None:
         return None
     return Layout(start, data_start, unit_col, found, paths, issues)
 
 
-def _load_grid(path: Path, export: ExportConfig, limit: int | None = None
-               ) -> tuple[list[list[str | None]], list[int], str]:
+def _load_grid(
+    path: Path, export: ExportConfig, limit: int | None = None
+) -> tuple[list[list[str | None]], list[int], str]:
     """The sheet's cells as cleaned text (None when empty), from row 1; only the first `limit` rows if given."""
     frame, absolute, name = load_sheet_strings(path, export.sheet)
     if limit is not None:
@@ -219,7 +231,9 @@ def _label_of(row: Sequence[str | None], layout: Layout) -> tuple[str | None, st
 def _starts(key: str, labels: Sequence[str]) -> bool:
     for lab in labels:
         k = header_key(lab)
-        if key == k or (key.startswith(k) and (" " in k or k.endswith(".")) and not key[len(k):len(k) + 1].isalnum()):
+        if key == k or (
+            key.startswith(k) and (" " in k or k.endswith(".")) and not key[len(k) : len(k) + 1].isalnum()
+        ):
             return True
     return False
 
@@ -250,15 +264,27 @@ def read(
     if res.errors:
         return res
     if not is_spreadsheet(path):
-        res.issues.append(issue("not-a-workbook", "a procedure statistics report must be an Excel file",
-                                "báo cáo thống kê TTHC phải là tệp Excel", file=file))
+        res.issues.append(
+            issue(
+                "not-a-workbook",
+                "a procedure statistics report must be an Excel file",
+                "báo cáo thống kê TTHC phải là tệp Excel",
+                file=file,
+            )
+        )
         return res
     try:
         grid, absolute, sheet = _load_grid(path, export)
         forget_sheets()  # the cells are copied; the cached frame is not needed any more
     except Exception as e:
-        res.issues.append(issue("unreadable-file", f"cannot read the workbook: {e}", f"không đọc được tệp Excel: {e}",
-                                file=file))
+        res.issues.append(
+            issue(
+                "unreadable-file",
+                f"cannot read the workbook: {e}",
+                f"không đọc được tệp Excel: {e}",
+                file=file,
+            )
+        )
         return res
     res.detail.update({"format": "xlsx", "sheet": sheet})
     legacy = check_legacy_font(" ".join(c for row in grid[:60] for c in row if c), file=file, sheet=sheet)
@@ -267,16 +293,19 @@ def read(
         return res
     layout = find_layout(grid, export, absolute=absolute)
     if layout is None:
-        res.issues.append(issue(
-            "header-not-found",
-            "no header with a unit column ('Đơn vị' / 'STT') in the first rows",
-            "không thấy dòng tiêu đề có cột đơn vị ('Đơn vị' / 'STT') ở các dòng đầu",
-            file=file, sheet=sheet,
-            hint=f"check that this is the procedure statistics report; a different layout is described in "
-            f"exports[{export.id}].columns (labels, header_row, header_rows) in targets.yaml",
-            hint_vi=f"hãy kiểm tra đây có phải báo cáo tình hình giải quyết TTHC; bố cục khác được mô tả ở "
-            f"exports[{export.id}].columns (labels, header_row, header_rows) trong targets.yaml",
-        ))
+        res.issues.append(
+            issue(
+                "header-not-found",
+                "no header with a unit column ('Đơn vị' / 'STT') in the first rows",
+                "không thấy dòng tiêu đề có cột đơn vị ('Đơn vị' / 'STT') ở các dòng đầu",
+                file=file,
+                sheet=sheet,
+                hint=f"check that this is the procedure statistics report; a different layout is described in "
+                f"exports[{export.id}].columns (labels, header_row, header_rows) in targets.yaml",
+                hint_vi=f"hãy kiểm tra đây có phải báo cáo tình hình giải quyết TTHC; bố cục khác được mô tả ở "
+                f"exports[{export.id}].columns (labels, header_row, header_rows) trong targets.yaml",
+            )
+        )
         return res
     res.detail.update({"header_row": layout.header_start + 1, "data_row": layout.data_start + 1})
     for i in layout.issues:
@@ -288,16 +317,22 @@ def read(
             continue
         if spec.required or fld in needed:
             wanted = f"column {spec.letter}" if spec.letter else " / ".join(spec.labels)
-            res.issues.append(issue(
-                "missing-column",
-                f"no column for '{fld}': expected a header path {wanted}",
-                f"thiếu cột '{fld}': cần tiêu đề {wanted}",
-                file=file, sheet=sheet, row=layout.header_start + 1, field=fld, expected=wanted,
-                hint=f"check the header; for another layout set exports[{export.id}].columns.{fld} in targets.yaml "
-                "(levels of a merged header separated by ' | ', or letter: …)",
-                hint_vi=f"hãy kiểm tra dòng tiêu đề; với bố cục khác hãy đặt exports[{export.id}].columns.{fld} "
-                "trong targets.yaml (các tầng tiêu đề gộp cách nhau bởi ' | ', hoặc letter: …)",
-            ))
+            res.issues.append(
+                issue(
+                    "missing-column",
+                    f"no column for '{fld}': expected a header path {wanted}",
+                    f"thiếu cột '{fld}': cần tiêu đề {wanted}",
+                    file=file,
+                    sheet=sheet,
+                    row=layout.header_start + 1,
+                    field=fld,
+                    expected=wanted,
+                    hint=f"check the header; for another layout set exports[{export.id}].columns.{fld} in targets.yaml "
+                    "(levels of a merged header separated by ' | ', or letter: …)",
+                    hint_vi=f"hãy kiểm tra dòng tiêu đề; với bố cục khác hãy đặt exports[{export.id}].columns.{fld} "
+                    "trong targets.yaml (các tầng tiêu đề gộp cách nhau bởi ' | ', hoặc letter: …)",
+                )
+            )
     # the period: declared, else from the title rows
     title_period, title_text = None, None
     for row in grid[: layout.header_start]:
@@ -306,30 +341,46 @@ def read(
             title_period, title_text = p, t
             break
     if period is not None and normalise_period(period) is None:
-        res.issues.append(issue("bad-period", f"'{period}' is not a period", f"'{period}' không phải kỳ báo cáo",
-                                file=file, value=period, expected="2025-08, 2025-Q3 or 2025"))
+        res.issues.append(
+            issue(
+                "bad-period",
+                f"'{period}' is not a period",
+                f"'{period}' không phải kỳ báo cáo",
+                file=file,
+                value=period,
+                expected="2025-08, 2025-Q3 or 2025",
+            )
+        )
     elif period is not None and title_period is not None and normalise_period(period) != title_period:
-        res.issues.append(issue(
-            "period-mismatch",
-            f"the report is for {title_period} ('{title_text}') but {period} was declared",
-            f"báo cáo ghi kỳ {title_period} ('{title_text}') nhưng kỳ đã khai là {period}",
-            file=file, sheet=sheet, value=title_text, expected=period,
-            hint="choose the period the report covers, or upload the report of the declared period",
-            hint_vi="hãy chọn đúng kỳ của báo cáo, hoặc tải lên báo cáo của kỳ đã khai",
-        ))
+        res.issues.append(
+            issue(
+                "period-mismatch",
+                f"the report is for {title_period} ('{title_text}') but {period} was declared",
+                f"báo cáo ghi kỳ {title_period} ('{title_text}') nhưng kỳ đã khai là {period}",
+                file=file,
+                sheet=sheet,
+                value=title_text,
+                expected=period,
+                hint="choose the period the report covers, or upload the report of the declared period",
+                hint_vi="hãy chọn đúng kỳ của báo cáo, hoặc tải lên báo cáo của kỳ đã khai",
+            )
+        )
     chosen = normalise_period(period) if period is not None else title_period
     if chosen is None and period is None:
         found_text = f" ('{title_text}' is not a month, quarter or year)" if title_text else ""
-        res.issues.append(issue(
-            "missing-period",
-            f"the report does not say which period it covers{found_text}",
-            f"báo cáo không ghi rõ kỳ báo cáo{found_text}",
-            file=file, sheet=sheet,
-            hint="declare the period when uploading, or keep the title line 'Kỳ báo cáo: Tháng 8/2025' "
-            "(or 'Từ ngày 01/08/2025 đến ngày 31/08/2025')",
-            hint_vi="hãy khai kỳ báo cáo khi tải lên, hoặc giữ dòng tiêu đề 'Kỳ báo cáo: Tháng 8/2025' "
-            "(hoặc 'Từ ngày 01/08/2025 đến ngày 31/08/2025')",
-        ))
+        res.issues.append(
+            issue(
+                "missing-period",
+                f"the report does not say which period it covers{found_text}",
+                f"báo cáo không ghi rõ kỳ báo cáo{found_text}",
+                file=file,
+                sheet=sheet,
+                hint="declare the period when uploading, or keep the title line 'Kỳ báo cáo: Tháng 8/2025' "
+                "(or 'Từ ngày 01/08/2025 đến ngày 31/08/2025')",
+                hint_vi="hãy khai kỳ báo cáo khi tải lên, hoặc giữ dòng tiêu đề 'Kỳ báo cáo: Tháng 8/2025' "
+                "(hoặc 'Từ ngày 01/08/2025 đến ngày 31/08/2025')",
+            )
+        )
     if res.errors:
         return res
     assert chosen is not None
@@ -359,11 +410,19 @@ def read(
         if (stt and _GROUP_STT.match(header_key(stt))) or key.startswith(_GROUP_TEXT):
             continue  # a group heading, usually with its subtotal
         if not name:
-            res.issues.append(issue("missing-unit", "a row has figures but no unit name",
-                                    "dòng có số liệu nhưng không có tên đơn vị", file=file, sheet=sheet, row=r + 1,
-                                    column=letter(absolute[layout.unit_col]),
-                                    hint="write the unit's name, or delete the row",
-                                    hint_vi="hãy ghi tên đơn vị, hoặc xoá dòng này"))
+            res.issues.append(
+                issue(
+                    "missing-unit",
+                    "a row has figures but no unit name",
+                    "dòng có số liệu nhưng không có tên đơn vị",
+                    file=file,
+                    sheet=sheet,
+                    row=r + 1,
+                    column=letter(absolute[layout.unit_col]),
+                    hint="write the unit's name, or delete the row",
+                    hint_vi="hãy ghi tên đơn vị, hoặc xoá dòng này",
+                )
+            )
             continue
         if not has_figures:
             continue
@@ -372,23 +431,43 @@ def read(
             raw[m].append(figures[m])
     res.rows_read = len(units)
     if not units:
-        res.issues.append(issue("no-unit-rows", "the table has no unit rows", "bảng không có dòng đơn vị nào",
-                                file=file, sheet=sheet, row=layout.data_start + 1))
+        res.issues.append(
+            issue(
+                "no-unit-rows",
+                "the table has no unit rows",
+                "bảng không có dòng đơn vị nào",
+                file=file,
+                sheet=sheet,
+                row=layout.data_start + 1,
+            )
+        )
         return res
-    frame = pl.DataFrame({"row": [u[0] for u in units], "label": [u[1] for u in units]},
-                         schema={"row": pl.Int64, "label": pl.String})
+    frame = pl.DataFrame(
+        {"row": [u[0] for u in units], "label": [u[1] for u in units]},
+        schema={"row": pl.Int64, "label": pl.String},
+    )
     # the figures: whole non-negative numbers; blank or "-" is 0
     for m, values in raw.items():
         col_letter = letter(absolute[measures[m]])
         vals, reasons, bad = _counts(values, export.decimal_comma)
         frame = frame.with_columns(pl.Series(m, vals, dtype=pl.Float64))
         for i in bad:
-            res.issues.append(issue(
-                "bad-number", f"'{values[i]}' in {m} is not a count of dossiers ({reasons[i]})",
-                f"'{values[i]}' ở cột {m} không phải số hồ sơ ({reasons[i]})",
-                file=file, sheet=sheet, row=units[i][0], column=col_letter, field=m, value=str(values[i]),
-                expected="a whole number ≥ 0", hint="correct the cell", hint_vi="hãy sửa ô này",
-            ))
+            res.issues.append(
+                issue(
+                    "bad-number",
+                    f"'{values[i]}' in {m} is not a count of dossiers ({reasons[i]})",
+                    f"'{values[i]}' ở cột {m} không phải số hồ sơ ({reasons[i]})",
+                    file=file,
+                    sheet=sheet,
+                    row=units[i][0],
+                    column=col_letter,
+                    field=m,
+                    value=str(values[i]),
+                    expected="a whole number ≥ 0",
+                    hint="correct the cell",
+                    hint_vi="hãy sửa ô này",
+                )
+            )
     # units
     former = chosen[:7] <= FORMER_LAST_MONTH if len(chosen) >= 7 else chosen <= FORMER_LAST_MONTH[:4]
     labels = frame.select("label", pl.lit(former).alias("former"))
@@ -396,44 +475,78 @@ def read(
     frame = frame.join(resolved.select("label", "unit_code", "reason", "reason_vi"), on="label", how="left")
     unit_col_letter = letter(absolute[layout.unit_col])
     for (label,), g in frame.filter(pl.col("unit_code").is_null()).group_by("label", maintain_order=True):
-        res.issues.append(unit_issue(export, str(label), g["reason"][0], g["reason_vi"][0], count=g.height,
-                                     rows=g["row"].to_list(), file=file, sheet=sheet, column=unit_col_letter))
+        res.issues.append(
+            unit_issue(
+                export,
+                str(label),
+                g["reason"][0],
+                g["reason_vi"][0],
+                count=g.height,
+                rows=g["row"].to_list(),
+                file=file,
+                sheet=sheet,
+                column=unit_col_letter,
+            )
+        )
     dup = frame.filter(pl.col("label").is_duplicated())
     for (label,), g in dup.group_by("label", maintain_order=True):
-        res.issues.append(issue(
-            "duplicate-unit", f"unit '{label}' appears on several rows: {', '.join(map(str, g['row'].to_list()))}",
-            f"đơn vị '{label}' xuất hiện ở nhiều dòng: {', '.join(map(str, g['row'].to_list()))}",
-            file=file, sheet=sheet, row=g["row"][1], column=unit_col_letter, value=str(label),
-            hint="keep one row per unit", hint_vi="mỗi đơn vị chỉ một dòng",
-        ))
+        res.issues.append(
+            issue(
+                "duplicate-unit",
+                f"unit '{label}' appears on several rows: {', '.join(map(str, g['row'].to_list()))}",
+                f"đơn vị '{label}' xuất hiện ở nhiều dòng: {', '.join(map(str, g['row'].to_list()))}",
+                file=file,
+                sheet=sheet,
+                row=g["row"][1],
+                column=unit_col_letter,
+                value=str(label),
+                hint="keep one row per unit",
+                hint_vi="mỗi đơn vị chỉ một dòng",
+            )
+        )
     if res.errors:
         return res
     shared = frame.filter(pl.col("unit_code").is_duplicated())
     for (code,), g in shared.group_by("unit_code", maintain_order=True):
-        res.issues.append(issue(
-            "units-combined",
-            f"rows {', '.join(map(str, g['row'].to_list()))} ({', '.join(g['label'].to_list())}) all map to "
-            f"{code}; their figures are added up",
-            f"các dòng {', '.join(map(str, g['row'].to_list()))} ({', '.join(g['label'].to_list())}) cùng thuộc "
-            f"{code}; số liệu được cộng lại",
-            warning=True, file=file, sheet=sheet, row=g["row"][0], column=unit_col_letter, value=str(code),
-        ))
+        res.issues.append(
+            issue(
+                "units-combined",
+                f"rows {', '.join(map(str, g['row'].to_list()))} ({', '.join(g['label'].to_list())}) all map to "
+                f"{code}; their figures are added up",
+                f"các dòng {', '.join(map(str, g['row'].to_list()))} ({', '.join(g['label'].to_list())}) cùng thuộc "
+                f"{code}; số liệu được cộng lại",
+                warning=True,
+                file=file,
+                sheet=sheet,
+                row=g["row"][0],
+                column=unit_col_letter,
+                value=str(code),
+            )
+        )
     res.issues += _consistency(frame, measures, absolute, file=file, sheet=sheet)
-    res.issues += _total_check(frame, total_raw, total_rows, measures, absolute, export, file=file, sheet=sheet)
+    res.issues += _total_check(
+        frame, total_raw, total_rows, measures, absolute, export, file=file, sheet=sheet
+    )
     frame = frame.with_columns(pl.lit(chosen).alias("period"))
-    parts = {ind.id: {side: compile_quantity(q, types) for side, q in quantities(ind).items()}  # type: ignore[arg-type]
-             for ind in indicators}
+    parts = {
+        ind.id: {side: compile_quantity(q, types) for side, q in quantities(ind).items()}  # type: ignore[arg-type]
+        for ind in indicators
+    }
     obs = observations(frame, indicators, parts, source_file=file, sheet=sheet)
     obs, outside = restrict_to_period(obs, normalise_period(period) if period else None, file=file)
     res.issues += outside
     res.observations = obs
-    res.detail.update({"period": chosen, "units": frame.height, "seconds": round(time.perf_counter() - t0, 3)})
+    res.detail.update(
+        {"period": chosen, "units": frame.height, "seconds": round(time.perf_counter() - t0, 3)}
+    )
     if progress is not None:
         progress(res.rows_read, res.rows_read)
     return res
 
 
-def _counts(values: list[str | None], decimal_comma: bool) -> tuple[list[float | None], list[str | None], list[int]]:
+def _counts(
+    values: list[str | None], decimal_comma: bool
+) -> tuple[list[float | None], list[str | None], list[int]]:
     """Parse cells as counts: (values, reasons, indices of bad cells); blank and '-' are 0."""
     cleaned = [None if v is None or header_key(v) in _BLANK else v for v in values]
     vals, reasons = parse_number_column(pl.Series(cleaned, dtype=pl.String), decimal_comma)
@@ -455,29 +568,49 @@ def _counts(values: list[str | None], decimal_comma: bool) -> tuple[list[float |
     return out_v, out_r, bad
 
 
-def _consistency(frame: pl.DataFrame, measures: dict[str, int], absolute: Sequence[int], *, file: str,
-                 sheet: str) -> list[Issue]:
+def _consistency(
+    frame: pl.DataFrame, measures: dict[str, int], absolute: Sequence[int], *, file: str, sheet: str
+) -> list[Issue]:
     """Warnings where a total differs from the sum of its parts (received, settled, in progress)."""
     out: list[Issue] = []
     for total, parts in PROCEDURE_IDENTITIES:
         if total not in measures or not all(p in measures for p in parts):
             continue
-        diff = frame.with_columns(pl.sum_horizontal(parts).alias("__parts")).filter(pl.col(total) != pl.col("__parts"))
+        diff = frame.with_columns(pl.sum_horizontal(parts).alias("__parts")).filter(
+            pl.col(total) != pl.col("__parts")
+        )
         for row, label, t, s in diff.select("row", "label", total, "__parts").iter_rows():
-            out.append(issue(
-                "inconsistent-total",
-                f"{label}: {total} is {t:g} but {' + '.join(parts)} = {s:g}",
-                f"{label}: {total} là {t:g} nhưng {' + '.join(parts)} = {s:g}",
-                warning=True, file=file, sheet=sheet, row=row, column=letter(absolute[measures[total]]),
-                field=total, value=f"{t:g}", expected=f"{s:g}",
-                hint="check the report in the source system", hint_vi="hãy kiểm tra lại báo cáo trên hệ thống",
-            ))
+            out.append(
+                issue(
+                    "inconsistent-total",
+                    f"{label}: {total} is {t:g} but {' + '.join(parts)} = {s:g}",
+                    f"{label}: {total} là {t:g} nhưng {' + '.join(parts)} = {s:g}",
+                    warning=True,
+                    file=file,
+                    sheet=sheet,
+                    row=row,
+                    column=letter(absolute[measures[total]]),
+                    field=total,
+                    value=f"{t:g}",
+                    expected=f"{s:g}",
+                    hint="check the report in the source system",
+                    hint_vi="hãy kiểm tra lại báo cáo trên hệ thống",
+                )
+            )
     return out
 
 
-def _total_check(frame: pl.DataFrame, total_raw: dict[str, list[str | None]], total_rows: list[int],
-                 measures: dict[str, int], absolute: Sequence[int], export: ExportConfig, *, file: str,
-                 sheet: str) -> list[Issue]:
+def _total_check(
+    frame: pl.DataFrame,
+    total_raw: dict[str, list[str | None]],
+    total_rows: list[int],
+    measures: dict[str, int],
+    absolute: Sequence[int],
+    export: ExportConfig,
+    *,
+    file: str,
+    sheet: str,
+) -> list[Issue]:
     """A warning when the report's own total row differs from the sum of the unit rows."""
     if len(total_rows) != 1:
         return []
@@ -488,12 +621,21 @@ def _total_check(frame: pl.DataFrame, total_raw: dict[str, list[str | None]], to
             continue
         s = float(frame.get_column(m).sum())
         if abs(vals[0] - s) > 1e-9:
-            out.append(issue(
-                "total-row-mismatch", f"the total row gives {m} = {vals[0]:g}, the unit rows add up to {s:g}",
-                f"dòng tổng cộng ghi {m} = {vals[0]:g}, cộng các đơn vị được {s:g}",
-                warning=True, file=file, sheet=sheet, row=total_rows[0], column=letter(absolute[measures[m]]),
-                field=m, value=f"{vals[0]:g}", expected=f"{s:g}",
-            ))
+            out.append(
+                issue(
+                    "total-row-mismatch",
+                    f"the total row gives {m} = {vals[0]:g}, the unit rows add up to {s:g}",
+                    f"dòng tổng cộng ghi {m} = {vals[0]:g}, cộng các đơn vị được {s:g}",
+                    warning=True,
+                    file=file,
+                    sheet=sheet,
+                    row=total_rows[0],
+                    column=letter(absolute[measures[m]]),
+                    field=m,
+                    value=f"{vals[0]:g}",
+                    expected=f"{s:g}",
+                )
+            )
     return out
 
 
@@ -530,8 +672,15 @@ class _ProcedureStatsSource:
         period: str | None = None,
     ) -> ParseResult:
         """See `read`."""
-        return read(path, config, export, display_name=display_name, progress=progress,
-                    department=department, period=period)
+        return read(
+            path,
+            config,
+            export,
+            display_name=display_name,
+            progress=progress,
+            department=department,
+            period=period,
+        )
 
 
 SOURCE = _ProcedureStatsSource()

@@ -40,20 +40,48 @@ RESULT = {"field": "result_date", "is_null": False}
 FEE = {"field": "fee", "gt": 0}
 INDICATORS = [
     _ind("dossier_online_rate", "percent", _d({"where": {"channel": "online"}}, {"all": True})),
-    _ind("dossier_ontime_rate", "percent",
-         _d({"where": [RESULT, {"field": "result_date", "le_field": "due_date"}]}, {"where": [RESULT]})),
-    _ind("dossier_e_result_rate", "percent",
-         _d({"where": [RESULT, {"field": "e_result", "eq": "yes"}]}, {"where": [RESULT]})),
-    _ind("dossier_digitised_rate", "percent", _d({"where": {"digitised": True}}, {"all": True})),  # YAML `yes`
-    _ind("dossier_online_payment_rate", "percent",
-         _d({"where": [FEE, {"field": "paid_online", "eq": "yes"}]}, {"where": [FEE]})),
-    _ind("tthc_online_rate", "percent", {"export": "procedure_stats", "numerator": {"sum": ["received_online"]},
-                                         "denominator": {"sum": ["received_online", "received_offline"]}}),
-    _ind("tthc_ontime_rate", "percent", {"export": "procedure_stats",
-                                         "numerator": {"sum": ["settled_early", "settled_on_time"]},
-                                         "denominator": {"sum": ["settled_total"]}}),
-    _ind("tthc_overdue_backlog", "count", {"export": "procedure_stats", "value": {"sum": ["in_progress_overdue"]}},
-         rollup="sum"),
+    _ind(
+        "dossier_ontime_rate",
+        "percent",
+        _d({"where": [RESULT, {"field": "result_date", "le_field": "due_date"}]}, {"where": [RESULT]}),
+    ),
+    _ind(
+        "dossier_e_result_rate",
+        "percent",
+        _d({"where": [RESULT, {"field": "e_result", "eq": "yes"}]}, {"where": [RESULT]}),
+    ),
+    _ind(
+        "dossier_digitised_rate", "percent", _d({"where": {"digitised": True}}, {"all": True})
+    ),  # YAML `yes`
+    _ind(
+        "dossier_online_payment_rate",
+        "percent",
+        _d({"where": [FEE, {"field": "paid_online", "eq": "yes"}]}, {"where": [FEE]}),
+    ),
+    _ind(
+        "tthc_online_rate",
+        "percent",
+        {
+            "export": "procedure_stats",
+            "numerator": {"sum": ["received_online"]},
+            "denominator": {"sum": ["received_online", "received_offline"]},
+        },
+    ),
+    _ind(
+        "tthc_ontime_rate",
+        "percent",
+        {
+            "export": "procedure_stats",
+            "numerator": {"sum": ["settled_early", "settled_on_time"]},
+            "denominator": {"sum": ["settled_total"]},
+        },
+    ),
+    _ind(
+        "tthc_overdue_backlog",
+        "count",
+        {"export": "procedure_stats", "value": {"sum": ["in_progress_overdue"]}},
+        rollup="sum",
+    ),
     _ind("plain_rate", "percent", {"workbook": True}),
 ]
 
@@ -117,6 +145,7 @@ def table(obs: pl.DataFrame) -> dict[tuple[str, str, str], tuple[float | None, f
     """Observations as {(indicator, unit, period): (value, numerator, denominator)} with rounded values."""
     return {
         (i, u, p): (None if v is None else round(v, 4), n, d)
-        for i, u, p, v, n, d in obs.select("indicator", "unit_code", "period", "value", "numerator", "denominator")
-        .iter_rows()
+        for i, u, p, v, n, d in obs.select(
+            "indicator", "unit_code", "period", "value", "numerator", "denominator"
+        ).iter_rows()
     }

@@ -65,7 +65,9 @@ def test_nfd_bytes_are_normalised_when_decoded() -> None:
     assert enc == "utf-8" and text == TEXT
 
 
-def test_chunks_never_split_a_letter_from_its_tone_mark(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_chunks_never_split_a_letter_from_its_tone_mark(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(csvread, "CHUNK_BYTES", 7)  # tiny chunks: cuts fall inside letters and lines
     big = TEXT + "".join(f"HS-{i},Xã Tân Hòa,Trực tuyến\r\n" for i in range(3, 200))
     path = tmp_path / "w.csv"

@@ -11,6 +11,7 @@ from helpers_exports import by_code, make_config, table
 
 from data_sources.dossiers import SOURCE, date_expr, number_expr
 from ioc.export_writers import write_dossiers
+from ioc.filegate import TEXT_HEAD_BYTES, check_file
 
 A, B, FORMER = "Xã Tân Hòa", "Xã Phú Lợi", "Xã Cao Hải"
 Y, N = True, False
@@ -58,7 +59,17 @@ RAW = [
     (FORMER, "online", d(10, 6), d(15, 6), d(14, 6), Y, Y, 0, N),
     (FORMER, "in_person", d(11, 6), d(16, 6), d(20, 6), N, N, 10000, N),  # late
 ]
-FIELDS = ("unit", "channel", "received_date", "due_date", "result_date", "e_result", "digitised", "fee", "paid_online")
+FIELDS = (
+    "unit",
+    "channel",
+    "received_date",
+    "due_date",
+    "result_date",
+    "e_result",
+    "digitised",
+    "fee",
+    "paid_online",
+)
 
 
 def rows() -> list[dict]:
@@ -120,8 +131,13 @@ EXPECTED = {
     ("dossier_online_payment_rate", "80002", "2025-06"): (0.0, 0, 1),
 }
 
-FORMATS = [("xlsx", ".xlsx"), ("csv-utf8", ".csv"), ("csv-utf8-bom", ".csv"), ("csv-utf16", ".txt"),
-           ("csv-cp1258", ".csv")]
+FORMATS = [
+    ("xlsx", ".xlsx"),
+    ("csv-utf8", ".csv"),
+    ("csv-utf8-bom", ".csv"),
+    ("csv-utf16", ".txt"),
+    ("csv-cp1258", ".csv"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +150,9 @@ def expected_table() -> dict:
 
 
 @pytest.mark.parametrize(("fmt", "suffix"), FORMATS)
-def test_every_format_gives_the_hand_computed_indicators(tmp_path: Path, config, fmt: str, suffix: str) -> None:
+def test_every_format_gives_the_hand_computed_indicators(
+    tmp_path: Path, config, fmt: str, suffix: str
+) -> None:
     path = write_dossiers(tmp_path / f"hs{suffix}", rows(), fmt=fmt)  # type: ignore[arg-type]
     assert SOURCE.sniff(path, config).id == "dossiers"
     res = SOURCE.read(path, config)
@@ -211,17 +229,30 @@ def test_unparseable_dates_are_counted_and_located(tmp_path: Path, config) -> No
 
     res = _bad(tmp_path, config, change)
     errs = by_code(res.issues, "bad-date")
-    assert [(e.row, e.column, e.value) for e in errs] == [(4, "Ngày hẹn trả", "31/02/2025"),
-                                                         (5, "Ngày hẹn trả", "31/02/2025"),
-                                                         (22, "Ngày hẹn trả", "31/02/2025")]
+    assert [(e.row, e.column, e.value) for e in errs] == [
+        (4, "Ngày hẹn trả", "31/02/2025"),
+        (5, "Ngày hẹn trả", "31/02/2025"),
+        (22, "Ngày hẹn trả", "31/02/2025"),
+    ]
     assert all(e.extra["count"] == 3 for e in errs)
     assert "dd/mm/yyyy" in errs[0].hint
     assert res.observations.is_empty()
 
 
 def test_missing_column_is_named_with_the_fix(tmp_path: Path, config) -> None:
-    fields = ["code", "procedure", "field", "unit", "received_date", "due_date", "result_date", "e_result",
-              "digitised", "fee", "paid_online"]  # no channel
+    fields = [
+        "code",
+        "procedure",
+        "field",
+        "unit",
+        "received_date",
+        "due_date",
+        "result_date",
+        "e_result",
+        "digitised",
+        "fee",
+        "paid_online",
+    ]  # no channel
     res = SOURCE.read(write_dossiers(tmp_path / "m.xlsx", rows(), fields=fields), config)
     (e,) = by_code(res.issues, "missing-column")
     assert e.field == "channel" and e.row == 1 and "Hình thức nộp" in e.message
@@ -281,7 +312,9 @@ def test_several_problems_are_all_reported(tmp_path: Path, config) -> None:
 
 
 def test_date_and_number_parsing() -> None:
-    df = pl.DataFrame({"s": ["01/08/2025", "1/8/2025", "2025-08-01 00:00:00", "01/08/2025 14:30", "45870", "x", None]})
+    df = pl.DataFrame(
+        {"s": ["01/08/2025", "1/8/2025", "2025-08-01 00:00:00", "01/08/2025 14:30", "45870", "x", None]}
+    )
     got = df.select(date_expr(pl.col("s"), "%d/%m/%Y", excel=True)).to_series().to_list()
     aug1 = dt.date(2025, 8, 1)
     assert got == [aug1, aug1, aug1, aug1, aug1, None, None]
@@ -289,8 +322,65 @@ def test_date_and_number_parsing() -> None:
     assert csv_dates[4] is None  # a bare number is an Excel serial only in a workbook
     nums = pl.DataFrame({"s": ["50000", "50.000", "50.000 đ", "1.234,5", "12.5", "12,5", "abc", None]})
     assert nums.select(number_expr(pl.col("s"), decimal_comma=True)).to_series().to_list() == [
-        50000.0, 50000.0, 50000.0, 1234.5, 12.5, 12.5, None, None
+        50000.0,
+        50000.0,
+        50000.0,
+        1234.5,
+        12.5,
+        12.5,
+        None,
+        None,
     ]
+
+
+def test_quick_parsing_paths_read_exactly_what_the_full_parser_reads() -> None:
+    """Most cells take one strptime / integer cast; the odd ones must still get the full parser's answer."""
+    aug1, jan8 = dt.date(2025, 8, 1), dt.date(2025, 1, 8)
+    cells = {  # cell → (in a CSV with %d/%m/%Y, in a workbook)
+        " 01/08/2025": (aug1, aug1),  # stripped
+        "01/08/2025\t": (aug1, aug1),
+        "01/ 08/2025": (None, None),  # a space inside the date is not skipped
+        "01/\u00a008/2025": (None, None),
+        "2025-08-01": (aug1, aug1),  # ISO is always accepted
+        "2025-08-01 14:30:00": (aug1, aug1),
+        "2025- 08-01 00:00:00": (None, None),
+        "2025-8-1 00:00:00": (aug1, aug1),
+        "31/02/2025": (None, None),
+        "45870.5": (None, aug1),  # an Excel serial, only in a workbook
+    }
+    df = pl.DataFrame({"s": list(cells)})
+    for i, excel in enumerate((False, True)):
+        got = df.select(date_expr(pl.col("s"), "%d/%m/%Y", excel=excel)).to_series().to_list()
+        assert got == [want[i] for want in cells.values()], excel
+    # a year-first format is left to the full parser, which tries it before ISO
+    iso = pl.DataFrame({"s": ["2025-08-01 00:00:00"]})
+    assert iso.select(date_expr(pl.col("s"), "%Y-%d-%m", excel=True)).item() == jan8
+    amounts = {
+        "-5": -5.0,
+        "+5": 5.0,
+        "007": 7.0,
+        " 50000 ": 50000.0,
+        "50 000": 50000.0,
+        "1e5": None,
+        "99999999999999999999": 1e20,
+        "": None,
+    }
+    nums = pl.DataFrame({"s": list(amounts)})
+    assert nums.select(number_expr(pl.col("s"), decimal_comma=True)).to_series().to_list() == list(
+        amounts.values()
+    )
+
+
+def test_a_bad_byte_far_into_a_csv_is_reported(tmp_path: Path, config) -> None:
+    """The upload gate decodes only the head of a CSV: a bad byte further on is the loader's to report."""
+    path = write_dossiers(tmp_path / "big.csv", rows() * 700)  # 2.5 MB
+    data = path.read_bytes()
+    assert len(data) > 2 * TEXT_HEAD_BYTES
+    path.write_bytes(data[:-40] + b"\x81" + data[-39:])
+    assert check_file(path.read_bytes(), "big.csv") == []
+    res = SOURCE.read(path, config)
+    assert [i.code for i in res.errors] == ["unreadable-file"] and "CSV UTF-8" in (res.errors[0].hint or "")
+    assert res.observations.is_empty()
 
 
 def test_big_csv_is_scanned_not_loaded(tmp_path: Path, config) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from ioc.filegate import MB, check_file, sniff_text_encoding
+from ioc.filegate import MB, TEXT_HEAD_BYTES, check_file, sniff_text_encoding
 
 
 def codes(data: bytes, name: str, **kw) -> list[str]:
@@ -143,6 +143,17 @@ def test_size_limit() -> None:
     data = b"a,b\n" * (MB // 4 + 1)
     assert codes(data, "x.csv", max_bytes=1 * MB) == ["file-too-large"]
     assert codes(data, "x.csv", max_bytes=2 * MB) == []
+
+
+def test_only_the_head_of_a_big_text_file_is_decoded() -> None:
+    """Decoding a CSV of millions of rows would cost as much as reading it; the loader decodes every byte."""
+    body = "Mã xã,Giá trị\n".encode() + b"90001,84\n" * (TEXT_HEAD_BYTES // 9 + 1)
+    assert codes(body + b"90002,\x81\x8d\n", "x.csv") == []  # past the head: the loader reports it
+    assert codes(b"90002,\x81\x8d\n" + body, "x.csv") == ["not-text"]
+    assert codes(body + b"a,b\x00,c\n", "x.csv") == ["not-text"]  # a NUL byte is searched for everywhere
+    # a letter cut by the end of the head is not an error
+    cut = b"a" * (TEXT_HEAD_BYTES - 1) + "ò".encode() + b"\n"
+    assert codes(cut, "x.csv") == []
 
 
 def test_corrupt_zip_is_reported() -> None:

@@ -17,8 +17,15 @@ from ioc.filters import (
     quantity_problems,
 )
 
-TYPES = {"channel": "vocab", "e_result": "vocab", "due_date": "date", "result_date": "date", "fee": "number",
-         "field": "text", "unit": "unit"}
+TYPES = {
+    "channel": "vocab",
+    "e_result": "vocab",
+    "due_date": "date",
+    "result_date": "date",
+    "fee": "number",
+    "field": "text",
+    "unit": "unit",
+}
 VOCAB = {"channel": {"online": [], "in_person": [], "postal": []}, "e_result": {"yes": [], "no": []}}
 D = dt.date
 ROWS = pl.DataFrame(
@@ -74,7 +81,12 @@ def test_operator(cond: dict, expected: list[bool]) -> None:
 def test_nfd_operand_matches_nfc_column() -> None:
     import unicodedata
 
-    assert run({"field": "field", "eq": unicodedata.normalize("NFD", "Hộ tịch")}) == [True, False, True, False]
+    assert run({"field": "field", "eq": unicodedata.normalize("NFD", "Hộ tịch")}) == [
+        True,
+        False,
+        True,
+        False,
+    ]
 
 
 def test_quantities_on_rows_and_on_groups() -> None:
@@ -84,12 +96,18 @@ def test_quantities_on_rows_and_on_groups() -> None:
     assert ROWS.select(compile_quantity(both, TYPES)).to_series().to_list() == [0.0, 0.0, 0.0, 1.0]
     everything = Quantity.model_validate({"all": True})
     grouped = ROWS.with_columns(n=pl.Series([3, 4, 5, 6]))
-    assert grouped.select(compile_quantity(everything, TYPES, pl.col("n"))).to_series().to_list() == [3, 4, 5, 6]
+    assert grouped.select(compile_quantity(everything, TYPES, pl.col("n"))).to_series().to_list() == [
+        3,
+        4,
+        5,
+        6,
+    ]
     summed = Quantity.model_validate({"sum": ["fee"]})
     assert ROWS.select(compile_quantity(summed, TYPES)).to_series().to_list() == [0.0, 50000.0, 0.0, 10000.0]
     assert quantity_fields(both) == {"fee", "e_result"}
-    assert quantity_fields(Quantity.model_validate({"where": [{"field": "result_date", "le_field": "due_date"}]})) == {
-        "result_date", "due_date"}
+    assert quantity_fields(
+        Quantity.model_validate({"where": [{"field": "result_date", "le_field": "due_date"}]})
+    ) == {"result_date", "due_date"}
 
 
 def test_yaml_yes_is_the_canonical_yes() -> None:

@@ -12,7 +12,13 @@ from ioc.export_writers import write_long_export
 
 ROWS = [
     # a ratio given by numerator and denominator only: 30 / 40 = 75 %
-    {"unit": "90001", "period": "08/2025", "indicator": "dossier_online_rate", "numerator": 30, "denominator": 40},
+    {
+        "unit": "90001",
+        "period": "08/2025",
+        "indicator": "dossier_online_rate",
+        "numerator": 30,
+        "denominator": 40,
+    },
     # the indicator by its Vietnamese name, the unit by name, a Vietnamese decimal comma
     {"unit": "Phường Lạc Thuận", "period": "2025-08", "indicator": "Chỉ tiêu plain_rate", "value": "84,5"},
     # a department id, a thousands dot
@@ -49,8 +55,14 @@ def test_long_export_in_every_format(tmp_path: Path, config, fmt: str) -> None:
 
 
 def test_english_headers(tmp_path: Path, config) -> None:
-    heads = {"unit": "unit_code", "period": "period", "indicator": "indicator", "value": "value",
-             "numerator": "numerator", "denominator": "denominator"}
+    heads = {
+        "unit": "unit_code",
+        "period": "period",
+        "indicator": "indicator",
+        "value": "value",
+        "numerator": "numerator",
+        "denominator": "denominator",
+    }
     res = SOURCE.read(write_long_export(tmp_path / "en.csv", ROWS, headers=heads), config)
     assert table(res.observations) == EXPECTED
 
@@ -62,7 +74,12 @@ def test_every_bad_cell_is_located(tmp_path: Path, config) -> None:
         {"unit": "90001", "period": "13/2025", "indicator": "plain_rate", "value": 1},  # row 8
         {"unit": "90002", "period": "2025-08", "indicator": "dossier_onlin_rate", "value": 1},  # row 9
         {"unit": "90002", "period": "2025-08", "indicator": "plain_rate", "value": "(1)"},  # row 10
-        {"unit": "90001", "period": "2025-08", "indicator": "dossier_online_rate", "value": 3},  # row 11: duplicate
+        {
+            "unit": "90001",
+            "period": "2025-08",
+            "indicator": "dossier_online_rate",
+            "value": 3,
+        },  # row 11: duplicate
     ]
     res = SOURCE.read(write_long_export(tmp_path / "bad.xlsx", bad), config)
     found = {(i.code, i.row, i.column) for i in res.errors}
@@ -79,7 +96,9 @@ def test_every_bad_cell_is_located(tmp_path: Path, config) -> None:
 
 
 def test_missing_value_column_is_named(tmp_path: Path, config) -> None:
-    res = SOURCE.read(write_long_export(tmp_path / "m.csv", ROWS, fields=("unit", "period", "indicator")), config)
+    res = SOURCE.read(
+        write_long_export(tmp_path / "m.csv", ROWS, fields=("unit", "period", "indicator")), config
+    )
     (e,) = by_code(res.issues, "missing-column")
     assert e.field == "value" and "Giá trị" in e.message
 

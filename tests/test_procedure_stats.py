@@ -13,11 +13,30 @@ from data_sources.procedure_stats import SOURCE, header_paths, path_matches
 from ioc.export_writers import write_procedure_report
 
 
-def unit(name: str, on: int, off: int, carried: int, early: int, on_time: int, late: int, ip_ok: int, ip_over: int,
-         **totals: int) -> dict:
-    return dict(unit=name, received_online=on, received_offline=off, received_carried_over=carried,
-                settled_early=early, settled_on_time=on_time, settled_late=late, in_progress_on_time=ip_ok,
-                in_progress_overdue=ip_over, **totals)
+def unit(
+    name: str,
+    on: int,
+    off: int,
+    carried: int,
+    early: int,
+    on_time: int,
+    late: int,
+    ip_ok: int,
+    ip_over: int,
+    **totals: int,
+) -> dict:
+    return dict(
+        unit=name,
+        received_online=on,
+        received_offline=off,
+        received_carried_over=carried,
+        settled_early=early,
+        settled_on_time=on_time,
+        settled_late=late,
+        in_progress_on_time=ip_ok,
+        in_progress_overdue=ip_over,
+        **totals,
+    )
 
 
 DEPARTMENTS = [
@@ -39,8 +58,11 @@ def config():
 
 @pytest.fixture()
 def report(tmp_path: Path) -> Path:
-    return write_procedure_report(tmp_path / "bao_cao.xlsx", DEPARTMENTS + COMMUNES,
-                                  groups=[("Cấp tỉnh", DEPARTMENTS), ("Cấp xã", COMMUNES)])
+    return write_procedure_report(
+        tmp_path / "bao_cao.xlsx",
+        DEPARTMENTS + COMMUNES,
+        groups=[("Cấp tỉnh", DEPARTMENTS), ("Cấp xã", COMMUNES)],
+    )
 
 
 def test_fixture_has_the_standard_layout(report: Path) -> None:
@@ -93,7 +115,11 @@ def test_rates_per_unit_by_hand(report: Path, config) -> None:
         ("tthc_overdue_backlog", "90003", "2025-08"): (10.0, None, None),
     }
     assert got == expected
-    rows = dict(res.observations.filter(pl.col("indicator") == "tthc_online_rate").select("unit_code", "row").iter_rows())
+    rows = dict(
+        res.observations.filter(pl.col("indicator") == "tthc_online_rate")
+        .select("unit_code", "row")
+        .iter_rows()
+    )
     assert rows == {"so_tu_phap": 11, "so_y_te": 12, "90001": 14, "90002": 15, "90003": 16}  # Excel rows
 
 
@@ -102,12 +128,16 @@ def test_province_rollup_is_the_ratio_of_sums_not_the_mean(report: Path, config)
     communes = obs.filter(pl.col("unit_code").str.contains(r"^\d{5}$"))
     rolled = (
         communes.group_by("indicator")
-        .agg((pl.col("numerator").sum() * 100 / pl.col("denominator").sum()).alias("ratio"),
-             pl.col("value").mean().alias("mean"))
+        .agg(
+            (pl.col("numerator").sum() * 100 / pl.col("denominator").sum()).alias("ratio"),
+            pl.col("value").mean().alias("mean"),
+        )
         .sort("indicator")
     )
-    got = {i: (round(r, 4), round(m, 4)) for i, r, m in rolled.filter(pl.col("indicator") != "tthc_overdue_backlog")
-           .iter_rows()}
+    got = {
+        i: (round(r, 4), round(m, 4))
+        for i, r, m in rolled.filter(pl.col("indicator") != "tthc_overdue_backlog").iter_rows()
+    }
     # online: (45 + 5 + 100) / (50 + 50 + 400) = 150 / 500 = 30 %; mean of 90, 10, 25 = 41.67 %
     # on time: (48 + 30 + 200) / (50 + 50 + 200) = 278 / 300 = 92.67 %; mean of 96, 60, 100 = 85.33 %
     assert got == {"tthc_online_rate": (30.0, 41.6667), "tthc_ontime_rate": (92.6667, 85.3333)}
@@ -122,8 +152,9 @@ def test_inconsistent_totals_are_warnings(report: Path, config) -> None:
 
 
 def test_period_from_the_title_range_or_the_caller(tmp_path: Path, config) -> None:
-    path = write_procedure_report(tmp_path / "r.xlsx", COMMUNES[:2],
-                                  period_text="Từ ngày 15/08/2025 đến ngày 14/09/2025")
+    path = write_procedure_report(
+        tmp_path / "r.xlsx", COMMUNES[:2], period_text="Từ ngày 15/08/2025 đến ngày 14/09/2025"
+    )
     res = SOURCE.read(path, config)
     assert set(res.observations.get_column("period")) == {"2025-09"}  # Decree 09/2019 monthly period
     res = SOURCE.read(path, config, period="2025-08")
@@ -141,15 +172,22 @@ def test_missing_period_is_an_error_unless_declared(tmp_path: Path, config) -> N
 
 
 def test_former_commune_before_july_2025_keeps_its_former_code(tmp_path: Path, config) -> None:
-    path = write_procedure_report(tmp_path / "r.xlsx", [unit("Xã Cao Hải", 3, 1, 0, 1, 1, 0, 0, 2)],
-                                  period_text="Kỳ báo cáo: Tháng 6/2025")
+    path = write_procedure_report(
+        tmp_path / "r.xlsx",
+        [unit("Xã Cao Hải", 3, 1, 0, 1, 1, 0, 0, 2)],
+        period_text="Kỳ báo cáo: Tháng 6/2025",
+    )
     res = SOURCE.read(path, config)
     assert res.errors == []
     assert set(res.observations.get_column("unit_code")) == {"80002"}
 
 
 def test_unknown_unit_and_bad_number_are_located(tmp_path: Path, config) -> None:
-    bad = [*COMMUNES[:2], unit("Xã Không Tồn Tại", 1, 1, 0, 1, 0, 0, 0, 0), unit("Sở Y tế", 1, 1, 0, 1, 0, 0, 0, 0)]
+    bad = [
+        *COMMUNES[:2],
+        unit("Xã Không Tồn Tại", 1, 1, 0, 1, 0, 0, 0, 0),
+        unit("Sở Y tế", 1, 1, 0, 1, 0, 0, 0, 0),
+    ]
     path = write_procedure_report(tmp_path / "r.xlsx", bad)
     wb = load_workbook(path)
     wb.active["D11"] = "mười"  # Phú Lợi's online count typed as a word
@@ -175,10 +213,16 @@ def test_another_layout_is_configuration(tmp_path: Path) -> None:
     ws.append([None, "Tổng cộng", 1208, 802, 2010, 1509, 1])
     wb.save(tmp_path / "q.xlsx")
     export = {
-        "id": "other_system", "kind": "procedure_stats",
-        "columns": {"unit": ["Tên cơ quan"], "received_online": ["Nộp qua mạng"], "received_offline": ["Nộp tại quầy"],
-                    "settled_total": {"letter": "E"}, "settled_on_time": ["Xong đúng hẹn"],
-                    "in_progress_overdue": ["Quá hẹn"]},
+        "id": "other_system",
+        "kind": "procedure_stats",
+        "columns": {
+            "unit": ["Tên cơ quan"],
+            "received_online": ["Nộp qua mạng"],
+            "received_offline": ["Nộp tại quầy"],
+            "settled_total": {"letter": "E"},
+            "settled_on_time": ["Xong đúng hẹn"],
+            "in_progress_overdue": ["Quá hẹn"],
+        },
     }
     inds = [
         {**i, "source": {**i["source"], "export": "other_system"}}
