@@ -334,7 +334,7 @@ def main() -> None:
     print("    (a) reads all 12. Each measurement warms up on a 1,000-row file first (see the docstring).")
     summary: list[str] = []
     print(
-        f"{'file':<24}{'MB':>7}  {'measure':<8}{'median s':>10}{'cpu s':>8}{'runs (s)':>24}{'peak MiB':>10}{'obs':>7}"
+        f"{'file':<24}{'MB':>7}  {'measure':<8}{'median s':>10}{'cpu s':>8}{'peak MiB':>10}{'obs':>7}  runs (s)"
     )
     for spec in args.sizes.split(","):
         size, _, runs_text = spec.partition(":")
@@ -362,8 +362,8 @@ def main() -> None:
             peak[kind] = max(r["peak_mb"] for r in results)
             shown = ", ".join(f"{s:.2f}" for s in secs)
             print(
-                f"{path.name:<24}{mb:>7.1f}  {kind:<8}{med[kind]:>10.3f}{cpu:>8.2f}{shown:>24}{peak[kind]:>10.0f}"
-                f"{results[0].get('observations', ''):>7}",
+                f"{path.name:<24}{mb:>7.1f}  {kind:<8}{med[kind]:>10.3f}{cpu:>8.2f}{peak[kind]:>10.0f}"
+                f"{results[0].get('observations', ''):>7}  {shown}",
                 flush=True,
             )
         ratios = []
