@@ -25,6 +25,7 @@ from data_sources import ParseResult, Progress
 from data_sources._export_common import (
     FORMER_LAST_MONTH,
     MAX_EXAMPLES,
+    FunctionSource,
     ambiguous_column_issue,
     check_indicators,
     choose_export,
@@ -669,49 +670,22 @@ def _head_texts(path: Path, export: ExportConfig) -> list[list[object]]:
     return [list(r) for r in csv.reader(io.StringIO("\n".join(lines)), delimiter=delim)]
 
 
-class _DossierSource:
-    """The DataSource of dossier-level exports."""
-
-    name = NAME
-
-    def sniff(self, path: Path, config: Config) -> ExportConfig | bool:
-        """The dossiers export whose required headers are all in the file's header row, else False."""
-        exports = [e for e in config.targets.exports if e.kind == ExportKind.DOSSIERS]
-        for export in exports or [ExportConfig(id=NAME, kind=ExportKind.DOSSIERS)]:
-            try:
-                rows = _head_texts(Path(path), export)
-            except Exception:
-                return False
-            specs = {f: s for f, s in export.column_specs().items() if s.required and s.labels}
-            hr = find_header_row(rows, specs)
-            if hr is None:
-                continue
-            found, _ = match_columns(rows[hr], specs)
-            if set(found) >= set(specs):
-                return export
-        return False
-
-    def read(
-        self,
-        path: Path,
-        config: Config,
-        export: ExportConfig | None = None,
-        *,
-        display_name: str | None = None,
-        progress: Progress | None = None,
-        department: str | None = None,
-        period: str | None = None,
-    ) -> ParseResult:
-        """See `read`."""
-        return read(
-            path,
-            config,
-            export,
-            display_name=display_name,
-            progress=progress,
-            department=department,
-            period=period,
-        )
+def sniff(path: Path, config: Config) -> ExportConfig | bool:
+    """The dossiers export whose required headers are all in the file's header row, else False."""
+    exports = [e for e in config.targets.exports if e.kind == ExportKind.DOSSIERS]
+    for export in exports or [ExportConfig(id=NAME, kind=ExportKind.DOSSIERS)]:
+        try:
+            rows = _head_texts(Path(path), export)
+        except Exception:
+            return False
+        specs = {f: s for f, s in export.column_specs().items() if s.required and s.labels}
+        hr = find_header_row(rows, specs)
+        if hr is None:
+            continue
+        found, _ = match_columns(rows[hr], specs)
+        if set(found) >= set(specs):
+            return export
+    return False
 
 
-SOURCE = _DossierSource()
+SOURCE = FunctionSource(NAME, sniff, read)

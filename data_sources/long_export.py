@@ -18,6 +18,7 @@ from data_sources import ParseResult, Progress
 from data_sources._export_common import (
     FORMER_LAST_MONTH,
     MAX_EXAMPLES,
+    FunctionSource,
     ambiguous_column_issue,
     choose_export,
     find_header_row,
@@ -352,46 +353,17 @@ def read(
     return res
 
 
-class _LongSource:
-    """The DataSource of generic long exports."""
-
-    name = NAME
-
-    def sniff(self, path: Path, config: Config) -> ExportConfig | bool:
-        """The long export whose unit, period, indicator and value headers are in the file, else False."""
-        exports = [e for e in config.targets.exports if e.kind == ExportKind.LONG]
-        for export in exports or [ExportConfig(id=NAME, kind=ExportKind.LONG)]:
-            try:
-                data, _, _, problems, _ = _read_table(
-                    Path(path), Path(path).name, export, None, n_rows=HEAD_ROWS
-                )
-            except Exception:
-                return False
-            if data is not None and not problems:
-                return export
-        return False
-
-    def read(
-        self,
-        path: Path,
-        config: Config,
-        export: ExportConfig | None = None,
-        *,
-        display_name: str | None = None,
-        progress: Progress | None = None,
-        department: str | None = None,
-        period: str | None = None,
-    ) -> ParseResult:
-        """See `read`."""
-        return read(
-            path,
-            config,
-            export,
-            display_name=display_name,
-            progress=progress,
-            department=department,
-            period=period,
-        )
+def sniff(path: Path, config: Config) -> ExportConfig | bool:
+    """The long export whose unit, period, indicator and value headers are in the file, else False."""
+    exports = [e for e in config.targets.exports if e.kind == ExportKind.LONG]
+    for export in exports or [ExportConfig(id=NAME, kind=ExportKind.LONG)]:
+        try:
+            data, _, _, problems, _ = _read_table(Path(path), Path(path).name, export, None, n_rows=HEAD_ROWS)
+        except Exception:
+            return False
+        if data is not None and not problems:
+            return export
+    return False
 
 
-SOURCE = _LongSource()
+SOURCE = FunctionSource(NAME, sniff, read)

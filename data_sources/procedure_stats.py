@@ -22,6 +22,7 @@ import polars as pl
 from data_sources import ParseResult, Progress
 from data_sources._export_common import (
     FORMER_LAST_MONTH,
+    FunctionSource,
     ambiguous_column_issue,
     check_indicators,
     choose_export,
@@ -639,48 +640,21 @@ def _total_check(
     return out
 
 
-class _ProcedureStatsSource:
-    """The DataSource of procedure statistics reports."""
-
-    name = NAME
-
-    def sniff(self, path: Path, config: Config) -> ExportConfig | bool:
-        """The procedure_stats export whose header layout is found with most of its measures, else False."""
-        if not is_spreadsheet(Path(path)):
-            return False
-        exports = [e for e in config.targets.exports if e.kind == ExportKind.PROCEDURE_STATS]
-        for export in exports or [ExportConfig(id=NAME, kind=ExportKind.PROCEDURE_STATS)]:
-            try:
-                grid, absolute, _ = _load_grid(Path(path), export, HEAD_ROWS + MAX_HEADER_ROWS + 2)
-            except Exception:
-                return False
-            layout = find_layout(grid, export, absolute=absolute)
-            required = [f for f, s in export.column_specs().items() if f != "unit" and s.required]
-            if layout is not None and len(layout.measures) >= max(2, (len(required) + 1) // 2):
-                return export
+def sniff(path: Path, config: Config) -> ExportConfig | bool:
+    """The procedure_stats export whose header layout is found with most of its measures, else False."""
+    if not is_spreadsheet(Path(path)):
         return False
-
-    def read(
-        self,
-        path: Path,
-        config: Config,
-        export: ExportConfig | None = None,
-        *,
-        display_name: str | None = None,
-        progress: Progress | None = None,
-        department: str | None = None,
-        period: str | None = None,
-    ) -> ParseResult:
-        """See `read`."""
-        return read(
-            path,
-            config,
-            export,
-            display_name=display_name,
-            progress=progress,
-            department=department,
-            period=period,
-        )
+    exports = [e for e in config.targets.exports if e.kind == ExportKind.PROCEDURE_STATS]
+    for export in exports or [ExportConfig(id=NAME, kind=ExportKind.PROCEDURE_STATS)]:
+        try:
+            grid, absolute, _ = _load_grid(Path(path), export, HEAD_ROWS + MAX_HEADER_ROWS + 2)
+        except Exception:
+            return False
+        layout = find_layout(grid, export, absolute=absolute)
+        required = [f for f, s in export.column_specs().items() if f != "unit" and s.required]
+        if layout is not None and len(layout.measures) >= max(2, (len(required) + 1) // 2):
+            return export
+    return False
 
 
-SOURCE = _ProcedureStatsSource()
+SOURCE = FunctionSource(NAME, sniff, read)
