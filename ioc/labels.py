@@ -158,6 +158,15 @@ _LABELS: dict[str, tuple[str, str]] = {
     "upload.export_file": ("Tệp xuất (.xlsx, .csv)", "Export file (.xlsx, .csv)"),
     "upload.ingest": ("Nhập tệp", "Ingest the file"),
     "upload.no_history": ("Chưa có lần nộp nào.", "No submission yet."),
+    "hist.submitted_at": ("Thời điểm nộp", "Submitted at"),
+    "hist.file": ("Tệp", "File"),
+    "hist.values": ("Số giá trị", "Values"),
+    "hist.errors": ("Lỗi", "Errors"),
+    "hist.warnings": ("Cảnh báo", "Warnings"),
+    "sub.accepted": ("✔ Đã tiếp nhận", "✔ Accepted"),
+    "sub.rejected": ("✖ Bị từ chối", "✖ Rejected"),
+    "sub.superseded": ("↻ Đã được thay thế", "↻ Superseded"),
+    "sub.withdrawn": ("⊘ Đã rút", "⊘ Withdrawn"),
     # reporting status
     "reporting.title": ("Tình hình nộp báo cáo", "Reporting status"),
     "reporting.help": (

@@ -95,10 +95,12 @@ def show_history(submissions: pl.DataFrame, lang: str) -> None:
     if submissions.is_empty():
         st.caption(t("upload.no_history", lang))
         return
+    statuses = {k: t(f"sub.{k}", lang) for k in ("accepted", "rejected", "superseded", "withdrawn")}
     df = submissions.sort("id", descending=True).with_columns(
         pl.col("periods").map_elements(
             lambda ps: ", ".join(format_period(p, lang) for p in ps.split(",") if p), return_dtype=pl.String
-        )
+        ),
+        pl.col("status").replace(statuses),
     )
     st.dataframe(
         df.select(
@@ -109,10 +111,13 @@ def show_history(submissions: pl.DataFrame, lang: str) -> None:
         column_config={
             "id": st.column_config.NumberColumn("#", format="%d"),
             "submitted_at": st.column_config.DatetimeColumn(
-                t("col.last_submission", lang), format="DD/MM/YYYY HH:mm"
+                t("hist.submitted_at", lang), format="DD/MM/YYYY HH:mm"
             ),
-            "file_name": st.column_config.TextColumn("File" if lang == "en" else "Tệp"),
+            "file_name": st.column_config.TextColumn(t("hist.file", lang)),
             "periods": st.column_config.TextColumn(t("col.period", lang)),
             "status": st.column_config.TextColumn(t("col.status", lang)),
+            "n_observations": st.column_config.NumberColumn(t("hist.values", lang), format="%d"),
+            "n_errors": st.column_config.NumberColumn(t("hist.errors", lang), format="%d"),
+            "n_warnings": st.column_config.NumberColumn(t("hist.warnings", lang), format="%d"),
         },
     )

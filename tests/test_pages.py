@@ -207,7 +207,7 @@ def test_upload_checks_then_accepts_a_filled_template(seeded: Path, demo_config)
     at.run()
     assert any("Accepted: submission #" in s.value for s in at.success)
     history = at.dataframe[-1].value
-    assert "accepted" in set(history["status"])
+    assert "✔ Accepted" in set(history["status"])
 
 
 def test_upload_rejects_a_bad_value_naming_the_cell(seeded: Path, demo_config) -> None:
