@@ -9,7 +9,7 @@ import streamlit as st  # noqa: E402
 from ioc import ui_cache  # noqa: E402
 from ioc.i18n import format_period  # noqa: E402
 from ioc.labels import t  # noqa: E402
-from ioc.periods import periods_between, shift  # noqa: E402
+from ioc.periods import period_end, periods_between, shift  # noqa: E402
 from ioc.views import reporting_matrix  # noqa: E402
 
 ctx = ui.context()
@@ -17,12 +17,8 @@ lang = ctx.lang
 with ui.guarded(lang):
     ui.page_header(t("reporting.title", lang), ctx)
     st.caption(t("reporting.help", lang))
-    last_month = ctx.as_of if len(ctx.as_of) == 7 else None
-    if last_month is None:
-        from ioc.periods import period_end
-
-        end = period_end(ctx.as_of)
-        last_month = f"{end.year}-{end.month:02d}"
+    end = period_end(ctx.as_of)  # the last month of the month, quarter or year shown
+    last_month = f"{end.year}-{end.month:02d}"
     months = periods_between(shift(last_month, -11), last_month)
     matrix = reporting_matrix(ui_cache.submissions(ctx.rev), ctx.config, months, lang)
     config = {"unit_name": st.column_config.TextColumn(t("col.unit", lang), pinned=True)}

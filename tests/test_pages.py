@@ -63,16 +63,20 @@ def _clear_streamlit_caches() -> None:
     st.cache_resource.clear()
 
 
-def _app(lang: str, page: str | None = None, **params: str) -> AppTest:
+def _app(lang: str, page: str | None = None, *, state: dict | None = None, **params: str) -> AppTest:
+    """Open the app as a link would: the entry runs first (language, period, context), then the page.
+
+    `_to` is how the entry forwards a deep link; it makes the frame run in the same request as the page.
+    """
     at = AppTest.from_file(str(ROOT / "ioc_app.py"), default_timeout=120)
     at.query_params["lang"] = lang
+    if page:
+        at.query_params["_to"] = page
     for k, v in params.items():
         at.query_params[k] = v
+    for k, v in (state or {}).items():
+        at.session_state[k] = v
     at.run()
-    assert not at.exception, at.exception
-    if page:
-        at.switch_page(PAGES[page])
-        at.run()
     assert not at.exception, at.exception
     return at
 
@@ -288,3 +292,15 @@ def test_every_choice_renders_without_error(seeded: Path, demo_config, page: str
         at.run()
         assert not at.exception, (choice, at.exception)
         assert not at.error, (choice, [e.value for e in at.error])
+
+
+@pytest.mark.parametrize("granularity", ["quarter", "year"])
+@pytest.mark.parametrize("page", list(PAGES))
+def test_quarter_and_year_periods_render_every_page(seeded: Path, granularity: str, page: str) -> None:
+    at = _app("en", page, state={"granularity": granularity})
+    assert not at.error, [e.value for e in at.error]
+    captions = " ".join(c.value for c in at.caption)
+    # the header names the period shown: "Q3 2026" for a quarter, "2026" for a year
+    assert re.search(r"Period: Q\d 20\d\d" if granularity == "quarter" else r"Period: 20\d\d\b", captions), (
+        captions
+    )
