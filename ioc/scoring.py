@@ -37,6 +37,7 @@ from ioc.i18n import (
     scaled_int_expr,
     unit_decimals_expr,
     unit_suffix_expr,
+    value_text_expr,
 )
 from ioc.observations import STORED_SCHEMA
 from ioc.periods import (
@@ -49,7 +50,7 @@ from ioc.periods import (
     periods_between,
     reference_period,
 )
-from ioc.targets import Direction, Frequency, Indicator, Level, MeasureUnit
+from ioc.targets import Direction, Frequency, Indicator, Level, MeasureUnit, Rollup
 
 
 class Status(StrEnum):
@@ -126,6 +127,8 @@ _OVERRIDES_SCHEMA: dict[str, pl.DataType] = {
     "o_target_en": pl.String(),
     "o_deadline_vi": pl.String(),
     "o_deadline_en": pl.String(),
+    # a commune's share of a summed provincial target (derived overrides); scales baseline and milestone too
+    "o_scale": pl.Float64(),
 }
 
 
@@ -185,9 +188,70 @@ def override_params(config: Config) -> pl.DataFrame:
                     "o_target_en": format_value(o.value, ind.unit, "en", ind.decimals),
                     "o_deadline_vi": format_date(o.by, "vi") if o.by else None,
                     "o_deadline_en": format_date(o.by, "en") if o.by else None,
+                    "o_scale": None,
                 }
             )
     return pl.DataFrame(rows, schema=_OVERRIDES_SCHEMA).unique(["indicator", "unit_code"], keep="last")
+
+
+def share_overrides(observations: pl.DataFrame, config: Config, declared: pl.DataFrame) -> pl.DataFrame:
+    """Each commune's share of a provincial target that is a sum over communes (`rollup: sum`).
+
+    A province target such as "25,000 cashless acceptance points" is not a commune's target. Each commune gets
+    the target, baseline and milestones scaled by its share of the communes' total in the first period they
+    reported; a commune absent from that period gets the median share. Overrides declared in targets.yaml win.
+    """
+    summed = {
+        ind.id: ind
+        for ind in config.targets.indicators
+        if ind.rollup == Rollup.SUM and Level.COMMUNE in ind.levels and Level.PROVINCE in ind.levels
+    }
+    if not summed or observations.is_empty():
+        return pl.DataFrame(schema=_OVERRIDES_SCHEMA)
+    communes = config.registry.communes.select(pl.col("code").alias("unit_code"))
+    obs = observations.lazy().filter(
+        pl.col("indicator").is_in(list(summed)) & pl.col("unit_code").is_in(communes["unit_code"].implode())
+    )
+    first = obs.group_by("indicator").agg(pl.col("period").min().alias("_first"))
+    shares = (
+        obs.join(first, on="indicator")
+        .filter(pl.col("period") == pl.col("_first"))
+        .group_by("indicator", "unit_code")
+        .agg(pl.col("value").sum())
+        .with_columns((pl.col("value") / pl.col("value").sum().over("indicator")).alias("share"))
+        .collect()
+    )
+    grid = pl.DataFrame({"indicator": list(summed)}).join(communes, how="cross")
+    shares = (
+        grid.join(shares.select("indicator", "unit_code", "share"), on=["indicator", "unit_code"], how="left")
+        .with_columns(pl.col("share").fill_null(pl.col("share").median().over("indicator")))
+        .drop_nulls("share")
+        .join(declared.select("indicator", "unit_code"), on=["indicator", "unit_code"], how="anti")
+    )
+    if shares.is_empty():
+        return pl.DataFrame(schema=_OVERRIDES_SCHEMA)
+    meta = pl.DataFrame(
+        {
+            "indicator": list(summed),
+            "_target": [i.target.value for i in summed.values()],
+            "_unit": [i.unit.value for i in summed.values()],
+            "_dec": [i.decimals for i in summed.values()],
+        }
+    )
+    target = pl.col("_target") * pl.col("share")
+    return (
+        shares.join(meta, on="indicator")
+        .with_columns(
+            target.alias("o_target"),
+            pl.lit(None, pl.Date).alias("o_deadline"),
+            value_text_expr(target, "vi", pl.col("_unit"), pl.col("_dec")).alias("o_target_vi"),
+            value_text_expr(target, "en", pl.col("_unit"), pl.col("_dec")).alias("o_target_en"),
+            pl.lit(None, pl.String).alias("o_deadline_vi"),
+            pl.lit(None, pl.String).alias("o_deadline_en"),
+            pl.col("share").alias("o_scale"),
+        )
+        .select(list(_OVERRIDES_SCHEMA))
+    )
 
 
 # ---- the value used: one pass over the observations -------------------------------------------------
@@ -546,6 +610,8 @@ def _targets(params: pl.DataFrame, overrides: pl.DataFrame) -> pl.DataFrame:
         .with_columns(
             pl.col("unit_code").alias("_okey"),
             pl.lit(True).alias("has_override"),
+            (pl.col("baseline") * pl.col("o_scale").fill_null(1.0)).alias("baseline"),
+            (pl.col("milestone") * pl.col("o_scale").fill_null(1.0)).alias("milestone"),
             pl.col("o_target").alias("target"),
             pl.coalesce("o_deadline", "deadline").alias("deadline"),
             pl.col("o_target_vi").alias("target_vi"),
@@ -618,7 +684,9 @@ def score(
     params = indicator_params(config, as_of)
     units = config.registry.units_frame() if units is None else units
     latest = latest_values(observations, params, as_of)
-    skeleton = _skeleton(params, override_params(config), units)
+    declared = override_params(config)
+    overrides = pl.concat([declared, share_overrides(observations, config, declared)])
+    skeleton = _skeleton(params, overrides, units)
     facts, first_facts = _period_facts(latest)
     # which numbers each reason shows (expected and tolerance come written with the targets)
     judged = pl.col("status").is_in([Status.GREEN.value, Status.AMBER.value, Status.RED.value])
