@@ -75,6 +75,7 @@ def show_report(report: IngestReport, lang: str) -> None:
         st.error(t("upload.rejected", lang, n=len(errors)))
     elif report.status == "dry-run":
         st.success(t("upload.valid", lang, n=report.n_observations, units=report.units))
+        show_preview(report, lang)
     elif report.status == "accepted":
         st.success(
             t(
@@ -88,6 +89,30 @@ def show_report(report: IngestReport, lang: str) -> None:
     if warnings:
         st.warning(t("upload.warnings", lang, n=len(warnings)))
     show_issues(report.issues, lang)
+
+
+def show_preview(report: IngestReport, lang: str) -> None:
+    """What the file would store, before the department confirms: each value with the cell it came from."""
+    from ioc.ui import context
+    from ioc.views import preview_rows
+
+    if report.observations is None or report.observations.is_empty():
+        return
+    rows = preview_rows(report.observations, context().config, lang)
+    with st.expander(t("upload.preview", lang), expanded=True):
+        st.dataframe(
+            rows.select("name", "unit_name", "period_text", "value_text", "cell"),
+            hide_index=True,
+            width="stretch",
+            height=300,
+            column_config={
+                "name": st.column_config.TextColumn(t("col.indicator", lang)),
+                "unit_name": st.column_config.TextColumn(t("col.unit", lang)),
+                "period_text": st.column_config.TextColumn(t("col.period", lang)),
+                "value_text": st.column_config.TextColumn(t("col.value", lang)),
+                "cell": st.column_config.TextColumn(t("col.source", lang)),
+            },
+        )
 
 
 def show_history(submissions: pl.DataFrame, lang: str) -> None:

@@ -499,3 +499,26 @@ def reporting_matrix(
         .select("unit_name", *months)
         .sort("unit_name")
     )
+
+
+def preview_rows(observations: pl.DataFrame, config: Config, lang: str) -> pl.DataFrame:
+    """The values a file would store, named and formatted, with the cell each came from."""
+    if observations.is_empty():
+        return observations
+    df = observations.join(indicator_meta(config, lang), on="indicator", how="left").join(
+        unit_names(config, lang), on="unit_code", how="left"
+    )
+    return df.with_columns(
+        pl.Series(
+            "value_text", _fmt(df["value"].to_list(), df["measure"].to_list(), df["decimals"].to_list(), lang)
+        ),
+        pl.Series("period_text", [format_period(p, lang) for p in df["period"].to_list()]),
+        pl.concat_str(
+            pl.col("sheet").fill_null(""),
+            pl.lit(" "),
+            pl.col("column").fill_null(""),
+            pl.col("row").cast(pl.String).fill_null(""),
+        )
+        .str.strip_chars()
+        .alias("cell"),
+    ).sort("order", "unit_code")

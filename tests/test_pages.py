@@ -206,6 +206,10 @@ def test_upload_checks_then_accepts_a_filled_template(seeded: Path, demo_config)
     at.run()
     assert not at.exception
     assert any("The file is valid" in s.value for s in at.success), [e.value for e in at.error]
+    # the preview names each value and the cell it came from, before anything is stored
+    preview = at.dataframe[0].value
+    assert set(preview["value_text"]) <= {"55.0%", "55", "55.0", "55 VND"}  # every cell was filled with 55
+    assert preview["cell"].str.startswith("Nhập liệu G").all()
     confirm = next(b for b in at.button if b.label == "Confirm submission")
     confirm.click()
     at.run()
