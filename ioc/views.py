@@ -522,3 +522,23 @@ def preview_rows(observations: pl.DataFrame, config: Config, lang: str) -> pl.Da
         .str.strip_chars()
         .alias("cell"),
     ).sort("order", "unit_code")
+
+
+def with_provenance(rows: pl.DataFrame, observations: pl.DataFrame) -> pl.DataFrame:
+    """Add `source_text`: the file, sheet and cell each row's value came from ("rollup" for derived values)."""
+    if rows.is_empty():
+        return rows.with_columns(pl.lit(None, pl.String).alias("source_text"))
+    cell = pl.concat_str(pl.col("column").fill_null(""), pl.col("row").cast(pl.String).fill_null(""))
+    source = observations.select(
+        "indicator",
+        "unit_code",
+        "period",
+        pl.concat_str(
+            pl.col("source_file").fill_null(""),
+            pl.when(pl.col("sheet").is_not_null())
+            .then(pl.lit(" › ") + pl.col("sheet"))
+            .otherwise(pl.lit("")),
+            pl.when(cell != "").then(pl.lit(" › ") + cell).otherwise(pl.lit("")),
+        ).alias("source_text"),
+    ).unique(["indicator", "unit_code", "period"], keep="last")
+    return rows.join(source, on=["indicator", "unit_code", "period"], how="left", maintain_order="left")

@@ -9,7 +9,7 @@ import streamlit as st  # noqa: E402
 
 from ioc import charts, ui_cache  # noqa: E402
 from ioc.labels import t  # noqa: E402
-from ioc.views import indicator_rows  # noqa: E402
+from ioc.views import indicator_rows, with_provenance  # noqa: E402
 
 ctx = ui.context()
 lang = ctx.lang
@@ -61,7 +61,7 @@ with ui.guarded(lang):
 
     st.subheader(t("indicator.table", lang))
     ui.table(
-        rows,
+        with_provenance(rows, ctx.observations()),
         {
             "unit_name": st.column_config.TextColumn(t("col.unit", lang), pinned=True),
             "unit_code": st.column_config.TextColumn(t("col.code", lang)),
@@ -73,6 +73,7 @@ with ui.guarded(lang):
             "trend_text": st.column_config.TextColumn(t("col.trend", lang)),
             "pace_text": st.column_config.TextColumn(t("col.pace_needed", lang)),
             "period_text": st.column_config.TextColumn(t("col.period", lang)),
+            "source_text": st.column_config.TextColumn(t("col.source", lang), width="medium"),
         },
         height=420,
     )

@@ -163,6 +163,11 @@ def test_indicator_page_draws_actual_expected_and_target(seeded: Path) -> None:
     assert not at.error, [e.value for e in at.error]
     charts = at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
     assert len(charts) == 2  # the trend over time and the spread across communes
+    # every value in the table of units names its source: the file (and, for spreadsheets, sheet and cell)
+    table = at.dataframe[0].value
+    valued = table[table["value_text"] != "—"]
+    assert valued["source_text"].notna().all()
+    assert valued["source_text"].str.contains("danh-sach-ho-so|rollup|crosswalk").all()
     spec = charts[0].proto.spec
     assert "Actual" in spec and "Expected path" in spec
 
