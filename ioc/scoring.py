@@ -753,7 +753,9 @@ def history(observations: pl.DataFrame, config: Config, indicator_id: str, unit_
     """
     ind = config.targets.indicator(indicator_id)
     params = indicator_params(config).filter(pl.col("indicator") == indicator_id)
-    over = override_params(config).filter(pl.col("unit_code") == unit_code)
+    over = override_params(config).filter(
+        (pl.col("indicator") == indicator_id) & (pl.col("unit_code") == unit_code)
+    )
     row = _skeleton(params, over, pl.DataFrame({"unit_code": [unit_code], "level": [ind.levels[0].value]}))
     target, deadline = row["target"][0], row["deadline"][0]
     fcode = _FREQ_CODE[ind.frequency]

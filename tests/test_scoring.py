@@ -519,3 +519,12 @@ def test_quarter_and_year_as_of() -> None:
     assert [row_of(year, i, "90001")["reference_period"] for i in "mqy"] == ["2025-12", "2025-Q4", "2025"]
     # the monthly value is two months old (stale), the quarter one behind (stale), the year's is red
     assert [row_of(year, i, "90001")["status"] for i in "mqy"] == ["stale", "stale", "red"]
+
+
+def test_history_for_a_unit_with_an_override_on_another_indicator() -> None:
+    # 90002 has its own target on "other" only; the chart of "rate" for 90002 must still draw (it once
+    # raised "None is not a valid MeasureUnit" while writing the other indicator's reason)
+    config = make_config(indicator(), indicator("other", overrides=[{"unit": "90002", "value": 95}]))
+    h = history(observations(("rate", "90002", "2025-07", 55.0)), config, "rate", "90002")
+    assert h.filter(pl.col("period") == "2025-07")["value"].to_list() == [55.0]
+    assert set(h["target"]) == {80.0}
