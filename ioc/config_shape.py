@@ -120,7 +120,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     "int": ("a whole number", "một số nguyên"),
     "float": ("a number", "một số"),
     "bool": ("true or false", "true hoặc false"),
-    "date": ("a date like 2025-12-31", "một ngày dạng 2025-12-31"),
+    "date": (
+        "a date like 2025-12-31 or a period like 2025-12, 2025-Q4, 2025 (its last day)",
+        "một ngày dạng 2025-12-31 hoặc một kỳ dạng 2025-12, 2025-Q4, 2025 (ngày cuối kỳ)",
+    ),
     "list": ("a list (lines starting with '- ')", "một danh sách (các dòng bắt đầu bằng '- ')"),
     "dict": ("a block of 'key: value' lines", "một khối các dòng 'khóa: giá trị'"),
 }

@@ -95,6 +95,21 @@ def format_signed(x: float | None, unit: MeasureUnit | str, lang: str, decimals:
     return text + _MONEY[_lang(lang)] if unit == MeasureUnit.MONEY else text
 
 
+def format_pace(x: float | None, unit: MeasureUnit | str, lang: str, decimals: int = 1) -> str:
+    """A pace per month in the indicator's unit, signed, with at least one significant digit:
+    "+3,3 điểm %/tháng" / "+3.3 pp/month", "−0,5/tháng", "+1.250.000 ₫/tháng"."""
+    if _missing(x):
+        return MISSING
+    unit = MeasureUnit(unit)
+    d = decimals if unit in (MeasureUnit.PERCENT, MeasureUnit.RATIO) else 0
+    if 0 < abs(x) < 1:  # the first significant digit is always shown: −0,5 is not "−1" nor "0"
+        d = min(MAX_DECIMALS, max(d, math.ceil(-math.log10(abs(x)))))
+    r = _rounded(x, d)
+    text = _babel_decimal(r, f"+{_pattern(d)};-{_pattern(d)}", locale=_lang(lang)).replace("-", "−")
+    suffix = {MeasureUnit.PERCENT: _PP[_lang(lang)], MeasureUnit.MONEY: _MONEY[_lang(lang)]}.get(unit, "")
+    return f"{text}{suffix}/{'tháng' if _lang(lang) == 'vi' else 'month'}"
+
+
 def format_period(period: str | None, lang: str) -> str:
     """ "08/2025" for a month (both languages); "Quý 3/2025" / "Q3 2025" for a quarter; "2025" for a year."""
     if not period:
@@ -105,6 +120,17 @@ def format_period(period: str | None, lang: str) -> str:
     if p.frequency == Frequency.QUARTERLY:
         return f"Quý {p.index}/{p.year}" if _lang(lang) == "vi" else f"Q{p.index} {p.year}"
     return str(p.year)
+
+
+def format_view(as_of: str, judged: str | None, lang: str) -> str:
+    """The period shown, and the month it is judged at when that is before its end (PRODUCT §5):
+    "Quý 4/2026 — đến 10/2026" / "Q4 2026 — to 10/2026"; just "Quý 3/2026" for a period judged whole."""
+    from ioc.periods import is_partial
+
+    text = format_period(as_of, lang)
+    if judged and is_partial(as_of, judged):
+        return f"{text} — {'đến' if _lang(lang) == 'vi' else 'to'} {format_period(judged, lang)}"
+    return text
 
 
 def format_date(d: dt.date | dt.datetime | str | None, lang: str) -> str:

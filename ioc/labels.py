@@ -63,7 +63,7 @@ _LABELS: dict[str, tuple[str, str]] = {
         "Tỷ lệ cặp chỉ tiêu × đơn vị có số liệu hiện hành cho kỳ đang xem",
         "Share of indicator × unit pairs with current data for the period shown",
     ),
-    "overview.none_red": ("Không có chỉ tiêu nào chậm tiến độ.", "No indicator is off track."),
+    "overview.none_red": ("Không có chỉ tiêu nào chậm kế hoạch.", "No indicator is behind plan."),
     "overview.none_improved": (
         "Chưa có so sánh với kỳ trước.",
         "No comparison with the previous period yet.",
@@ -88,7 +88,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "commune.rank_value": ("{rank}/{total}", "{rank} of {total}"),
     "commune.composite_help": (
         "Tỷ lệ chỉ tiêu đạt (màu xanh), có trọng số theo trụ cột và chỉ tiêu",
-        "Share of indicators on track (green), weighted by pillar and indicator weights",
+        "Share of indicators meeting plan (green), weighted by pillar and indicator weights",
     ),
     # indicator
     "indicator.title": ("Chi tiết chỉ tiêu", "Indicator detail"),
@@ -111,17 +111,24 @@ _LABELS: dict[str, tuple[str, str]] = {
     "map.composite": ("Điểm tổng hợp", "Composite score"),
     "map.legend": ("Chú giải", "Legend"),
     "map.composite_help": (
-        "Điểm tổng hợp = tỷ lệ chỉ tiêu đạt tiến độ (có trọng số): **{green}** từ 67% · **{amber}** 33–67% · "
+        "Điểm tổng hợp = tỷ lệ chỉ tiêu đạt kế hoạch (có trọng số): **{green}** từ 67% · **{amber}** 33–67% · "
         "**{red}** dưới 33%.",
-        "Composite = weighted share of indicators on track: **{green}** 67% or more · **{amber}** 33–67% · "
+        "Composite = weighted share of indicators meeting plan: **{green}** 67% or more · **{amber}** 33–67% · "
         "**{red}** below 33%.",
     ),
     "trend.pace": (
-        "cần {pace}/tháng trong {months} tháng còn lại để đạt {target} vào {deadline}",
-        "needs {pace} a month over the {months} months left to reach {target} by {deadline}",
+        "cần {pace} trong {months} tháng còn lại để đạt {target} vào {deadline}",
+        "needs {pace} over the {months} months left to reach {target} by {deadline}",
     ),
     "trend.met": ("mục tiêu đã đạt — cần giữ vững", "target met — hold it"),
-    "trend.passed": ("hạn {deadline} đã qua", "the deadline {deadline} has passed"),
+    "trend.passed": (
+        "hạn {deadline} đã qua, chưa đạt {target}",
+        "deadline {deadline} passed, {target} not reached",
+    ),
+    "trend.due_now": (
+        "kỳ này là kỳ hạn {deadline}: chưa đạt {target}",
+        "this period holds the deadline {deadline}: {target} not reached",
+    ),
     "map.no_geometry": (
         "Chưa có ranh giới xã; hiển thị theo điểm.",
         "No commune boundaries loaded; showing points.",
@@ -219,13 +226,17 @@ class Look:
         return f"{self.icon} {self.word(lang)}"
 
 
-STATUS_ORDER = ("red", "amber", "green", "stale", "no_data")
+# Status words and trend words never share a word: a status says where a value stands against the plan,
+# a trend (the SDG dashboards' words) how fast it moves toward the target.
+STATUS_ORDER = ("red", "amber", "green", "stale", "no_data", "no_target")
 STATUS: dict[str, Look] = {
-    "green": Look("✔", "Đạt tiến độ", "On track", "#009E73", "green"),
+    "green": Look("✔", "Đạt kế hoạch", "Meeting plan", "#009E73", "green"),
     "amber": Look("▲", "Cần chú ý", "At risk", "#E69F00", "orange"),
-    "red": Look("✖", "Chậm tiến độ", "Off track", "#D55E00", "red"),
+    "red": Look("✖", "Chậm kế hoạch", "Behind plan", "#D55E00", "red"),
     "stale": Look("◷", "Số liệu cũ", "Stale", "#7F7F7F", "gray"),
     "no_data": Look("○", "Chưa có số liệu", "No data", "#BDBDBD", "gray"),
+    # a unit below the province with no target of its own (unit_target: none): neutral, counted in no colour
+    "no_target": Look("◇", "Không giao mục tiêu riêng", "No unit target", "#56B4E9", "blue"),
 }
 
 TREND: dict[str, Look] = {

@@ -212,3 +212,66 @@ def period_index_expr(col: str | pl.Expr) -> pl.Expr:
     is_q = p.str.slice(5, 1) == "Q"
     idx = pl.when(n == 4).then(year).when(is_q).then(year * 4 + last // 3 - 1).otherwise(year * 12 + last - 1)
     return pl.when(valid).then(idx.cast(pl.Int64))
+
+
+# ---- dates written as periods, report deadlines, and the month a view is judged at -------------------
+
+REPORT_DEADLINE_DAY = 10  # a period's report is due by the end of this day of the month after it ends
+LOCAL_TIMEZONE = "Asia/Ho_Chi_Minh"
+
+
+def date_or_period(value: object) -> object:
+    """A date as `targets.yaml` may write it: a period (2024-12, 2024-Q4, 2024) becomes its last day; any
+    other value is returned as it is, for the date parser (and its error messages) to judge."""
+    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+        return period_end(str(value))
+    if isinstance(value, str) and is_period(value.strip()):
+        return period_end(value.strip())
+    return value
+
+
+def local_today(timezone: str = LOCAL_TIMEZONE) -> dt.date:
+    """Today's date where the province is (not the server's clock zone)."""
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo(timezone)).date()
+
+
+def report_deadline(p: str, deadline_day: int = REPORT_DEADLINE_DAY) -> dt.date:
+    """The last day to report period `p`: day `deadline_day` of the month after the period ends."""
+    end = period_end(p)
+    following = end + dt.timedelta(days=1)
+    last = calendar.monthrange(following.year, following.month)[1]
+    return following.replace(day=min(deadline_day, last))
+
+
+def last_due_month(today: dt.date, deadline_day: int = REPORT_DEADLINE_DAY) -> str:
+    """The latest month whose report is due by `today` (its deadline has passed or is today).
+
+    1/12/2026 with reports due on the 10th → 10/2026 (November's report is due on 10/12/2026).
+    """
+    month = period_of(today, Frequency.MONTHLY)
+    while report_deadline(month, deadline_day) > today:
+        month = shift(month, -1)
+    return month
+
+
+def judged_month(as_of: str, today: dt.date | None, deadline_day: int = REPORT_DEADLINE_DAY) -> str:
+    """The month a view of `as_of` is judged at (PRODUCT §5).
+
+    A period that has ended and is due is judged at its last month. A period not yet due as a whole (the
+    current quarter or year) is judged at its latest month that is due — never at a month that has not
+    happened; a period none of whose months is due is judged at its first month. `today=None` means the
+    period is judged as a whole (history, tests of past periods).
+    """
+    first = period_of(period_start(as_of), Frequency.MONTHLY)
+    last = period_of(period_end(as_of), Frequency.MONTHLY)
+    if today is None:
+        return last
+    due = last_due_month(today, deadline_day)
+    return min(last, max(first, due))
+
+
+def is_partial(as_of: str, judged: str) -> bool:
+    """True when the view of `as_of` is judged before the period's end (a period not yet ended or due)."""
+    return period_end(judged) < period_end(as_of)

@@ -28,7 +28,8 @@ def _rules(config: Config) -> pl.DataFrame:
             "indicator": ind.id,
             "rollup": ind.rollup.value,
             "is_percent": ind.unit == MeasureUnit.PERCENT,
-            "to_province": Level.PROVINCE in ind.levels and Level.COMMUNE in ind.levels,
+            # a commune-level indicator always has a province value: its headline is the roll-up
+            "to_province": Level.COMMUNE in ind.levels,
         }
         for ind in config.targets.indicators
     ]
@@ -74,7 +75,7 @@ def _append(observations: pl.DataFrame, derived: pl.DataFrame) -> pl.DataFrame:
 def rollup(observations: pl.DataFrame, config: Config) -> pl.DataFrame:
     """Observations plus province rows derived from communes where the province has no value of its own.
 
-    For indicators measured at both province and commune level, per period: `ratio` → Σnumerator /
+    For indicators measured at commune level (whether or not the province reports them), per period: `ratio` → Σnumerator /
     Σdenominator (×100 for percent), communes lacking either part left out and counted in `n_missing`;
     `sum` → Σvalue; `mean` → unweighted mean. Only commune rows count (never departments).
     """

@@ -10,7 +10,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from ioc.exports_config import ExportConfig, Quantity
 
@@ -19,6 +19,16 @@ Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=64)]
 # "2025-08", "2025-Q3" or "2025"
 PERIOD_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$"
 PeriodStr = Annotated[str, Field(pattern=PERIOD_PATTERN)]
+
+
+def _date_or_period(value: object) -> dt.date:
+    from ioc.periods import date_or_period  # periods needs Frequency from here
+
+    return date_or_period(value)
+
+
+# a date, or a period meaning its last day: 2025-12-31, "2025-12", "2025-Q4", 2025
+DateOrPeriod = Annotated[dt.date, BeforeValidator(_date_or_period)]
 
 
 class Strict(BaseModel):
@@ -64,6 +74,14 @@ class Frequency(StrEnum):
     YEARLY = "yearly"
 
 
+class UnitTarget(StrEnum):
+    """How a province target applies to the units below the province (PRODUCT §5, unit targets)."""
+
+    SAME = "same"  # every unit is held to the province target (percentages, ratios, means)
+    SHARE = "share"  # a proportional share of the province target, by a declared basis
+    NONE = "none"  # no unit target: units show value, trend and rank, counted in no colour
+
+
 class Rollup(StrEnum):
     SUM = "sum"  # province value = sum of communes
     MEAN = "mean"  # unweighted mean of communes (only when no numerator/denominator exist)
@@ -101,7 +119,7 @@ class StatusRules(Strict):
 
 class Baseline(Strict):
     value: float
-    at: dt.date
+    at: DateOrPeriod
 
 
 class Milestone(Strict):
@@ -111,7 +129,7 @@ class Milestone(Strict):
 
 class Target(Strict):
     value: float
-    by: dt.date
+    by: DateOrPeriod
     baseline: Baseline | None = None
     milestones: list[Milestone] = []
 
@@ -121,7 +139,7 @@ class Override(Strict):
 
     unit: Annotated[str, Field(min_length=1)]
     value: float
-    by: dt.date | None = None
+    by: DateOrPeriod | None = None
 
 
 class WorkbookSource(Strict):
@@ -170,6 +188,17 @@ class Indicator(Strict):
     source: WorkbookSource | ExportSource = WorkbookSource()
     target: Target
     overrides: list[Override] = []
+    # how the province target applies below the province; default: none for sums, same otherwise
+    unit_target: UnitTarget | None = None
+    # for `unit_target: share`: a period whose reported values set each unit's share (e.g. "2025-01"), or a
+    # numeric column of the communes registry (e.g. "population"); default: the first period reported
+    share_basis: str | None = None
+
+    def effective_unit_target(self) -> UnitTarget:
+        """The declared rule, or the default: `none` for `sum` roll-ups, `same` otherwise."""
+        if self.unit_target is not None:
+            return self.unit_target
+        return UnitTarget.NONE if self.rollup == Rollup.SUM else UnitTarget.SAME
 
     def tolerance(self, default: float) -> float:
         return default if self.amber_tolerance is None else self.amber_tolerance

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import logging
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from ioc import ui_cache
 from ioc.config import Config
 from ioc.issues import Issue, issues_frame
 from ioc.labels import STATUS, t
+from ioc.periods import judged_month, local_today
 from ioc.views import status_legend
 
 log = logging.getLogger("ioc")
@@ -43,13 +45,26 @@ class Context:
     as_of: str
     config: Config
     rev: int
+    # today in the province: decides which reports are due (a period not yet due is judged at its latest
+    # month due); part of every cache key, so a wall display running past midnight moves on by itself
+    today: dt.date = field(default_factory=local_today)
 
     @property
     def sha(self) -> str:
         return self.config.sha256
 
-    def scores(self) -> pl.DataFrame:
-        return ui_cache.scores(self.rev, self.sha, self.as_of)
+    @property
+    def judged(self) -> str:
+        """The month the period shown is judged at."""
+        return judged_month(self.as_of, self.today)
+
+    def scores(self, as_of: str | None = None) -> pl.DataFrame:
+        """Scores of the period shown (or of `as_of`), judged as of today."""
+        return ui_cache.scores(self.rev, self.sha, as_of or self.as_of, self.today)
+
+    def composite(self, level: str) -> pl.DataFrame:
+        """Units of `level` ranked on the composite score for the period shown."""
+        return ui_cache.composite(self.rev, self.sha, self.as_of, level, self.today)
 
     def observations(self) -> pl.DataFrame:
         return ui_cache.observations(self.rev, self.sha)
@@ -62,14 +77,14 @@ def context() -> Context:
 
 def page_header(title: str, ctx: Context) -> None:
     """Page title, demo label and the period shown."""
-    from ioc.i18n import format_period
+    from ioc.i18n import format_view
 
     st.title(title)
     cols = st.columns([3, 2])
     with cols[0]:
         st.caption(
             f"{ctx.config.targets.province.name.get(ctx.lang)} · {t('side.period', ctx.lang)}: "
-            f"{format_period(ctx.as_of, ctx.lang)}"
+            f"{format_view(ctx.as_of, ctx.judged, ctx.lang)}"
         )
     if ctx.config.targets.demo:
         with cols[1]:

@@ -6,6 +6,7 @@ newly accepted submission shows at once and large frames are never hashed by sam
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import polars as pl
@@ -77,13 +78,14 @@ def observations(rev: int, sha: str) -> pl.DataFrame:
 
 
 @st.cache_data(max_entries=64, max_size="256MB", show_spinner=False)
-def scores(rev: int, sha: str, as_of: str) -> pl.DataFrame:
-    return score(observations(rev, sha), config(), as_of)
+def scores(rev: int, sha: str, as_of: str, today: dt.date) -> pl.DataFrame:
+    """Scores of `as_of` judged as of `today` (which reports are due)."""
+    return score(observations(rev, sha), config(), as_of, today=today)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def composite(rev: int, sha: str, as_of: str, level: str) -> pl.DataFrame:
-    return _composite(scores(rev, sha, as_of), config(), Level(level))
+def composite(rev: int, sha: str, as_of: str, level: str, today: dt.date) -> pl.DataFrame:
+    return _composite(scores(rev, sha, as_of, today), config(), Level(level))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

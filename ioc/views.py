@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from ioc.config import Config
-from ioc.i18n import format_date, format_period, format_value
+from ioc.i18n import format_date, format_pace, format_period, format_value
 from ioc.labels import STATUS, STATUS_ORDER, TREND, t
 from ioc.periods import frequency_of, period_end, shift
 from ioc.targets import Level
@@ -74,7 +74,11 @@ def decorate(scores: pl.DataFrame, config: Config, lang: str) -> pl.DataFrame:
         pl.Series("expected_text", _fmt(df["expected"].to_list(), measures, decimals, lang)),
         pl.Series(
             "pace_text",
-            _fmt(df["pace_needed"].to_list(), measures, [max(d, 1) for d in decimals], lang),
+            [
+                format_pace(p, m, lang, d) if p is not None else "—"
+                for p, m, d in zip(df["pace_needed"].to_list(), measures, decimals, strict=True)
+            ],
+            dtype=pl.String,
         ),
         pl.col("status").replace_strict(status_word, default="").alias("status_text"),
         pl.col("trend").replace_strict(trend_word, default="").alias("trend_text"),
@@ -97,6 +101,7 @@ def decorate(scores: pl.DataFrame, config: Config, lang: str) -> pl.DataFrame:
         "direction",
         "months_left",
         "pace_needed",
+        "deadline_passed",
         "measure",
         "decimals",
         "target_text",
@@ -107,22 +112,24 @@ def decorate(scores: pl.DataFrame, config: Config, lang: str) -> pl.DataFrame:
 
 
 def _trend_reason(r: dict, lang: str) -> str:
-    """What the trend means in practice: the pace now needed and the months left, or that the target is met."""
-    from ioc.i18n import format_signed
-
+    """What the trend means in practice: the pace now needed and the months left (from the period viewed),
+    that the target is met, or that the deadline has passed — decided by the same rule as the status."""
     if r["value"] is None or r["target"] is None:
         return ""
     lower = r["direction"] == "lower"
     if (r["value"] <= r["target"]) if lower else (r["value"] >= r["target"]):
         return t("trend.met", lang)
-    if r["months_left"] is None or r["months_left"] <= 0 or r["pace_needed"] is None:
-        return t("trend.passed", lang, deadline=r["deadline_text"])
-    pace = format_signed(r["pace_needed"], r["measure"], lang, max(r["decimals"], 1))
+    if r.get("deadline_passed"):
+        return t("trend.passed", lang, deadline=r["deadline_text"], target=r["target_text"])
+    if r["pace_needed"] is None or not r["months_left"]:
+        # the period viewed holds the deadline: what is still missing, not a pace
+        return t("trend.due_now", lang, deadline=r["deadline_text"], target=r["target_text"])
+    months = r["months_left"]
     return t(
         "trend.pace",
         lang,
-        pace=pace,
-        months=round(r["months_left"]),
+        pace=format_pace(r["pace_needed"], r["measure"], lang, r["decimals"]),
+        months=format_value(months, "ratio", lang, 0 if months >= 1.5 else 1),
         target=r["target_text"],
         deadline=r["deadline_text"],
     )
@@ -200,9 +207,14 @@ def overview(scores: pl.DataFrame, previous: pl.DataFrame, config: Config, lang:
     )
     worst = behind.sort(["status_rank", "_severity"], descending=[False, True]).head(5)
 
-    prev_head = headline(previous, config).select("indicator", pl.col("value").alias("prev_value"))
+    # only values judged in both periods compare: a stale or missing value has not improved
+    current = pl.col("status").is_in(["green", "amber", "red"])
+    prev_head = (
+        headline(previous, config).filter(current).select("indicator", pl.col("value").alias("prev_value"))
+    )
     improved = (
-        head.join(prev_head, on="indicator", how="inner")
+        head.filter(current)
+        .join(prev_head, on="indicator", how="inner")
         .filter(pl.col("value").is_not_null() & pl.col("prev_value").is_not_null())
         .with_columns(
             (
@@ -374,11 +386,18 @@ def granularity_of(period: str) -> str:
 def status_legend(lang: str) -> list[tuple[str, str, str]]:
     """(icon + word, colour, explanation) for every status, for legends."""
     explain = {
-        "green": ("đạt mục tiêu hoặc đúng lộ trình", "target met or on the expected path"),
+        "green": (
+            "đạt mục tiêu, hoặc bằng/vượt mức kỳ vọng",
+            "target met, or at or ahead of the expected value",
+        ),
         "amber": ("chậm trong ngưỡng cho phép", "behind, within the tolerance"),
         "red": ("chậm quá ngưỡng cho phép", "behind by more than the tolerance"),
-        "stale": ("số liệu gần nhất đã cũ", "latest value is out of date"),
+        "stale": ("báo cáo đã đến hạn nhưng chưa có", "a report that was due is missing"),
         "no_data": ("chưa có số liệu", "no value reported"),
+        "no_target": (
+            "đơn vị không được giao mục tiêu riêng; không tính vào màu nào",
+            "the unit has no target of its own; counted in no colour",
+        ),
     }
     return [
         (STATUS[s].label(lang), STATUS[s].colour, explain[s][0 if lang == "vi" else 1]) for s in STATUS_ORDER

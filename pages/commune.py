@@ -7,7 +7,6 @@ ui.require_frame()
 import polars as pl  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from ioc import ui_cache  # noqa: E402
 from ioc.labels import t  # noqa: E402
 from ioc.views import commune_rows  # noqa: E402
 
@@ -24,7 +23,7 @@ with ui.guarded(lang):
         key="commune",
     )
 
-    ranking = ui_cache.composite(ctx.rev, ctx.sha, ctx.as_of, "commune")
+    ranking = ctx.composite("commune")
     mine = ranking.filter(pl.col("unit_code") == code)
     c1, c2, c3 = st.columns(3)
     if mine.height:

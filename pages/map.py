@@ -7,7 +7,7 @@ ui.require_frame()
 import polars as pl  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from ioc import charts, ui_cache  # noqa: E402
+from ioc import charts  # noqa: E402
 from ioc.labels import STATUS, t  # noqa: E402
 from ioc.views import composite_map_rows, indicator_rows  # noqa: E402
 
@@ -28,9 +28,7 @@ with ui.guarded(lang):
         format_func=lambda o: t("map.composite", lang) if o == "__composite__" else commune_indicators[o],
     )
     if choice == "__composite__":
-        rows = composite_map_rows(
-            ui_cache.composite(ctx.rev, ctx.sha, ctx.as_of, "commune"), ctx.config, lang
-        )
+        rows = composite_map_rows(ctx.composite("commune"), ctx.config, lang)
         value_label = t("map.composite", lang)
     else:
         rows = indicator_rows(ctx.scores(), ctx.config, choice, lang).filter(pl.col("level") == "commune")

@@ -7,7 +7,7 @@ ui.require_frame()
 import polars as pl  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from ioc import charts, ui_cache  # noqa: E402
+from ioc import charts  # noqa: E402
 from ioc.labels import t  # noqa: E402
 from ioc.views import overview, previous_period  # noqa: E402
 
@@ -15,9 +15,7 @@ ctx = ui.context()
 lang = ctx.lang
 with ui.guarded(lang):
     ui.page_header(t("overview.title", lang), ctx)
-    ov = overview(
-        ctx.scores(), ui_cache.scores(ctx.rev, ctx.sha, previous_period(ctx.as_of)), ctx.config, lang
-    )
+    ov = overview(ctx.scores(), ctx.scores(previous_period(ctx.as_of)), ctx.config, lang)
 
     ui.status_counts(ov.counts, lang)
     ui.legend(lang)

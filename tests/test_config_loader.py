@@ -507,4 +507,23 @@ def test_a_value_of_no_accepted_type_is_one_issue_not_one_per_type(tmp_path):
     assert len(issues) == 1
     i = issues[0]
     assert (i.code, i.line, i.field) == ("wrong-type", 27, "indicators[0].source.numerator.where[0].eq")
-    assert "expected text, a number, true/false or a date like 2025-12-31, got [1, 2]" in i.message
+    assert (
+        "expected text, a number, true/false or a date like 2025-12-31 or a period like 2025-12, 2025-Q4, 2025 (its last day), got [1, 2]"
+        in i.message
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "meaning"),
+    [
+        ("2025-12-31", "2025-12-31"),
+        ("2025-12", "2025-12-31"),
+        ("2025-Q2", "2025-06-30"),
+        ("2025", "2025-12-31"),
+    ],
+)
+def test_deadline_and_baseline_accept_a_period_meaning_its_last_day(tmp_path, written, meaning):
+    import datetime as dt
+
+    config = load_config(write_config(tmp_path, variant(("by: 2025-12-31", f"by: {written}"))))
+    assert config.targets.indicators[0].target.by == dt.date.fromisoformat(meaning)

@@ -25,8 +25,8 @@ PAGES = {
     "reporting": "pages/reporting.py",
 }
 STATUS_WORDS = {
-    "vi": ["Đạt tiến độ", "Cần chú ý", "Chậm tiến độ", "Chưa có số liệu", "Số liệu cũ"],
-    "en": ["On track", "At risk", "Off track", "No data", "Stale"],
+    "vi": ["Đạt kế hoạch", "Cần chú ý", "Chậm kế hoạch", "Chưa có số liệu", "Số liệu cũ"],
+    "en": ["Meeting plan", "At risk", "Behind plan", "No data", "Stale"],
 }
 
 
@@ -126,8 +126,8 @@ def test_overview_counts_match_scores_and_use_vietnamese_numbers(seeded: Path, d
     scores = score(rollup(ledger.current_observations(engine), demo_config), demo_config, MONTHS[-1])
     head = headline(scores, demo_config)
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["✔ Đạt tiến độ"] == str(int((head["status"] == "green").sum()))
-    assert metrics["✖ Chậm tiến độ"] == str(int((head["status"] == "red").sum()))
+    assert metrics["✔ Đạt kế hoạch"] == str(int((head["status"] == "green").sum()))
+    assert metrics["✖ Chậm kế hoạch"] == str(int((head["status"] == "red").sum()))
     reasons = "\n".join(m.value for m in at.markdown)
     assert re.search(r"\d+,\d%", reasons), "reasons show Vietnamese percentages, e.g. 84,6%"
 

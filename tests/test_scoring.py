@@ -280,19 +280,19 @@ REASONS = [
     pytest.param(indicator(target=LINE), [("rate", "90001", "2025-07", 85.0)],
                  "85,0% — đã đạt mục tiêu 80,0%", "85.0% — target 80.0% met", id="met"),
     pytest.param(indicator(target=LINE), [("rate", "90001", "2025-07", 60.0)],
-                 "60,0% — mức kỳ vọng 07/2025 là 60,0% → đúng tiến độ",
-                 "60.0% — expected for 07/2025 is 60.0% → on track", id="on-path-line"),
+                 "60,0% — mức kỳ vọng 07/2025 là 60,0% → đạt hoặc vượt kế hoạch",
+                 "60.0% — expected for 07/2025 is 60.0% → at or ahead of plan", id="on-path-line"),
     pytest.param(indicator(target={**LINE, "milestones": [{"period": "2025-07", "value": 70}]}),
                  [("rate", "90001", "2025-07", 72.0)],
-                 "72,0% — mốc 07/2025 là 70,0% → đúng tiến độ",
-                 "72.0% — milestone for 07/2025 is 70.0% → on track", id="on-path-milestone"),
+                 "72,0% — mốc 07/2025 là 70,0% → đạt hoặc vượt kế hoạch",
+                 "72.0% — milestone for 07/2025 is 70.0% → at or ahead of plan", id="on-path-milestone"),
     pytest.param(indicator(target=LINE), [("rate", "90001", "2025-07", 55.0)],
                  "55,0% — chậm 5,0 điểm % so với mức kỳ vọng 07/2025 là 60,0% (ngưỡng 10,0 điểm %)",
-                 "55.0% — 5.0 pp behind the expected 60.0% for 07/2025 (tolerance 10.0 pp)", id="amber"),
+                 "55.0% — 5.0 pp behind 60.0%, the expected value for 07/2025 (tolerance 10.0 pp)", id="amber"),
     pytest.param(indicator(target={**LINE, "milestones": [{"period": "2025-07", "value": 70}]}),
                  [("rate", "90001", "2025-07", 56.6)],
                  "56,6% — chậm 13,4 điểm % so với mốc 07/2025 là 70,0% (ngưỡng 10,0 điểm %)",
-                 "56.6% — 13.4 pp behind the milestone 70.0% for 07/2025 (tolerance 10.0 pp)", id="red-milestone"),
+                 "56.6% — 13.4 pp behind 70.0%, the milestone for 07/2025 (tolerance 10.0 pp)", id="red-milestone"),
     pytest.param(indicator(target={"value": 80, "by": "2025-06-30"}), [("rate", "90001", "2025-07", 75.0)],
                  "75,0% — hạn 30/06/2025 đã qua, chưa đạt 80,0% (chậm 5,0 điểm %, ngưỡng 10,0 điểm %)",
                  "75.0% — deadline 30 Jun 2025 passed, target 80.0% not met (5.0 pp behind, tolerance 10.0 pp)",
@@ -305,7 +305,7 @@ REASONS = [
     pytest.param(indicator(unit="count", target={"value": 2000, "by": "2025-12-31"}),
                  [("rate", "90001", "2025-07", 1672.0)],
                  "1.672 — chậm 328 so với mục tiêu 2.000 (ngưỡng 200)",
-                 "1,672 — 328 behind the target 2,000 (tolerance 200)", id="count-grouping"),
+                 "1,672 — 328 behind 2,000, the target (tolerance 200)", id="count-grouping"),
     pytest.param(indicator(unit="money", target={"value": 2_500_000, "by": "2025-12-31"}),
                  [("rate", "90001", "2025-07", 2_600_000.0)],
                  "2.600.000 ₫ — đã đạt mục tiêu 2.500.000 ₫", "2,600,000 VND — target 2,500,000 VND met", id="money"),
@@ -352,9 +352,11 @@ def test_one_row_per_unit_at_every_level_sorted() -> None:
     )
     scores = score(observations(("b_rate", "90003", "2025-07", 90.0)), config, "2025-07")
     assert scores.columns == list(SCORE_COLUMNS)
-    # a_rate: 4 communes; b_rate: province + 2 departments + 4 communes
-    assert scores.height == 4 + 1 + 2 + 4
+    # a_rate: its province roll-up (the headline of a commune-level indicator) + 4 communes;
+    # b_rate: province + 2 departments + 4 communes
+    assert scores.height == 1 + 4 + 1 + 2 + 4
     assert scores.select("indicator", "level", "unit_code").rows() == [
+        ("a_rate", "province", PROVINCE),
         *(("a_rate", "commune", c) for c in COMMUNES),
         ("b_rate", "province", PROVINCE),
         *(("b_rate", "department", d) for d in sorted(DEPARTMENTS)),
@@ -491,9 +493,28 @@ def test_status_counts() -> None:
     config = _composite_config()
     rows = [("a", "90001", "2025-07", 85.0), ("a", "90002", "2025-07", 75.0), ("c", "90001", "2025-07", 60.0)]
     counts = status_counts(score(observations(*rows), config, "2025-07"))
+    # each commune-level indicator also has its province row (no data here: nothing was rolled up)
     assert counts.rows(named=True) == [
-        {"pillar": "eco", "n_green": 0, "n_amber": 0, "n_red": 1, "n_stale": 0, "n_no_data": 3, "n_total": 4},
-        {"pillar": "gov", "n_green": 1, "n_amber": 1, "n_red": 0, "n_stale": 0, "n_no_data": 6, "n_total": 8},
+        {
+            "pillar": "eco",
+            "n_green": 0,
+            "n_amber": 0,
+            "n_red": 1,
+            "n_stale": 0,
+            "n_no_data": 4,
+            "n_no_target": 0,
+            "n_total": 5,
+        },
+        {
+            "pillar": "gov",
+            "n_green": 1,
+            "n_amber": 1,
+            "n_red": 0,
+            "n_stale": 0,
+            "n_no_data": 8,
+            "n_no_target": 0,
+            "n_total": 10,
+        },
     ]
     by_two = status_counts(score(observations(*rows), config, "2025-07"), by=["pillar", "indicator"])
     assert by_two.height == 3

@@ -23,7 +23,7 @@ def _obs(rows: list[tuple[str, str, float]]) -> pl.DataFrame:
 
 def test_commune_targets_are_shares_of_the_province_target(demo_config) -> None:
     ind = demo_config.targets.indicator("cashless_acceptance_points")
-    assert ind.rollup.value == "sum"
+    assert ind.rollup.value == "sum" and ind.effective_unit_target().value == "share"
     period = "2026-Q1" if ind.frequency.value == "quarterly" else "2026-03"
     later = "2026-Q2" if ind.frequency.value == "quarterly" else "2026-06"
     # first period: 90001 has 100 and 90002 has 300 → shares 0.25 and 0.75; the others get the median, 0.5

@@ -35,8 +35,8 @@ FLAGS = [
 ]
 PAGES = ["overview", "department", "commune", "indicator", "map", "upload", "reporting"]
 STATUS_WORDS = {
-    "vi": ["Đạt tiến độ", "Cần chú ý", "Chậm tiến độ", "Chưa có số liệu", "Số liệu cũ"],
-    "en": ["On track", "At risk", "Off track", "No data", "Stale"],
+    "vi": ["Đạt kế hoạch", "Cần chú ý", "Chậm kế hoạch", "Chưa có số liệu", "Số liệu cũ"],
+    "en": ["Meeting plan", "At risk", "Behind plan", "No data", "Stale"],
 }
 pytestmark = pytest.mark.e2e
 
