@@ -11,7 +11,7 @@ import polars as pl
 
 from ioc.targets import Frequency
 
-_PERIOD_RE = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])|-Q([1-4]))?$")
+PERIOD_RE = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])|-Q([1-4]))?$")
 DAYS_PER_MONTH = 30.4375  # 365.25 / 12: months between two dates, the same everywhere
 _PER_YEAR = {Frequency.MONTHLY: 12, Frequency.QUARTERLY: 4, Frequency.YEARLY: 1}
 _MONTHS_PER_PERIOD = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3, Frequency.YEARLY: 12}
@@ -38,7 +38,7 @@ def _format(frequency: Frequency, year: int, index: int) -> str:
 
 def parse_period(s: str) -> Period:
     """Parse "2025-08" / "2025-Q3" / "2025" into (frequency, year, index); raise ValueError otherwise."""
-    m = _PERIOD_RE.match(s.strip()) if isinstance(s, str) else None
+    m = PERIOD_RE.match(s.strip()) if isinstance(s, str) else None
     if m is None:
         raise ValueError(
             f"{s!r} is not a period: expected a month 'YYYY-MM' (2025-08), "
@@ -54,7 +54,7 @@ def parse_period(s: str) -> Period:
 
 def is_period(s: str) -> bool:
     """True when `s` is a well-formed period string."""
-    return isinstance(s, str) and _PERIOD_RE.match(s) is not None
+    return isinstance(s, str) and PERIOD_RE.match(s) is not None
 
 
 def frequency_of(p: str) -> Frequency:
@@ -134,6 +134,38 @@ def reference_period(as_of: str, frequency: Frequency) -> str:
     return _format(frequency, end.year if end.month == 12 else end.year - 1, 1)
 
 
+def indicator_period(frequency: Frequency, period: str) -> str | None:
+    """The period an indicator of `frequency` reports in a submission for `period`, or None if none fits.
+
+    A month gives the month, its quarter or its year; a quarter gives the quarter or its year; a year
+    gives the year. A monthly indicator has no value in a quarterly or yearly submission.
+    """
+    p = parse_period(period)
+    if frequency == Frequency.YEARLY:
+        return str(p.year)
+    if frequency == Frequency.QUARTERLY:
+        if p.frequency == Frequency.MONTHLY:
+            return _format(Frequency.QUARTERLY, p.year, (p.index - 1) // 3 + 1)
+        return period if p.frequency == Frequency.QUARTERLY else None
+    return period if p.frequency == Frequency.MONTHLY else None
+
+
+def is_due(frequency: Frequency, period: str) -> bool:
+    """Whether an indicator of `frequency` is reported in the submission for `period`.
+
+    Monthly: every month. Quarterly: in the quarter's last month (or a quarter period). Yearly: in
+    December (or a year period).
+    """
+    p = parse_period(period)
+    if p.frequency != Frequency.MONTHLY:
+        return frequency == p.frequency
+    if frequency == Frequency.MONTHLY:
+        return True
+    if frequency == Frequency.QUARTERLY:
+        return p.index % 3 == 0
+    return p.index == 12
+
+
 def lag(p_old: str, p_new: str) -> int:
     """How many periods `p_new` is after `p_old` (both of one frequency)."""
     fa, fb = frequency_of(p_old), frequency_of(p_new)
@@ -168,7 +200,7 @@ def _parts(col: str | pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
         p.str.slice(5, 2).cast(pl.Int32, strict=False)
     )
     valid = (
-        p.str.contains(_PERIOD_RE.pattern)
+        p.str.contains(PERIOD_RE.pattern)
         & year.is_not_null()
         & ((n == 4) | month.is_between(1, 12) | quarter.is_between(1, 4))
     )

@@ -20,7 +20,6 @@ Decisions the spec leaves open, taken here:
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from enum import StrEnum
 
@@ -43,6 +42,8 @@ from ioc.i18n import (
 from ioc.observations import STORED_SCHEMA
 from ioc.periods import (
     DAYS_PER_MONTH,
+    PERIOD_RE,
+    is_period,
     judged_month,
     last_due_month,
     local_today,
@@ -241,7 +242,7 @@ def _basis_values(
         {
             "indicator": list(inds),
             "_declared": [
-                i.share_basis if i.share_basis and _is_period(i.share_basis) else None for i in inds.values()
+                i.share_basis if i.share_basis and is_period(i.share_basis) else None for i in inds.values()
             ],
         },
         schema={"indicator": pl.String, "_declared": pl.String},
@@ -265,7 +266,7 @@ def _column_basis(config: Config, inds: dict[str, Indicator]) -> pl.LazyFrame:
     communes = config.registry.communes
     for ind_id, ind in inds.items():
         col = ind.share_basis
-        if col and not _is_period(col) and col in communes.columns:
+        if col and not is_period(col) and col in communes.columns:
             frames.append(
                 communes.select(
                     pl.lit(ind_id).alias("indicator"),
@@ -276,10 +277,6 @@ def _column_basis(config: Config, inds: dict[str, Indicator]) -> pl.LazyFrame:
     if not frames:
         return pl.LazyFrame(schema={"indicator": pl.String, "unit_code": pl.String, "basis": pl.Float64})
     return pl.concat(frames).lazy()
-
-
-def _is_period(text: str) -> bool:
-    return bool(re.match(_PERIOD_PATTERN, text))
 
 
 def share_overrides(observations: pl.DataFrame, config: Config, declared: pl.DataFrame) -> pl.DataFrame:
@@ -397,7 +394,7 @@ def _frequency_code_expr(col: str = "period") -> pl.Expr:
     )
 
 
-_PERIOD_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$"
+_PERIOD_PATTERN = PERIOD_RE.pattern
 _LATEST = ["period", "value", "numerator", "denominator", "submission_id", "accepted_at"]
 
 

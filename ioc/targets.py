@@ -243,3 +243,20 @@ class TargetsFile(Strict):
             if e.id == export_id:
                 return e
         raise KeyError(export_id)
+
+
+def explain_unit_target(ind: Indicator) -> str:
+    """One line for `python -m ioc check`: how this indicator's province target applies to its units, and
+    whether that is declared or the default."""
+    rule = ind.effective_unit_target()
+    how = "declared" if ind.unit_target is not None else f"default for rollup: {ind.rollup.value}"
+    below = [lv.value for lv in ind.levels if lv != Level.PROVINCE] or ["no level below the province"]
+    if rule == UnitTarget.SAME:
+        what = f"every unit is held to the province target {ind.target.value:g}"
+    elif rule == UnitTarget.SHARE:
+        basis = ind.share_basis or "the first period its units reported"
+        what = f"each unit gets a share of {ind.target.value:g} in proportion to {basis} (never zero)"
+    else:
+        what = "units show value, trend and rank with no target of their own (counted in no colour)"
+    overrides = f"; {len(ind.overrides)} unit(s) with their own target" if ind.overrides else ""
+    return f"{ind.id}: unit_target {rule.value} ({how}) — {what}; units: {', '.join(below)}{overrides}"

@@ -8,7 +8,6 @@ labels, the hidden `_meta` sheet. Writing uses openpyxl; the workbook has no for
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from io import BytesIO
 from typing import TYPE_CHECKING, Literal
@@ -20,8 +19,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ioc.i18n import format_period
 from ioc.issues import Issue, IssueError
-from ioc.targets import PERIOD_PATTERN, Frequency, Indicator, Level, MeasureUnit, Rollup, WorkbookSource
+from ioc.periods import indicator_period, is_due, is_period
+from ioc.targets import Frequency, Indicator, Level, MeasureUnit, Rollup, WorkbookSource
 
 if TYPE_CHECKING:
     from ioc.config import Config
@@ -118,61 +119,6 @@ MEASURE_VI: dict[MeasureUnit, str] = {
 }
 
 
-def _parse_period(period: str) -> tuple[int, int | None, int | None]:
-    """(year, month or None, quarter or None); raise ValueError for anything but 2025-08 / 2025-Q3 / 2025."""
-    if not isinstance(period, str) or not re.fullmatch(PERIOD_PATTERN, period):
-        raise ValueError(f"'{period}' is not a period (expected 2025-08, 2025-Q3 or 2025)")
-    year = int(period[:4])
-    if len(period) == 4:
-        return year, None, None
-    if period[5] == "Q":
-        return year, None, int(period[6])
-    return year, int(period[5:7]), None
-
-
-def is_period(period: str) -> bool:
-    """True for "2025-08", "2025-Q3" and "2025"."""
-    try:
-        _parse_period(period)
-    except ValueError:
-        return False
-    return True
-
-
-def indicator_period(frequency: Frequency, period: str) -> str | None:
-    """The period an indicator of `frequency` reports in a submission for `period`, or None if none fits.
-
-    A month gives the month, its quarter or its year; a quarter gives the quarter or its year; a year
-    gives the year. A monthly indicator has no value in a quarterly or yearly submission.
-    """
-    year, month, quarter = _parse_period(period)
-    if frequency == Frequency.YEARLY:
-        return str(year)
-    if frequency == Frequency.QUARTERLY:
-        if month is not None:
-            return f"{year}-Q{(month - 1) // 3 + 1}"
-        return f"{year}-Q{quarter}" if quarter is not None else None
-    return period if month is not None else None
-
-
-def is_due(frequency: Frequency, period: str) -> bool:
-    """Whether an indicator of `frequency` is reported in the submission for `period`.
-
-    Monthly: every month. Quarterly: in the quarter's last month (or a quarter period). Yearly: in
-    December (or a year period).
-    """
-    _, month, quarter = _parse_period(period)
-    if month is None:
-        if quarter is not None:
-            return frequency == Frequency.QUARTERLY
-        return frequency == Frequency.YEARLY
-    if frequency == Frequency.MONTHLY:
-        return True
-    if frequency == Frequency.QUARTERLY:
-        return month % 3 == 0
-    return month == 12
-
-
 def department_indicators(config: Config, department: str) -> list[Indicator]:
     """The indicators `department` owns and types into its workbook, in targets.yaml order."""
     return [
@@ -189,12 +135,7 @@ def due_indicators(config: Config, department: str, period: str) -> list[Indicat
 
 def period_label_vi(period: str) -> str:
     """Vietnamese display of a period: "08/2025", "Quý 3/2025", "2025"."""
-    year, month, quarter = _parse_period(period)
-    if month is not None:
-        return f"{month:02d}/{year}"
-    if quarter is not None:
-        return f"Quý {quarter}/{year}"
-    return str(year)
+    return format_period(period, "vi")
 
 
 def department_name(config: Config, department: str, lang: str = "vi") -> str | None:

@@ -13,7 +13,7 @@ import polars as pl
 from ioc.config import Config
 from ioc.i18n import format_date, format_pace, format_period, format_value
 from ioc.labels import STATUS, STATUS_ORDER, TREND, t
-from ioc.periods import frequency_of, period_end, shift
+from ioc.periods import REPORT_DEADLINE_DAY, frequency_of, period_end, shift
 from ioc.targets import Level
 
 _MONTH = r"^\d{4}-\d{2}$"
@@ -439,7 +439,12 @@ def composite_map_rows(ranking: pl.DataFrame, config: Config, lang: str) -> pl.D
 
 
 def reporting_matrix(
-    submissions: pl.DataFrame, config: Config, months: list[str], lang: str, *, due_day: int = 10
+    submissions: pl.DataFrame,
+    config: Config,
+    months: list[str],
+    lang: str,
+    *,
+    due_day: int = REPORT_DEADLINE_DAY,
 ) -> pl.DataFrame:
     """Departments × months: on time, late, rejected, missing, or not due.
 
