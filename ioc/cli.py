@@ -206,8 +206,21 @@ def _load_config(path: Path):  # type: ignore[no-untyped-def]
     return load_config(path)
 
 
+def _config_broken(targets: Path, err: IssueError, args: argparse.Namespace) -> None:
+    """Say that nothing is ingested because of targets.yaml; inbox files wait beside a note."""
+    from ioc.ingest import hold_inbox
+
+    print(f"{targets}: the configuration has errors; nothing was ingested.", file=sys.stderr)
+    _print_issues(err.issues, args.lang, file=sys.stderr)
+    if args.inbox is not None:
+        held = hold_inbox(args.inbox, err.issues, min_age_seconds=2.0 if args.watch else 0.0)
+        if held:
+            print(f"{len(held)} file(s) wait in {args.inbox} until targets.yaml is fixed", file=sys.stderr)
+
+
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from ioc.ingest import ingest_file, ingest_inbox
+    from ioc.settings import get_settings
 
     if not args.files and args.inbox is None:
         print("ingest: give files to ingest, or --inbox DIR", file=sys.stderr)
@@ -215,13 +228,16 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     if args.watch and args.inbox is None:
         print("ingest: --watch needs --inbox DIR", file=sys.stderr)
         return 2
-    engine, settings = _engine()
+    # The configuration first: a broken targets.yaml must not touch the ledger, nor judge any file.
+    targets = get_settings().targets
     try:
-        config = _load_config(settings.targets)
+        config = _load_config(targets)
     except IssueError as err:
-        print(f"{settings.targets}: the configuration has errors; nothing was ingested.", file=sys.stderr)
-        _print_issues(err.issues, args.lang, file=sys.stderr)
-        return 2
+        _config_broken(targets, err, args)
+        if not args.watch:
+            return 2
+        config = None  # the inbox watch keeps polling: files are ingested once the config loads
+    engine, settings = _engine()
     options = {
         "source": args.source,
         "export_id": args.export_id,
@@ -243,27 +259,40 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
             progress.close()
     if args.inbox is None:
         _summary(reports, args.lang)
+        if any(r.status == "waiting" for r in reports):
+            return 2  # targets.yaml must be fixed; nothing was recorded for these files
         return 1 if any(r.status == "rejected" for r in reports) else 0
     return _run_inbox(args, config, engine, settings, options, ingest_inbox)
 
 
 def _run_inbox(args, config, engine, settings, options, ingest_inbox) -> int:  # type: ignore[no-untyped-def]
+    from ioc.ingest import hold_inbox
+
     cycles = 0
     any_rejected = False
     config_mtime = settings.targets.stat().st_mtime_ns if settings.targets.exists() else 0
     try:
         while True:
-            if (
-                args.watch
-                and settings.targets.exists()
-                and settings.targets.stat().st_mtime_ns != config_mtime
-            ):
+            changed = settings.targets.exists() and settings.targets.stat().st_mtime_ns != config_mtime
+            if args.watch and (config is None or changed):
+                # while targets.yaml is broken, files wait in the inbox (with a note) rather than being
+                # judged by a configuration that is no longer the one on disk
                 try:
                     config = _load_config(settings.targets)
-                    config_mtime = settings.targets.stat().st_mtime_ns
-                    print(f"{settings.targets}: reloaded", file=sys.stderr)
-                except IssueError as err:  # keep the last good config; say why
-                    _print_issues(err.issues, args.lang, file=sys.stderr)
+                    print(f"{settings.targets}: loaded", file=sys.stderr)
+                except IssueError as err:
+                    if config is not None or changed:  # news: say it once
+                        _config_broken(settings.targets, err, args)
+                    else:  # still broken: files that arrived since then get their note too
+                        hold_inbox(args.inbox, err.issues, min_age_seconds=2.0)
+                    config = None
+                config_mtime = settings.targets.stat().st_mtime_ns if settings.targets.exists() else 0
+            if config is None:
+                cycles += 1
+                if args.max_cycles is not None and cycles >= args.max_cycles:
+                    break
+                time.sleep(args.interval)
+                continue
             reports = ingest_inbox(
                 args.inbox,
                 config,
@@ -276,7 +305,7 @@ def _run_inbox(args, config, engine, settings, options, ingest_inbox) -> int:  #
             if reports:
                 _summary(reports, args.lang)
                 sys.stdout.flush()
-            any_rejected |= any(r.status == "rejected" for r in reports)
+            any_rejected |= any(r.status in ("rejected", "waiting") for r in reports)
             cycles += 1
             if not args.watch or (args.max_cycles is not None and cycles >= args.max_cycles):
                 break

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ioc.targets import TargetsFile
 
 if TYPE_CHECKING:
+    from ioc.issues import Issue
     from ioc.units import UnitRegistry
 
 
@@ -20,6 +21,8 @@ class Config:
     registry: UnitRegistry
     path: Path  # the targets.yaml file
     sha256: str  # of targets.yaml bytes: part of every cache key
+    # what `python -m ioc check` reports as warnings (the file loads): shown by the CLI, logged by the app
+    warnings: list[Issue] = field(default_factory=list, compare=False, hash=False)
 
 
 def load_config(path: Path | str) -> Config:

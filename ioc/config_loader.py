@@ -139,7 +139,13 @@ def check_config(path: Path | str) -> tuple[Config | None, list[Issue]]:
     issues.sort(key=_sort_key)
     if targets is None or registry is None or any(i.is_error for i in issues):
         return None, issues
-    config = Config(targets=targets, registry=registry, path=path, sha256=hashlib.sha256(raw).hexdigest())
+    config = Config(
+        targets=targets,
+        registry=registry,
+        path=path,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        warnings=[i for i in issues if not i.is_error],
+    )
     return config, issues
 
 
@@ -148,7 +154,7 @@ def load_config(path: Path | str) -> Config:
     config, issues = check_config(path)
     if config is None:
         raise IssueError([i for i in issues if i.is_error] or issues)
-    for issue in issues:
+    for issue in config.warnings:
         log.warning("%s", issue)
     return config
 

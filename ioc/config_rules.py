@@ -7,9 +7,11 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from ioc.config_shape import owner_prefix, suggest
-from ioc.config_yaml import Located, Path_, dotted
-from ioc.issues import Issue, Severity
+from ioc.config_exports import check_exports
+from ioc.config_shape import located_issue, suggest
+from ioc.config_warnings import check_warnings
+from ioc.config_yaml import Located, Path_
+from ioc.issues import Issue
 from ioc.targets import ExportSource, Frequency, Indicator, Level, MeasureUnit, Rollup, TargetsFile
 
 
@@ -52,19 +54,7 @@ class _Rules:
         self.registry = registry
 
     def issue(self, code: str, path: Path_, en: str, vi: str, *, warning: bool = False, **kw: Any) -> Issue:
-        pos = self.doc.position(path) or (None, None)
-        pre_en, pre_vi = owner_prefix(path, self.doc.data)
-        return Issue(
-            code=code,
-            message=pre_en + en,
-            message_vi=pre_vi + vi,
-            severity=Severity.WARNING if warning else Severity.ERROR,
-            file=self.file,
-            line=pos[0],
-            col=pos[1],
-            field=dotted(path),
-            **kw,
-        )
+        return located_issue(self.doc, self.file, code, path, en, vi, warning=warning, **kw)
 
     def all(self) -> Iterator[Issue]:
         yield from self.duplicate_ids()
@@ -392,4 +382,8 @@ def _num(x: float | None) -> str:
 
 def check_rules(targets: TargetsFile, doc: Located, file: str, registry: Any | None) -> list[Issue]:
     """Run every whole-file rule over a shape-valid file; `registry` is None when it could not be loaded."""
-    return list(_Rules(targets, doc, file, registry).all())
+    return [
+        *_Rules(targets, doc, file, registry).all(),
+        *check_exports(targets, doc, file),
+        *check_warnings(targets, doc, file),
+    ]

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ioc.config_yaml import Located, Path_, dotted
-from ioc.issues import Issue
+from ioc.issues import Issue, Severity
 from ioc.targets import ID_PATTERN, PERIOD_PATTERN, TargetsFile
 
 
@@ -260,6 +260,25 @@ def owner_prefix(path: Path_, data: Any) -> tuple[str, str]:
             en, vi = _OWNERS[str(path[0])]
             return f"{en} '{item['id']}': ", f"{vi} '{item['id']}': "
     return "", ""
+
+
+def located_issue(
+    doc: Located, file: str, code: str, path: Path_, en: str, vi: str, *, warning: bool = False, **kw: Any
+) -> Issue:
+    """An issue at `path` of the file: its line and column, dotted field and owner prefix filled in."""
+    pos = doc.position(path) or (None, None)
+    pre_en, pre_vi = owner_prefix(path, doc.data)
+    return Issue(
+        code=code,
+        message=pre_en + en,
+        message_vi=pre_vi + vi,
+        severity=Severity.WARNING if warning else Severity.ERROR,
+        file=file,
+        line=pos[0],
+        col=pos[1],
+        field=dotted(path),
+        **kw,
+    )
 
 
 def suggest(word: str, options: list[str]) -> tuple[str, str]:

@@ -193,6 +193,22 @@ class ExportConfig(_Strict):
             return "number"
         return "text"
 
+    def canonical_fields(self) -> tuple[str, ...]:
+        """The fields the reader of this kind of export knows (the keys `columns` is expected to use)."""
+        if self.kind == ExportKind.DOSSIERS:
+            return DOSSIER_FIELDS
+        if self.kind == ExportKind.PROCEDURE_STATS:
+            return ("unit", *PROCEDURE_MEASURES)
+        return LONG_FIELDS
+
+    def filter_fields(self) -> dict[str, FieldType]:
+        """The fields the indicators' filters and sums may name, with their types: the declared columns
+        (the defaults of the kind when none are declared) — what the reader can find in a file."""
+        specs = self.column_specs()
+        if self.kind == ExportKind.PROCEDURE_STATS:  # one row per unit: the unit is the row, not a filter
+            return {f: self.field_type(f) for f in specs if f != "unit"}
+        return {f: self.field_type(f) for f in specs}
+
     def total_row_labels(self) -> list[str]:
         """Texts that mark total/subtotal rows of a statistics table."""
         return list(self.total_labels) or list(DEFAULT_TOTAL_LABELS)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -143,39 +144,114 @@ def _operand_problem(value: object, ftype: FieldType, canon: set[str] | None) ->
     return f"{value!r} cannot be compared with a text field"
 
 
+Steps = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class FilterProblem:
+    """One problem of a quantity, placed where it is written (for config errors with a line).
+
+    `code`: `unknown-export-field` (a filter or `*_field` operand names no field of the export),
+    `unknown-vocab-value`, `unknown-measure` (a `sum` of no numeric field) or `bad-filter` (anything else).
+    `steps` lead from the quantity to the offending key or item, e.g. `("where", 0, "le_field")`;
+    `value` is what was written, `options` what would have been accepted (for a did-you-mean) and
+    `field` the field the condition tests (None for a sum).
+    """
+
+    code: str
+    steps: Steps
+    message: str  # English, as the loaders report it
+    value: str | None = None
+    options: tuple[str, ...] = ()
+    field: str | None = None
+
+
+def _condition_findings(
+    cond: Condition,
+    types: Mapping[str, FieldType],
+    vocab: Mapping[str, Mapping[str, list[str]]],
+    at_field: Steps,
+    at_operand: Steps,
+) -> list[FilterProblem]:
+    known = tuple(sorted(types))
+    if cond.field not in types:
+        msg = f"unknown field '{cond.field}' (known: {', '.join(known)})"
+        return [FilterProblem("unknown-export-field", at_field, msg, cond.field, known, cond.field)]
+    ftype = types[cond.field]
+    canon = set(vocab[cond.field]) if cond.field in vocab else None
+    op = cond.operator
+    value = cond.operand
+    if op == "is_null":
+        return []
+    if op in _FIELD_OPS:
+        other = str(value)
+        if other not in types:
+            msg = f"unknown field '{other}' in {op}"
+            return [FilterProblem("unknown-export-field", at_operand, msg, other, known, cond.field)]
+        if types[other] != ftype:
+            msg = f"'{cond.field}' ({ftype}) and '{other}' ({types[other]}) cannot be compared"
+            return [FilterProblem("bad-filter", at_operand, msg, other, field=cond.field)]
+        if op != "eq_field" and ftype not in ("date", "number"):
+            msg = f"{op} needs date or number fields; '{cond.field}' is {ftype}"
+            return [FilterProblem("bad-filter", at_operand, msg, other, field=cond.field)]
+        return []
+    if op in _COMPARE and ftype not in ("date", "number"):
+        msg = f"{op} needs a date or number field; '{cond.field}' is {ftype}"
+        return [FilterProblem("bad-filter", at_operand, msg, str(value), field=cond.field)]
+    listed = op in ("in", "not_in")
+    values = value if listed else [value]
+    problems: list[FilterProblem] = []
+    for k, v in enumerate(values):  # type: ignore[arg-type]
+        p = _operand_problem(v, ftype, canon)
+        if p:
+            unknown = ftype == "vocab" and canon is not None
+            shown = _BOOL_WORDS[v] if isinstance(v, bool) and ftype == "vocab" else str(v)
+            problems.append(
+                FilterProblem(
+                    "unknown-vocab-value" if unknown else "bad-filter",
+                    (*at_operand, k) if listed else at_operand,
+                    f"{cond.field} {op}: {p}",
+                    shown,
+                    tuple(sorted(canon)) if unknown and canon is not None else (),
+                    cond.field,
+                )
+            )
+    return problems
+
+
+def quantity_findings(
+    q: Quantity,
+    types: Mapping[str, FieldType],
+    vocab: Mapping[str, Mapping[str, list[str]]] | None = None,
+) -> list[FilterProblem]:
+    """Every problem of a quantity against the fields of an export, each with where it is written."""
+    vocab = vocab or {}
+    problems: list[FilterProblem] = []
+    measures = tuple(sorted(f for f, t in types.items() if t == "number"))
+    for k, f in enumerate(q.sum or []):
+        if f not in types:
+            msg = f"unknown field '{f}' in sum (known: {', '.join(sorted(types))})"
+            problems.append(FilterProblem("unknown-measure", ("sum", k), msg, f, measures))
+        elif types[f] != "number":
+            msg = f"sum needs number fields; '{f}' is {types[f]}"
+            problems.append(FilterProblem("bad-filter", ("sum", k), msg, f, measures))
+    names = list(q.where) if isinstance(q.where, dict) else None
+    for k, c in enumerate(q.conditions()):
+        if names is not None:  # the mapping shorthand `{field: value}`: the key is the field
+            at_field = at_operand = ("where", names[k])
+        else:
+            at_field, at_operand = ("where", k, "field"), ("where", k, c.operator)
+        problems.extend(_condition_findings(c, types, vocab, at_field, at_operand))
+    return problems
+
+
 def condition_problems(
     cond: Condition,
     types: Mapping[str, FieldType],
     vocab: Mapping[str, Mapping[str, list[str]]] | None = None,
 ) -> list[str]:
     """What is wrong with a condition for these fields (unknown field, operand of the wrong type)."""
-    vocab = vocab or {}
-    if cond.field not in types:
-        return [f"unknown field '{cond.field}' (known: {', '.join(sorted(types))})"]
-    ftype = types[cond.field]
-    canon = set(vocab[cond.field]) if cond.field in vocab else None
-    op = cond.operator
-    value = cond.operand
-    problems: list[str] = []
-    if op == "is_null":
-        return problems
-    if op in _FIELD_OPS:
-        other = str(value)
-        if other not in types:
-            return [f"unknown field '{other}' in {op}"]
-        if types[other] != ftype:
-            return [f"'{cond.field}' ({ftype}) and '{other}' ({types[other]}) cannot be compared"]
-        if op != "eq_field" and ftype not in ("date", "number"):
-            return [f"{op} needs date or number fields; '{cond.field}' is {ftype}"]
-        return problems
-    if op in _COMPARE and ftype not in ("date", "number"):
-        return [f"{op} needs a date or number field; '{cond.field}' is {ftype}"]
-    values = value if op in ("in", "not_in") else [value]
-    for v in values:  # type: ignore[union-attr]
-        p = _operand_problem(v, ftype, canon)
-        if p:
-            problems.append(f"{cond.field} {op}: {p}")
-    return problems
+    return [p.message for p in _condition_findings(cond, types, vocab or {}, (), ())]
 
 
 def quantity_problems(
@@ -184,12 +260,4 @@ def quantity_problems(
     vocab: Mapping[str, Mapping[str, list[str]]] | None = None,
 ) -> list[str]:
     """Every problem of a quantity against the fields of an export (empty list when it compiles)."""
-    problems: list[str] = []
-    for f in q.sum or []:
-        if f not in types:
-            problems.append(f"unknown field '{f}' in sum (known: {', '.join(sorted(types))})")
-        elif types[f] != "number":
-            problems.append(f"sum needs number fields; '{f}' is {types[f]}")
-    for c in q.conditions():
-        problems.extend(condition_problems(c, types, vocab))
-    return problems
+    return [p.message for p in quantity_findings(q, types, vocab)]

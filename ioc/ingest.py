@@ -29,7 +29,7 @@ from ioc.store import write_transaction
 
 log = logging.getLogger(__name__)
 
-Status = Literal["accepted", "rejected", "duplicate", "dry-run"]
+Status = Literal["accepted", "rejected", "duplicate", "dry-run", "waiting"]
 
 
 @dataclass
@@ -38,7 +38,8 @@ class IngestReport:
 
     status: "accepted" / "rejected" (stored as such), "duplicate" (the same bytes are already accepted:
     nothing changed), "dry-run" (would be accepted; nothing stored). A dry run that finds errors
-    reports "rejected" with no submission id.
+    reports "rejected" with no submission id. "waiting": targets.yaml is broken for this file, which is not
+    the file's fault: nothing is recorded, and the file is to be ingested again once the config is fixed.
     """
 
     file_name: str
@@ -70,6 +71,11 @@ class IngestReport:
     def ok(self) -> bool:
         """True when the file was (or, in a dry run, would be) accepted, or is an accepted duplicate."""
         return self.status in ("accepted", "duplicate", "dry-run")
+
+
+def config_errors(issues: list[Issue]) -> list[Issue]:
+    """The errors that lie in targets.yaml rather than in the data file (a file is never rejected for them)."""
+    return [i for i in issues if i.is_error and (i.code == "export-config" or i.file == "targets.yaml")]
 
 
 def _internal_error(file: str, exc: BaseException) -> Issue:
@@ -239,6 +245,9 @@ def ingest_file(
         log.exception("reading %s with %s failed", name, chosen.name)
         return finish_rejected([*gate, _internal_error(name, exc)])
 
+    if config_errors(result.issues):  # the configuration's fault: record nothing, the file waits
+        report.issues, report.status = config_errors(result.issues), "waiting"
+        return done()
     report.rows_read = result.rows_read
     report.department = result.department or department
     report.export_id = result.export_id or report.export_id
@@ -330,7 +339,8 @@ def ingest_bytes(
 # --------------------------------------------------------------------------------------------- inbox
 
 _SKIP_PREFIXES = (".", "~$")  # hidden files and Excel's lock files
-_SKIP_SUFFIXES = (".tmp", ".part", ".crdownload", ".errors.txt", ".errors.csv")
+_SKIP_SUFFIXES = (".tmp", ".part", ".crdownload", ".errors.txt", ".errors.csv", ".waiting.txt")
+WAITING_SUFFIX = ".waiting.txt"
 
 
 def _unique_destination(folder: Path, name: str) -> Path:
@@ -415,6 +425,35 @@ def inbox_files(inbox: Path, *, min_age_seconds: float = 0.0) -> list[Path]:
     return out
 
 
+def write_waiting_note(path: Path, issues: list[Issue]) -> Path:
+    """Write `<file>.waiting.txt` beside a file the broken configuration keeps waiting in the inbox."""
+    note = path.with_name(path.name + WAITING_SUFFIX)
+    lines = [
+        f"{path.name}: waiting — targets.yaml must be fixed before this file can be ingested; the file itself "
+        "was not judged. It is picked up again once the configuration loads.",
+        f"{path.name}: đang chờ — cần sửa targets.yaml trước khi nhập tệp này; tệp chưa bị đánh giá và sẽ "
+        "được nhập lại khi cấu hình hợp lệ.",
+        "",
+    ]
+    for i in issues:
+        lines.append(f"{i.location() or i.file or ''}: {i.severity.value}[{i.code}] {i.field or ''}".rstrip())
+        lines.append(f"  en: {i.message}" + (f" Hint: {i.hint}" if i.hint else ""))
+        if i.message_vi:
+            lines.append(f"  vi: {i.message_vi}" + (f" Gợi ý: {i.hint_vi}" if i.hint_vi else ""))
+    text = "\n".join(lines) + "\n"
+    if not note.is_file() or note.read_text(encoding="utf-8") != text:  # a watch repeats it every poll
+        note.write_text(text, encoding="utf-8")
+    return note
+
+
+def hold_inbox(inbox: Path, issues: list[Issue], *, min_age_seconds: float = 0.0) -> list[Path]:
+    """targets.yaml does not load: leave every waiting file in the inbox with a note saying why."""
+    files = inbox_files(Path(inbox), min_age_seconds=min_age_seconds)
+    for path in files:
+        write_waiting_note(path, issues)
+    return files
+
+
 def ingest_inbox(
     inbox: Path,
     config: Config,
@@ -425,7 +464,10 @@ def ingest_inbox(
     min_age_seconds: float = 0.0,
     **kwargs: Any,
 ) -> list[IngestReport]:
-    """Ingest every file waiting in `inbox`; move each to `done/` or `rejected/` (with an issue report)."""
+    """Ingest every file waiting in `inbox`; move each to `done/` or `rejected/` (with an issue report).
+
+    A file the configuration cannot handle stays in the inbox beside a `.waiting.txt` note.
+    """
     inbox = Path(inbox)
     reports = []
     for path in inbox_files(inbox, min_age_seconds=min_age_seconds):
@@ -435,6 +477,11 @@ def ingest_inbox(
             # The database is unreachable or similar: leave the file where it is for the next run.
             log.exception("ingesting %s failed; the file stays in the inbox", path)
             continue
+        if report.status == "waiting":
+            write_waiting_note(path, report.issues)
+            reports.append(report)
+            continue
+        path.with_name(path.name + WAITING_SUFFIX).unlink(missing_ok=True)
         folder = inbox / ("rejected" if report.status == "rejected" else "done")
         dest = _unique_destination(folder, path.name)
         shutil.move(str(path), dest)

@@ -171,3 +171,32 @@ def test_progress_line_prints_percentages_on_stderr(capsys) -> None:
         "dossiers.csv: 55% (55,000 / 100,000 rows)",
         "dossiers.csv: 100% (100,000 / 100,000 rows)",
     ]
+
+
+def test_a_broken_configuration_never_rejects_a_file(env, tmp_path: Path) -> None:
+    targets = Path(env["IOC_TARGETS"])
+    broken = targets.with_name("broken.yaml")  # beside it: registry paths are relative to the file
+    broken_env = {**env, "IOC_TARGETS": str(broken)}
+    broken.write_text(
+        targets.read_text(encoding="utf-8").replace("unit: percent", "unit: percnt", 1), encoding="utf-8"
+    )
+    # files: the config error is printed, nothing is stored, not even an empty ledger
+    run = ioc(broken_env, "ingest", csv_file(tmp_path / "in", "a.csv", ["70"]))
+    assert run.returncode == 2 and "error[wrong-type]" in run.stderr and "percnt" in run.stderr
+    assert not (tmp_path / "data" / "ioc.sqlite3").exists()
+
+    # inbox: the file waits beside a note, not in rejected/; it is ingested once the config loads
+    inbox = tmp_path / "inbox"
+    csv_file(inbox, "good.csv", ["70", "71"])
+    run = ioc(broken_env, "ingest", "--inbox", inbox)
+    assert run.returncode == 2 and "1 file(s) wait" in run.stderr
+    assert (inbox / "good.csv").exists() and not (inbox / "rejected").exists()
+    note = (inbox / "good.csv.waiting.txt").read_text(encoding="utf-8")
+    assert "targets.yaml must be fixed" in note and "broken.yaml:" in note and "error[wrong-type]" in note
+    watch = ioc(broken_env, "ingest", "--inbox", inbox, "--watch", "--interval", "0.1", "--max-cycles", "2")
+    assert watch.returncode == 0 and (inbox / "good.csv").exists()
+    assert ioc(env, "history").stdout.strip() == "no submissions yet"
+
+    run = ioc(env, "ingest", "--inbox", inbox)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert (inbox / "done" / "good.csv").exists() and not (inbox / "good.csv.waiting.txt").exists()

@@ -71,6 +71,8 @@ indicators:
     target:
       value: 500
       by: 2026-12-31
+status:
+  stale_after_periods: 1
 """
 
 DEPARTMENTS = """\
@@ -527,3 +529,175 @@ def test_deadline_and_baseline_accept_a_period_meaning_its_last_day(tmp_path, wr
 
     config = load_config(write_config(tmp_path, variant(("by: 2025-12-31", f"by: {written}"))))
     assert config.targets.indicators[0].target.by == dt.date.fromisoformat(meaning)
+
+
+# --- exports and their filters: caught at load, never at ingest ----------------------------------------
+
+STATS = (
+    ("  - id: dossiers\n    kind: dossiers\n", "  - id: stats\n    kind: procedure_stats\n"),
+    (
+        "      export: dossiers\n      numerator: {where: {channel: online}}\n      denominator: {all: true}\n",
+        "      export: stats\n      numerator: {sum: [received_onlin]}\n      denominator: {sum: [received_total]}\n",
+    ),
+)
+
+
+def test_filter_on_an_unknown_field_of_the_export(tmp_path):
+    issues = issues_of(tmp_path, variant(("{where: {channel: online}}", "{where: {chanel: online}}")))
+    i = one(issues, "unknown-export-field")
+    assert (i.line, i.field) == (27, "indicators[0].source.numerator.where.chanel")
+    assert i.message.startswith(
+        "indicator 'online_rate': numerator: 'chanel' is not a field of export 'dossiers'"
+    )
+    assert "Did you mean 'channel'?" in i.message and "Có phải ý bạn là 'channel'?" in i.message_vi
+    assert "channel" in i.expected and "received_date" in i.hint
+
+
+def test_filter_on_an_unknown_vocabulary_value(tmp_path):
+    issues = issues_of(tmp_path, variant(("{channel: online}", "{channel: onlin}")))
+    i = one(issues, "unknown-vocab-value")
+    assert (i.line, i.field, i.value) == (27, "indicators[0].source.numerator.where.channel", "onlin")
+    assert "'onlin' is not a value of 'channel' in export 'dossiers'. Did you mean 'online'?" in i.message
+    assert i.expected == "in_person, online, postal"
+
+
+def test_a_label_of_the_file_written_as_a_filter_value_suggests_its_canonical_value(tmp_path):
+    text = variant(
+        (
+            "numerator: {where: {channel: online}}",
+            "numerator: {where: [{field: channel, in: [postal, Trực tuyến]}]}",
+        )
+    )
+    i = one(issues_of(tmp_path, text), "unknown-vocab-value")
+    assert (i.line, i.field) == (27, "indicators[0].source.numerator.where[0].in[1]")
+    assert "Did you mean 'online' (the value of the label 'Trực tuyến')?" in i.message
+
+
+def test_unknown_key_under_an_export_s_columns(tmp_path):
+    columns = '    columns: {code: ["Mã hồ sơ"], unit: ["Đơn vị"], chanel: ["Hình thức nộp"], received_date: ["Ngày"]}\n'
+    issues = issues_of(tmp_path, variant(("    kind: dossiers\n", "    kind: dossiers\n" + columns)))
+    i = one(issues, "unknown-column")
+    assert (i.line, i.field) == (15, "exports[0].columns.chanel")
+    assert (
+        i.message
+        == "export 'dossiers': columns: 'chanel' is not a field of a dossiers export. Did you mean 'channel'?"
+    )
+    assert "paid_online" in i.expected
+    # the filter on channel, left without a column, says so rather than suggesting the misspelt key
+    f = one(issues, "unknown-export-field")
+    assert (f.line, f.field) == (28, "indicators[0].source.numerator.where.channel")
+    assert "'channel' is not among the columns declared for export 'dossiers'" in f.message
+    assert "Did you mean" not in f.message
+
+
+def test_a_column_of_one_s_own_is_allowed_when_a_filter_reads_it(tmp_path):
+    columns = (
+        '    columns: {unit: ["Đơn vị"], received_date: ["Ngày"], level: ["Mức độ"], channel: ["Kênh"]}\n'
+    )
+    text = variant(
+        ("    kind: dossiers\n", "    kind: dossiers\n" + columns),
+        ("{where: {channel: online}}", "{where: {level: toan_trinh}}"),
+    )
+    _, issues = check_config(write_config(tmp_path, text))
+    assert issues == []
+
+
+def test_sum_of_an_unknown_measure(tmp_path):
+    i = one(issues_of(tmp_path, variant(*STATS)), "unknown-measure")
+    assert (i.line, i.field, i.value) == (27, "indicators[0].source.numerator.sum[0]", "received_onlin")
+    assert (
+        "numerator: 'received_onlin' is not a measure of export 'stats'. Did you mean 'received_online'?"
+        in (i.message)
+    )
+    assert "settled_on_time" in i.expected
+
+
+def test_a_statistics_export_is_summed_not_filtered(tmp_path):
+    text = variant(*STATS, ("{sum: [received_total]}", "{all: true}"), ("received_onlin", "received_online"))
+    i = one(issues_of(tmp_path, text), "bad-filter")
+    assert (i.line, i.field) == (28, "indicators[0].source.denominator")
+    assert "use 'sum: [measures]'" in i.message
+
+
+def test_unknown_field_operand(tmp_path):
+    text = variant(
+        (
+            "numerator: {where: {channel: online}}",
+            "numerator: {where: [{field: result_date, le_field: due_dat}]}",
+        )
+    )
+    i = one(issues_of(tmp_path, text), "unknown-export-field")
+    assert (i.line, i.field, i.value) == (27, "indicators[0].source.numerator.where[0].le_field", "due_dat")
+    assert "'due_dat' is not a field of export 'dossiers'. Did you mean 'due_date'?" in i.message
+
+
+def test_a_period_field_that_is_no_column(tmp_path):
+    text = variant(("    kind: dossiers\n", "    kind: dossiers\n    period_field: recieved_date\n"))
+    i = one(issues_of(tmp_path, text), "unknown-export-field")
+    assert (i.line, i.field) == (15, "exports[0].period_field")
+    assert "Did you mean 'received_date'?" in i.message
+
+
+# --- warnings: the file loads, `check` shows them with their line and exits 0 -------------------------
+
+
+def warnings_of(tmp_path: Path, text: str) -> list[Issue]:
+    """The warnings of a config that loads: `config.warnings` is what `check_config` reports."""
+    path = write_config(tmp_path, text)
+    config, issues = check_config(path)
+    assert config is not None, format_issues(issues)
+    assert all(not i.is_error for i in issues)
+    assert load_config(path).warnings == issues
+    return issues
+
+
+def test_target_behind_the_baseline_for_its_direction(tmp_path):
+    i = one(warnings_of(tmp_path, variant(("value: 80", "value: 30"))), "target-behind-baseline")
+    assert (i.severity, i.line, i.field) == (Severity.WARNING, 30, "indicators[0].target.value")
+    assert "the target 30 is below the baseline 40 although higher is better" in i.message
+    lower = variant(("direction: higher", "direction: lower"))
+    i = one(warnings_of(tmp_path, lower), "target-behind-baseline")
+    assert "the target 80 is above the baseline 40 although lower is better" in i.message
+
+
+def test_percent_written_as_a_fraction(tmp_path):
+    text = variant(
+        ("      value: 80\n", "      value: 0.8\n"),
+        ("value: 40, at", "value: 0.4, at"),
+        ("value: 60}", "value: 0.6}"),
+    )
+    issues = warnings_of(tmp_path, text)
+    found = [(i.line, i.field) for i in issues if i.code == "percent-as-fraction"]
+    assert found == [
+        (30, "indicators[0].target.value"),
+        (32, "indicators[0].target.baseline.value"),
+        (34, "indicators[0].target.milestones[0].value"),
+    ]
+    i = next(i for i in issues if i.code == "percent-as-fraction")
+    assert "0.8 means 0.8%, not 80%" in i.message and i.hint == "write 80 if 80% is meant"
+    override = one(warnings_of(tmp_path, variant(("value: 70}", "value: 0.7}"))), "percent-as-fraction")
+    assert (override.line, override.field) == (36, "indicators[0].overrides[0].value")
+    # a count is not a percentage: 0.5 shops is odd, but not this warning
+    assert "percent-as-fraction" not in {
+        i.code for i in warnings_of(tmp_path, variant(("value: 500", "value: 1")))
+    }
+
+
+def test_stale_rule_left_at_its_default(tmp_path):
+    text = variant(("  stale_after_periods: 1\n", "  amber_tolerance: 10\n"))
+    i = one(warnings_of(tmp_path, text), "stale-default")
+    assert (i.line, i.field) == (50, "status.stale_after_periods")  # the status block: the key is absent
+    assert "the default 0 makes a value stale as soon as the period viewed has no value" in i.message
+    no_status = variant(("status:\n  stale_after_periods: 1\n", ""))
+    assert one(warnings_of(tmp_path, no_status), "stale-default").line == 1
+
+
+def test_check_prints_warnings_with_their_line_and_exits_0(tmp_path, capsys, caplog):
+    path = write_config(tmp_path, variant(("value: 80", "value: 30")))
+    assert check_main(path) == 0
+    out = capsys.readouterr().out
+    assert f"{path}:30:7: warning[target-behind-baseline] indicators[0].target.value:" in out
+    assert "OK — 2 indicators, 2 pillars, 1 exports; 1 warning(s)" in out
+    with caplog.at_level("WARNING", logger="ioc.config_loader"):
+        load_config(path)
+    assert [r.getMessage().split(": ")[0] for r in caplog.records] == [f"{path}:30:7"]

@@ -537,3 +537,64 @@ def test_detect_explicit_choices_and_their_errors(config, tmp_path) -> None:
     with pytest.raises(IssueError) as err:
         registry.detect(path, config, export_id="nope")
     assert [i.code for i in err.value.issues] == ["unknown-export"]
+
+
+# ----------------------------------------------------------------- a broken configuration is not the file's fault
+
+
+def _dossier_file(folder: Path) -> Path:
+    from ioc.export_writers import write_dossiers
+
+    folder.mkdir(parents=True, exist_ok=True)
+    day = dt.date(2025, 8, 4)
+    rows = [
+        {
+            "code": f"HS-{n}",
+            "procedure": "Đăng ký khai sinh",
+            "field": "Hộ tịch",
+            "unit": "90001",
+            "channel": ch,
+            "received_date": day,
+            "due_date": day,
+            "result_date": day,
+            "e_result": "yes",
+            "digitised": "yes",
+            "fee": 0,
+            "paid_online": "no",
+        }
+        for n, ch in enumerate(["online", "online", "in_person"])
+    ]
+    return write_dossiers(folder / "hs.csv", rows)
+
+
+def test_a_filter_the_export_lacks_leaves_the_file_waiting_not_rejected(engine, data_dir, tmp_path) -> None:
+    """A config that was never checked at load (built in memory) names a field no column provides."""
+    from helpers_exports import INDICATORS
+    from helpers_exports import make_config as export_config
+
+    from ioc.ingest import WAITING_SUFFIX
+
+    online = {
+        **INDICATORS[0],
+        "source": {**INDICATORS[0]["source"], "numerator": {"where": {"chanel": "online"}}},
+    }
+    broken = export_config(indicators=[online])
+    inbox = tmp_path / "inbox"
+    path = _dossier_file(inbox)
+    report = ingest_file(path, broken, engine, data_dir, who="inbox")
+    assert report.status == "waiting" and report.submission_id is None
+    assert [i.code for i in report.errors] == ["export-config"]
+    assert count(engine, "submissions") == 0
+
+    (waiting,) = ingest_inbox(inbox, broken, engine, data_dir, who="inbox")
+    assert waiting.status == "waiting"
+    assert path.exists() and not (inbox / "rejected").exists()
+    note = (inbox / ("hs.csv" + WAITING_SUFFIX)).read_text(encoding="utf-8")
+    assert "targets.yaml must be fixed" in note and "unknown field 'chanel'" in note
+    assert count(engine, "submissions") == 0
+
+    fixed = export_config(indicators=[INDICATORS[0]])
+    (done,) = ingest_inbox(inbox, fixed, engine, data_dir, who="inbox")
+    assert done.status == "accepted", [str(i) for i in done.issues]
+    assert (inbox / "done" / "hs.csv").exists()
+    assert not (inbox / ("hs.csv" + WAITING_SUFFIX)).exists()
