@@ -21,7 +21,7 @@ from pathlib import Path
 
 import polars as pl
 
-from data_sources import ParseResult, Progress
+from data_sources import ParseResult, Progress, dossier_checks
 from data_sources._export_common import (
     FORMER_LAST_MONTH,
     MAX_EXAMPLES,
@@ -45,6 +45,7 @@ from data_sources._export_common import (
     restrict_to_period,
     unit_issue,
 )
+from data_sources.dossier_checks import CHECKED_FIELDS
 from ioc.config import Config
 from ioc.csvread import check_legacy_font, head_lines, open_utf8, sniff_delimiter, sniff_encoding
 from ioc.exports_config import Condition, ExportConfig, ExportKind, FieldType, Quantity
@@ -72,6 +73,7 @@ class _Table:
     excel: bool
     detail: dict[str, object] = field(default_factory=dict)
     cleanup: list[Path] = field(default_factory=list)
+    raw: pl.LazyFrame | None = None  # every column of the file as written, with the row number
 
 
 # ---- value parsing (vectorised) ---------------------------------------------------------------------------
@@ -230,20 +232,20 @@ def _open_xlsx(
     )
     if any(i.is_error for i in problems):
         return None, problems
-    use = {f: absolute[i] for f, i in found.items() if f in needed or specs[f].required}
+    use = {f: absolute[i] for f, i in found.items() if _read_field(f, specs, needed)}
     names = grid.columns
-    lf = (
-        grid.lazy()
-        .slice(hr + 1)
-        .select(
-            pl.int_range(pl.len(), dtype=pl.Int64).add(hr + 2).alias(_ROW),
-            *(pl.col(names[absolute.index(a)]).alias(f) for f, a in use.items()),
-        )
+    raw = (
+        grid.lazy().slice(hr + 1).with_columns(pl.int_range(pl.len(), dtype=pl.Int64).add(hr + 2).alias(_ROW))
     )
+    lf = raw.select(_ROW, *(pl.col(names[absolute.index(a)]).alias(f) for f, a in use.items()))
     cols = {f: letter(a) for f, a in use.items()}
-    return _Table(
-        lf, sheet, hr + 1, cols, True, {"format": "xlsx", "sheet": sheet, "header_row": hr + 1}
-    ), problems
+    detail: dict[str, object] = {"format": "xlsx", "sheet": sheet, "header_row": hr + 1}
+    return _Table(lf, sheet, hr + 1, cols, True, detail, raw=raw), problems
+
+
+def _read_field(f: str, specs: dict, needed: set[str]) -> bool:
+    """Whether a found column is read: the indicators need it, it is required, or the row checks use it."""
+    return f in needed or specs[f].required or f in CHECKED_FIELDS
 
 
 def _open_csv(
@@ -288,13 +290,12 @@ def _open_csv(
         truncate_ragged_lines=True,
         encoding="utf8",
     )
-    use = {f: i for f, i in found.items() if f in needed or specs[f].required}
-    lf = lf.with_row_index(_ROW, offset=hr + 2).select(
-        pl.col(_ROW).cast(pl.Int64), *(pl.col(f"c{i}").alias(f) for f, i in use.items())
-    )
+    use = {f: i for f, i in found.items() if _read_field(f, specs, needed)}
+    raw = lf.with_row_index(_ROW, offset=hr + 2).with_columns(pl.col(_ROW).cast(pl.Int64))
+    lf = raw.select(_ROW, *(pl.col(f"c{i}").alias(f) for f, i in use.items()))
     cols = {f: headers[i] for f, i in use.items()}
     detail = {"format": "csv", "encoding": tf.encoding, "delimiter": tf.delimiter, "header_row": hr + 1}
-    return _Table(lf, None, hr + 1, cols, False, detail, cleanup), problems
+    return _Table(lf, None, hr + 1, cols, False, detail, cleanup, raw=raw), problems
 
 
 def _no_header(export: ExportConfig, file: str, sheet: str | None) -> Issue:
@@ -436,7 +437,7 @@ def _compute(
     progress: Progress | None,
 ) -> None:
     sheet = table.sheet
-    present = [f for f in table.columns if f in needed]
+    present = [f for f in table.columns if f in needed or f in CHECKED_FIELDS]
     lf = table.lf.filter(pl.any_horizontal([pl.col(f).is_not_null() for f in table.columns]))
     # 1. typed values and their error flags
     typed: list[pl.Expr] = []
@@ -461,6 +462,8 @@ def _compute(
     )
     # the month as a date (first of the month): a cheap group key, written as "YYYY-MM" once grouped
     lf = lf.with_columns(pl.col(export.period_field).dt.month_start().alias(_PERIOD))
+    checks = dossier_checks.flag_columns(present)
+    lf = lf.with_columns(e.alias(name) for name, e in checks.items())
     # 2. row-level tests of the filters, each once
     atoms: dict[str, str] = {}
     for ind in indicators:
@@ -473,13 +476,18 @@ def _compute(
     # 3. one group-by over the file
     sums = sorted({f for ind in indicators for q in quantities(ind).values() for f in (q.sum or [])})  # type: ignore[union-attr]
     vocab_fields = [f for f in present if types.get(f) in ("vocab", "unit")]
-    keys = [_PERIOD, *vocab_fields, *atoms.values(), *flags]
+    keys = [_PERIOD, *vocab_fields, *atoms.values(), *flags, *checks]
     grouped = lf.group_by(keys).agg(
         pl.len().alias(_N),
         pl.col(_ROW).min().alias(_ROW),
         *(pl.col(f).sum().alias(f) for f in sums),
     )
-    agg = grouped.collect(engine="streaming").with_columns(pl.col(_PERIOD).dt.strftime("%Y-%m"))
+    # the repeated dossier codes: one more aggregation, collected in the same call
+    if "code" in present:
+        agg, repeated = pl.collect_all([grouped, dossier_checks.repeated_codes(lf, _ROW)], engine="streaming")
+    else:
+        agg, repeated = grouped.collect(engine="streaming"), None
+    agg = agg.with_columns(pl.col(_PERIOD).dt.strftime("%Y-%m"))
     res.rows_read = int(agg.get_column(_N).sum() or 0)
     res.detail["groups"] = agg.height
     if progress is not None:
@@ -529,6 +537,17 @@ def _compute(
                     else "hãy sửa ô này: nhập số tiền dạng số",
                 )
             )
+    issues += dossier_checks.check_rows(
+        agg,
+        repeated,
+        lf,
+        table.raw if table.raw is not None else lf,
+        row=_ROW,
+        count=_N,
+        columns=table.columns,
+        file=file,
+        sheet=sheet,
+    )
     for f, code in ((export.period_field, "missing-date"), ("unit", "missing-unit")):
         col = _PERIOD if f == export.period_field else f
         if col not in agg.columns:

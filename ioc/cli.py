@@ -185,6 +185,8 @@ def _summary(reports: list, lang: str) -> None:  # type: ignore[type-arg]
         )
     print(_table(rows, header))
     for r in reports:
+        if r.replacement is not None:
+            print(f"{r.file_name}: {r.replacement.describe(lang)}")
         if r.issues:
             print()
             _print_issues(r.issues, lang)

@@ -25,6 +25,7 @@ from ioc.config import Config
 from ioc.issues import Issue, IssueError, Severity
 from ioc.observations import conform
 from ioc.periods import is_period, shift
+from ioc.replacement import Replacement, plan_replacement
 from ioc.store import write_transaction
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ class IngestReport:
     superseded: list[int] = field(default_factory=list)
     seconds: float = 0.0
     observations: pl.DataFrame | None = None  # the parsed frame (dry runs and accepted files), for previews
+    replacement: Replacement | None = None  # the earlier export file(s) this one replaces, by month
 
     @property
     def errors(self) -> list[Issue]:
@@ -272,6 +274,17 @@ def ingest_file(
     if any(i.is_error for i in issues):
         return finish_rejected(issues)
 
+    # An export replaces, month by month, the file that counts today: say which, and how much changes.
+    report.replacement, shrink = plan_replacement(
+        engine,
+        config,
+        obs,
+        export_id=report.export_id,
+        department=report.department,
+        rows_read=report.rows_read,
+        file=name,
+    )
+    issues += shrink
     report.issues = issues
     if dry_run:
         report.status = "dry-run"

@@ -155,11 +155,58 @@ def insert_observations(conn: Connection, submission_id: int, obs: pl.DataFrame)
     return frame.height
 
 
-def mark_superseded(conn: Connection, new_id: int) -> list[int]:
-    """Mark earlier accepted submissions whose every key is now shadowed by a later one; return their ids.
+def export_months(conn: Connection, export_id: str, department: str | None) -> pl.DataFrame:
+    """Accepted submissions of one report-system export (and department): one row per month they cover.
 
-    A key is (indicator, unit_code, period); the most recent accepted submission wins per key, so an
-    older submission stays `accepted` as long as it still provides at least one current value.
+    Columns: submission_id, file_name, period, rows_read, n_observations, periods (all the file's months).
+    """
+    s = subs_t
+    rows = conn.execute(
+        select(s.c.id, s.c.file_name, s.c.periods, s.c.rows_read, s.c.n_observations).where(
+            s.c.status == "accepted",
+            s.c.export_id == export_id,
+            s.c.department.is_not_distinct_from(department),
+        )
+    ).all()
+    frame = pl.DataFrame(
+        [tuple(r) for r in rows],
+        schema={
+            "submission_id": pl.Int64,
+            "file_name": pl.String,
+            "periods": pl.String,
+            "rows_read": pl.Int64,
+            "n_observations": pl.Int64,
+        },
+        orient="row",
+    )
+    return (
+        frame.with_columns(pl.col("periods").str.split(",").alias("period"))
+        .explode("period")
+        .filter(pl.col("period").fill_null("") != "")
+    )
+
+
+def _months_replaced(conn: Connection, new_id: int) -> list[int]:
+    """Earlier accepted submissions of the same export and department whose every month a later one covers."""
+    new = conn.execute(select(subs_t.c.export_id, subs_t.c.department).where(subs_t.c.id == new_id)).first()
+    if new is None or new.export_id is None:
+        return []
+    months = export_months(conn, new.export_id, new.department)
+    # a month belongs to the latest accepted submission that covers it
+    owned = months.with_columns(
+        (pl.col("submission_id") == pl.col("submission_id").max().over("period")).alias("owner")
+    )
+    gone = owned.group_by("submission_id").agg(pl.col("owner").any().not_().alias("gone"))
+    return sorted(gone.filter(pl.col("gone") & (pl.col("submission_id") < new_id))["submission_id"].to_list())
+
+
+def mark_superseded(conn: Connection, new_id: int) -> list[int]:
+    """Mark earlier accepted submissions that no longer provide any current value; return their ids.
+
+    Workbooks: a key is (indicator, unit_code, period); the most recent accepted submission wins per key,
+    so an older submission stays `accepted` as long as it still provides at least one current value.
+    Report-system exports are replaced by month as a whole (see `current_observations`): an earlier
+    file of the same export and department is superseded once later files cover all its months.
     """
     o, o_new, o_later = obs_t.alias("o"), obs_t.alias("o_new"), obs_t.alias("o_later")
     s_later = subs_t.alias("s_later")
@@ -188,7 +235,7 @@ def mark_superseded(conn: Connection, new_id: int) -> list[int]:
         exists(overlaps_new),
         ~exists(still_current),
     )
-    ids = sorted(int(r) for r in conn.execute(candidates).scalars())
+    ids = sorted({int(r) for r in conn.execute(candidates).scalars()} | set(_months_replaced(conn, new_id)))
     if ids:
         conn.execute(update(subs_t).where(subs_t.c.id.in_(ids)).values(status="superseded"))
         conn.execute(
@@ -237,12 +284,19 @@ def current_observations(
 ) -> pl.DataFrame:
     """Observations of accepted submissions, one per (indicator, unit, period): the most recent wins.
 
-    `indicators` / `periods` restrict what is read (ingest reads only what validation compares with).
+    A report-system export counts for a month only while it is the latest accepted file of its export
+    and department for that month: a newer file replaces it for that month as a whole, so a value the
+    newer file no longer has is gone too — never a mix of two files. `indicators` / `periods` restrict
+    what is read (ingest reads only what validation compares with).
     """
     o, s = obs_t, subs_t
-    accepted = select(s.c.id.label("submission_id"), s.c.submitted_at.label("accepted_at")).where(
-        s.c.status == "accepted"
-    )
+    accepted = select(
+        s.c.id.label("submission_id"),
+        s.c.submitted_at.label("accepted_at"),
+        s.c.export_id,
+        s.c.department,
+        s.c.periods,
+    ).where(s.c.status == "accepted")
     # Plain columns only: timestamps are joined from the (small) submissions table in Polars, and the
     # "latest wins" choice is a sort + unique there too — both far cheaper than per-row work in SQL.
     query = select(
@@ -262,14 +316,23 @@ def current_observations(
     schema = {**OBSERVATION_SCHEMA, "submission_id": pl.Int64()}
     with engine.connect() as conn:
         subs = pl.read_database(
-            accepted, conn, schema_overrides={"submission_id": pl.Int64, "accepted_at": pl.Datetime("us")}
+            accepted,
+            conn,
+            schema_overrides={
+                "submission_id": pl.Int64,
+                "accepted_at": pl.Datetime("us"),
+                "export_id": pl.String,
+                "department": pl.String,
+                "periods": pl.String,
+            },
         )
         df = pl.read_database(query, conn, schema_overrides=schema)
     if df.is_empty():
         return _empty_stored()
     keys = ["indicator", "unit_code", "period"]
     return (
-        df.sort("submission_id", descending=True)
+        df.join(_replaced_months(subs), on=["submission_id", "period"], how="anti")
+        .sort("submission_id", descending=True)
         .unique(keys, keep="first")
         .join(
             subs.select(
@@ -281,6 +344,24 @@ def current_observations(
         .select(pl.col(c).cast(t) for c, t in STORED_SCHEMA.items())
         .sort(keys)
     )
+
+
+def _replaced_months(subs: pl.DataFrame) -> pl.DataFrame:
+    """(submission_id, period) of export files a later accepted file of the same export and department
+    replaces for that month."""
+    months = (
+        subs.filter(pl.col("export_id").is_not_null())
+        .select(
+            pl.col("submission_id").cast(pl.Int64),
+            "export_id",
+            "department",
+            pl.col("periods").str.split(",").alias("period"),
+        )
+        .explode("period")
+        .filter(pl.col("period").fill_null("") != "")
+    )
+    latest = pl.col("submission_id").max().over("export_id", "department", "period")
+    return months.filter(pl.col("submission_id") != latest).select("submission_id", "period")
 
 
 def submission_observations(engine: Engine, submission_id: int) -> pl.DataFrame:

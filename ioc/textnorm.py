@@ -125,6 +125,43 @@ def ascii_fold(s: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+# The unit-type prefixes as typed without diacritics ("Xa Tan Hoa", "Phuong 3", "P.Tan Hoa").
+_ASCII_PREFIXES: dict[str, str] = {
+    "xa": "xã",
+    "phuong": "phường",
+    "dac khu": "đặc khu",
+    "thi tran": "thị trấn",
+    "tt": "thị trấn",
+    "tt.": "thị trấn",
+    "p.": "phường",
+    "x.": "xã",
+}
+_ASCII_PREFIX_RE = re.compile(
+    r"^(xa|phuong|dac khu|thi tran|tt)\s+(?:so\s+(\d)|(\S))|^(tt|p|x)\.\s*(?:so\s+(\d)|(\S))"
+)
+
+
+def is_unaccented(text: str) -> bool:
+    """True when `text` has no Vietnamese diacritics at all ("Tan Hoa"; not "Tân Hoa", not "Đông")."""
+    text = nfc(text)
+    return ascii_fold(text) == text
+
+
+def unaccented_key(name: str) -> tuple[str | None, str]:
+    """(unit type, key) of a name compared without diacritics: "Xa Tan Hoa" and "Xã Tân Hòa" → ("xã", "tan hoa").
+
+    For names typed without diacritics only: folding makes different names equal ("Sơn Hà" / "Sơn Hạ"),
+    so a folded match is accepted only when exactly one unit has it.
+    """
+    key = ascii_fold(full_key(name))
+    m = _ASCII_PREFIX_RE.match(key)
+    if not m:
+        return None, key
+    word = m.group(1) or (m.group(4) + ".")
+    kept = m.group(2) or m.group(3) or m.group(5) or m.group(6)
+    return _ASCII_PREFIXES[word], kept + key[m.end() :]
+
+
 def nfc_expr(expr: pl.Expr) -> pl.Expr:
     """Polars: NFC, zero-width characters removed, whitespace collapsed and stripped (case kept)."""
     return (

@@ -75,6 +75,7 @@ def show_report(report: IngestReport, lang: str) -> None:
         st.error(t("upload.rejected", lang, n=len(errors)))
     elif report.status == "dry-run":
         st.success(t("upload.valid", lang, n=report.n_observations, units=report.units))
+        show_replacement(report, lang)
         show_preview(report, lang)
     elif report.status == "accepted":
         st.success(
@@ -89,6 +90,36 @@ def show_report(report: IngestReport, lang: str) -> None:
     if warnings:
         st.warning(t("upload.warnings", lang, n=len(warnings)))
     show_issues(report.issues, lang)
+
+
+def show_replacement(report: IngestReport, lang: str) -> None:
+    """Which earlier file this one replaces for which months, and the province values old → new."""
+    plan = report.replacement
+    if plan is None:
+        return
+    st.info(plan.describe(lang))
+    vi = lang == "vi"
+    st.dataframe(
+        plan.totals,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "indicator": st.column_config.TextColumn(t("col.indicator", lang)),
+            "period": st.column_config.TextColumn(t("col.period", lang)),
+            "old_value": st.column_config.NumberColumn(
+                "Toàn tỉnh (cũ)" if vi else "Province (old)", format="%.2f"
+            ),
+            "new_value": st.column_config.NumberColumn(
+                "Toàn tỉnh (mới)" if vi else "Province (new)", format="%.2f"
+            ),
+            "old_values": st.column_config.NumberColumn(
+                "Số giá trị (cũ)" if vi else "Values (old)", format="%d"
+            ),
+            "new_values": st.column_config.NumberColumn(
+                "Số giá trị (mới)" if vi else "Values (new)", format="%d"
+            ),
+        },
+    )
 
 
 def show_preview(report: IngestReport, lang: str) -> None:

@@ -18,7 +18,9 @@ from ioc.textnorm import (
     canonical_key,
     clean_text,
     full_key,
+    is_unaccented,
     split_type,
+    unaccented_key,
 )
 from ioc.unit_crosswalk import validate_boundaries, validate_crosswalk
 from ioc.unit_files import (
@@ -79,7 +81,7 @@ class Resolution:
     suggestions: list[str] = field(default_factory=list)
     reason: str = ""
     reason_vi: str = ""
-    matched_by: str | None = None  # code | id | name | alias | short | former
+    matched_by: str | None = None  # code | id | name | alias | short | former | unaccented
 
     @property
     def ok(self) -> bool:
@@ -90,7 +92,7 @@ class Resolution:
 class _Entry:
     code: str
     level: Level
-    via: str  # name | alias | short
+    via: str  # name | alias | short | unaccented (typed without diacritics, one unit has that name)
     unit_type: str | None  # the unit type the spelling implies (commune type, or the alias's own prefix)
 
 
@@ -129,6 +131,7 @@ class UnitRegistry:
             self._names[row[0]] = (row[1], row[2])
         self._dept_ids = {d.casefold(): d for d in departments.get_column("id").to_list()}
         self._index = self._build_index()
+        self._folded_index = self._build_folded_index()
         self._former_index = self._build_former_index()
         self._suggest_keys = sorted(self._index)
         self._suggest_folded = [ascii_fold(k) for k in self._suggest_keys]
@@ -201,6 +204,18 @@ class UnitRegistry:
                 add(full_key(alias), _Entry(did, Level.DEPARTMENT, "alias", None))
         for name in {self.province_name.vi, self.province_name.en}:
             add(full_key(name), _Entry(self.province_code, Level.PROVINCE, "name", None))
+        return index
+
+    def _build_folded_index(self) -> dict[str, list[_Entry]]:
+        """Commune name and alias keys without diacritics ("đ" → "d") → the communes that have them."""
+        index: dict[str, list[_Entry]] = {}
+        for key, entries in self._index.items():
+            for e in entries:
+                if e.level != Level.COMMUNE:
+                    continue
+                folded = index.setdefault(ascii_fold(key), [])
+                if not any(f.code == e.code and f.unit_type == e.unit_type for f in folded):
+                    folded.append(e)
         return index
 
     def _build_former_index(self) -> dict[str, list[str]]:
@@ -292,22 +307,45 @@ class UnitRegistry:
         for e in self._index.get(long_key, []):
             if e.level != Level.COMMUNE and e.level in allowed:
                 found.setdefault(e.code, e)
+        if not found and Level.COMMUNE in allowed and is_unaccented(text):
+            found = self._unaccented(text)
         if len(found) == 1:
             ((code, entry),) = found.items()
             return self._hit(raw, code, entry.via)
         if len(found) > 1:
             codes = sorted(found)
             listed_en = [self.label(c, "vi") for c in codes]
+            folded = any(e.via == "unaccented" for e in found.values())
             return Resolution(
                 raw,
                 None,
                 candidates=codes,
-                reason=f"ambiguous: '{text}' matches {_join_names(listed_en, 'and')}; "
-                "write the unit type (Xã/Phường/Đặc khu) or the code",
-                reason_vi=f"không rõ: '{text}' khớp với {_join_names(listed_en, 'và')}; "
-                "hãy ghi rõ loại (Xã/Phường/Đặc khu) hoặc ghi mã",
+                reason=f"ambiguous: '{text}' matches {_join_names(listed_en, 'and')}"
+                + (" without diacritics" if folded else "")
+                + "; write "
+                + ("the name with its diacritics, " if folded else "")
+                + "the unit type (Xã/Phường/Đặc khu) or the code",
+                reason_vi=f"không rõ: '{text}' khớp với {_join_names(listed_en, 'và')}"
+                + (" khi bỏ dấu" if folded else "")
+                + "; hãy ghi "
+                + ("tên có dấu, " if folded else "")
+                + "rõ loại (Xã/Phường/Đặc khu) hoặc ghi mã",
             )
         return self._miss(raw, text, allowed)
+
+    def _unaccented(self, text: str) -> dict[str, _Entry]:
+        """Communes whose name or alias, without diacritics, is `text` (typed without any); a typed unit
+        type ("Xa", "Phuong") must agree, and a name that itself starts with such a word is tried whole."""
+        typed_type, key = unaccented_key(text)
+        tries = [(typed_type, key)] + ([(None, ascii_fold(canonical_key(text)))] if typed_type else [])
+        for want, k in tries:
+            found: dict[str, _Entry] = {}
+            for e in self._folded_index.get(k, []):
+                if want in (None, e.unit_type):
+                    found.setdefault(e.code, _Entry(e.code, e.level, "unaccented", e.unit_type))
+            if found:
+                return found
+        return {}
 
     def _hit(self, raw: str, code: str, via: str) -> Resolution:
         return Resolution(raw, code, self._levels[code], candidates=[code], matched_by=via)

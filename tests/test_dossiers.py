@@ -80,6 +80,11 @@ def rows() -> list[dict]:
     return out
 
 
+def many(copies: int) -> list[dict]:
+    """`rows()` repeated, each copy with its own dossier codes (as a month of a large province)."""
+    return [{**r, "code": f"HS-{k:04d}-{r['code']}"} for k in range(copies) for r in rows()]
+
+
 # Expected (value, numerator, denominator) — the arithmetic, counted from RAW above:
 EXPECTED = {
     # A August: 8 dossiers; online = rows 1,2,5,7 → 4/8
@@ -373,7 +378,7 @@ def test_quick_parsing_paths_read_exactly_what_the_full_parser_reads() -> None:
 
 def test_a_bad_byte_far_into_a_csv_is_reported(tmp_path: Path, config) -> None:
     """The upload gate decodes only the head of a CSV: a bad byte further on is the loader's to report."""
-    path = write_dossiers(tmp_path / "big.csv", rows() * 700)  # 2.5 MB
+    path = write_dossiers(tmp_path / "big.csv", many(700))  # 2.5 MB
     data = path.read_bytes()
     assert len(data) > 2 * TEXT_HEAD_BYTES
     path.write_bytes(data[:-40] + b"\x81" + data[-39:])
@@ -385,9 +390,99 @@ def test_a_bad_byte_far_into_a_csv_is_reported(tmp_path: Path, config) -> None:
 
 def test_big_csv_is_scanned_not_loaded(tmp_path: Path, config) -> None:
     """20,000 dossiers: the result is the 30-row result scaled, computed through the streaming group-by."""
-    data = rows() * 700
+    data = many(700)
     res = SOURCE.read(write_dossiers(tmp_path / "big.csv", data), config)
     assert res.errors == [] and res.rows_read == 21000
     got = table(res.observations)
     for key, (v, n, dd) in EXPECTED.items():
         assert got[key] == (v, float(n * 700), float(dd * 700))
+
+
+# ---- rows that must not pass silently ------------------------------------------------------------------
+
+
+def _messy(data: list[dict]) -> None:
+    """File rows (header = row 1): 2 copied to 32, code of row 5 reused on row 33, row 7 without code,
+    row 9 with its result before receipt."""
+    data.append(dict(data[0]))  # row 32: an exact copy of row 2
+    data.append({**data[5], "code": data[3]["code"]})  # row 33: another dossier under row 5's code
+    data[5]["code"] = None  # row 7
+    data[7]["result_date"] = d(1, 7)  # row 9: received 08/08/2025, result 01/07/2025
+
+
+@pytest.mark.parametrize(
+    ("name", "sheet", "column"), [("m.xlsx", "Danh sách hồ sơ", "A"), ("m.csv", None, "Mã hồ sơ")]
+)
+def test_repeated_rows_codes_and_impossible_dates_are_errors_with_their_rows(
+    tmp_path: Path, config, name: str, sheet: str | None, column: str
+) -> None:
+    res = _bad(tmp_path, config, _messy, name)
+    assert res.observations.is_empty()  # rejected whole
+    (copy,) = by_code(res.issues, "duplicate-row")
+    assert (copy.sheet, copy.row, copy.column, copy.value) == (sheet, 32, column, "HS-0001")
+    assert copy.extra["rows"] == [2, 32] and "row 32 repeats row 2" in copy.message
+    (dup,) = by_code(res.issues, "duplicate-code")
+    assert (dup.row, dup.value, dup.extra["rows"]) == (33, "HS-0004", [5, 33])
+    assert "5, 33" in dup.message and "5, 33" in (dup.message_vi or "")
+    (empty,) = by_code(res.issues, "missing-code")
+    assert (empty.sheet, empty.row, empty.column, empty.field) == (sheet, 7, column, "code")
+    (dates,) = by_code(res.issues, "result-before-received")
+    assert (dates.row, dates.value, dates.expected) == (9, "01/07/2025", "on or after 08/08/2025")
+    assert dates.column == ("H" if sheet else "Ngày có kết quả")
+    assert all(i.is_error for i in (copy, dup, empty, dates))
+    assert "Danh sách hồ sơ › A32" in copy.location() if sheet else "row 32" in copy.location()
+
+
+def test_a_clean_file_has_none_of_these_errors(tmp_path: Path, config) -> None:
+    res = SOURCE.read(write_dossiers(tmp_path / "ok.xlsx", rows()), config)
+    codes = {i.code for i in res.issues}
+    assert not codes & {"duplicate-row", "duplicate-code", "missing-code", "result-before-received"}
+
+
+def test_a_result_on_the_day_of_receipt_is_fine(tmp_path: Path, config) -> None:
+    def change(data: list[dict]) -> None:
+        data[0]["result_date"] = data[0]["received_date"]
+
+    res = _bad(tmp_path, config, change)
+    assert by_code(res.issues, "result-before-received") == [] and res.errors == []
+
+
+def test_long_lists_are_capped_with_a_count_of_the_rest(tmp_path: Path, config) -> None:
+    """45 rows without a code and a file exported twice (30 copies): 20 listed each, then "… and N more"."""
+
+    def change(data: list[dict]) -> None:
+        twice = [dict(r) for r in data]
+        for r in data[:15]:
+            r["code"] = ""
+        data += twice
+        data += [{**r, "code": None} for r in rows()]
+
+    res = _bad(tmp_path, config, change, "cap.csv")
+    empty = by_code(res.issues, "missing-code")
+    assert len(empty) == 21 and [i.row for i in empty[:3]] == [2, 3, 4]
+    assert empty[-1].row is None and empty[-1].extra["omitted"] == 25 and "25 more" in empty[-1].message
+    assert empty[0].extra["count"] == 45
+    copies = by_code(res.issues, "duplicate-row")
+    # rows 17–31 (codes kept) are copied on rows 47–61; the blank-code rows are not "repeated codes"
+    assert [i.row for i in copies] == list(range(47, 62))
+    assert by_code(res.issues, "duplicate-code") == []
+
+
+def test_one_code_on_many_rows_names_the_first_rows_and_counts_them_all(tmp_path: Path, config) -> None:
+    def change(data: list[dict]) -> None:
+        for r in data:
+            r["code"] = "HS-0001"
+
+    res = _bad(tmp_path, config, change)
+    (dup,) = by_code(res.issues, "duplicate-code")  # no row is an exact copy: the rows differ
+    assert dup.extra["count"] == 30 and dup.extra["rows"] == list(range(2, 12))
+    assert "30 different rows" in dup.message and "(+20)" in dup.message
+
+
+def test_repeated_rows_in_a_big_csv_are_found_in_the_streaming_pass(tmp_path: Path, config) -> None:
+    data = many(700)
+    data.insert(10_000, dict(data[20_000]))  # file row 10,002 repeats row 20,002 (now 20,003)
+    res = SOURCE.read(write_dossiers(tmp_path / "big.csv", data), config)
+    (copy,) = by_code(res.issues, "duplicate-row")
+    assert copy.extra["rows"] == [10_002, 20_003]
+    assert [i.code for i in res.errors] == ["duplicate-row"]

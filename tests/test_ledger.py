@@ -24,7 +24,15 @@ def engine(tmp_path: Path):
     eng.dispose()
 
 
-def submit(engine, data_dir: Path, frame: pl.DataFrame, *, name: str, department: str | None = "so_a") -> int:
+def submit(
+    engine,
+    data_dir: Path,
+    frame: pl.DataFrame,
+    *,
+    name: str,
+    department: str | None = "so_a",
+    export_id: str | None = None,
+) -> int:
     """Archive some bytes and accept `frame` as their submission (what ingest does after validation)."""
     sha, path = ledger.archive_bytes(name.encode() + frame.write_csv().encode(), data_dir, name)
     with store.write_transaction(engine) as conn:
@@ -35,6 +43,7 @@ def submit(engine, data_dir: Path, frame: pl.DataFrame, *, name: str, department
                 "sha256": sha,
                 "file_name": name,
                 "source": "long",
+                "export_id": export_id,
                 "department": department,
                 "periods": ",".join(sorted(frame["period"].unique())),
                 "submitted_by": "tester",
@@ -305,3 +314,64 @@ def test_duplicate_lookup_sees_only_accepted_submissions(engine, tmp_path: Path)
     with engine.connect() as conn:
         assert ledger.accepted_duplicate(conn, sha) is None
         assert conn.execute(select(func.count()).select_from(store.submissions)).scalar() == 1
+
+
+def test_an_export_file_replaces_its_months_as_a_whole_for_its_department_only(
+    engine, tmp_path: Path
+) -> None:
+    rows = [("online_rate", "90001", "2025-08", 70.0), ("online_rate", "90002", "2025-08", 60.0)]
+    old = submit(
+        engine, tmp_path, obs([*rows, ("online_rate", "90001", "2025-07", 50.0)]), name="a", export_id="x"
+    )
+    other = submit(
+        engine,
+        tmp_path,
+        obs([("online_rate", "90003", "2025-08", 40.0)]),
+        name="b",
+        department="so_b",
+        export_id="x",
+    )
+    new = submit(engine, tmp_path, obs([("online_rate", "90001", "2025-08", 75.0)]), name="c", export_id="x")
+    assert values(engine) == {
+        (
+            "online_rate",
+            "90001",
+            "2025-07",
+        ): 50.0,  # July: only the old file covers it
+        ("online_rate", "90001", "2025-08"): 75.0,
+        ("online_rate", "90003", "2025-08"): 40.0,  # another department's file of the same export
+    }
+    assert statuses(engine) == {old: "accepted", other: "accepted", new: "accepted"}
+    later = submit(
+        engine, tmp_path, obs([("online_rate", "90002", "2025-07", 55.0)]), name="d", export_id="x"
+    )
+    # every month of the first file is now covered by later ones: it is superseded, and stays restorable
+    assert statuses(engine)[old] == "superseded"
+    assert values(engine)[("online_rate", "90002", "2025-07")] == 55.0
+    assert ("online_rate", "90001", "2025-07") not in values(engine)
+    copy = ledger.restore(engine, old, "admin")
+    assert statuses(engine)[new] == "superseded" and statuses(engine)[later] == "superseded"
+    assert values(engine)[("online_rate", "90002", "2025-08")] == 60.0 and copy > later
+
+
+def test_export_months_lists_the_accepted_files_per_month(engine, tmp_path: Path) -> None:
+    old = submit(
+        engine,
+        tmp_path,
+        obs([("online_rate", "90001", "2025-08", 70.0), ("online_rate", "90001", "2025-09", 1.0)]),
+        name="a",
+        export_id="x",
+    )
+    submit(
+        engine,
+        tmp_path,
+        obs([("online_rate", "90001", "2025-08", 70.0)]),
+        name="b",
+        department=None,
+        export_id="x",
+    )
+    with engine.connect() as conn:
+        months = ledger.export_months(conn, "x", "so_a")
+        no_dept = ledger.export_months(conn, "x", None)
+    assert months.select("submission_id", "period").rows() == [(old, "2025-08"), (old, "2025-09")]
+    assert no_dept.height == 1

@@ -18,9 +18,11 @@ from ioc.textnorm import (
     canonical_key_expr,
     clean_text,
     full_key,
+    is_unaccented,
     nfc,
     split_type,
     type_expr,
+    unaccented_key,
 )
 from ioc.units import UnitRegistry, commune_code_expr, load_registry, pad_code
 
@@ -331,16 +333,82 @@ def test_resolve(registry: UnitRegistry, text: str, code: str, via: str) -> None
         assert res.level == registry.level_of(code)
 
 
-def test_ascii_folded_name_is_unknown_and_suggests_both(registry: UnitRegistry) -> None:
-    res = registry.resolve("Son Ha")
+def test_a_name_without_diacritics_shared_by_two_units_lists_both(registry: UnitRegistry) -> None:
+    res = registry.resolve("Son Ha")  # Sơn Hà and Sơn Hạ fold to the same letters
     assert res.code is None
-    assert res.candidates == []
-    assert set(res.suggestions[:2]) == {"90003", "90004"}
-    assert "unknown unit 'Son Ha'" in res.reason
-    assert "Xã Sơn Hà (90003)" in res.reason and "Xã Sơn Hạ (90004)" in res.reason
-    assert "alias" in res.reason and "communes.csv" in res.reason
-    assert "không tìm thấy đơn vị 'Son Ha'" in res.reason_vi
-    assert "communes.csv" in res.reason_vi
+    assert res.candidates == ["90003", "90004"]
+    assert (
+        "ambiguous: 'Son Ha' matches Xã Sơn Hà (90003) and Xã Sơn Hạ (90004) without diacritics" in res.reason
+    )
+    assert "with its diacritics" in res.reason
+    assert "khi bỏ dấu" in res.reason_vi and "tên có dấu" in res.reason_vi
+
+
+def folding_registry() -> UnitRegistry:
+    communes = pl.DataFrame(
+        {
+            "code": ["91001", "91002", "91003", "91004", "91005", "91006"],
+            "name": ["Tân Hòa", "Tân An", "Tấn An", "Đồng Hới", "Phú Lợi", "Xà Phìn"],
+            "type": ["xã", "xã", "phường", "phường", "xã", "xã"],
+            "aliases": ["", "", "", "", "Phú Lợi Cũ", ""],
+        }
+    )
+    return UnitRegistry.from_frames(PROVINCE.code, PROVINCE.name, departments_frame(), communes)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Tan Hoa", "91001"),
+        ("tan hoa", "91001"),
+        ("Xa Tan Hoa", "91001"),
+        ("XA  TAN HOA", "91001"),
+        ("Dong Hoi", "91004"),  # "đ" folds to "d"
+        ("Phuong Dong Hoi", "91004"),
+        ("P.Dong Hoi", "91004"),
+        ("Phu Loi Cu", "91005"),  # an alias, without diacritics
+        ("Xa Phin", "91006"),  # a name that begins with "Xa" itself
+        ("Xa Xa Phin", "91006"),
+        ("Phuong Tan An", "91003"),  # the typed unit type decides between the two An
+    ],
+)
+def test_a_name_without_diacritics_that_folds_to_one_unit_resolves(text: str, code: str) -> None:
+    res = folding_registry().resolve(text)
+    assert (res.code, res.matched_by, res.reason) == (code, "unaccented", "")
+
+
+def test_a_name_without_diacritics_matching_two_units_is_an_error_listing_them() -> None:
+    res = folding_registry().resolve("Tan An")
+    assert res.code is None and res.candidates == ["91002", "91003"]
+    assert "Xã Tân An (91002) and Phường Tấn An (91003) without diacritics" in res.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tân Hoa",  # some diacritics typed, one missing: not folded, only suggested
+        "Phuong Tan Hoa",  # the typed type disagrees with the one unit of that name
+        "Tan Hoa Moi",
+    ],
+)
+def test_folding_applies_only_to_names_typed_without_any_diacritics(text: str) -> None:
+    res = folding_registry().resolve(text)
+    assert res.code is None and res.candidates == []
+    assert res.reason.startswith("unknown unit")
+
+
+def test_folding_never_reaches_departments_or_other_levels() -> None:
+    reg = folding_registry()
+    assert reg.resolve("So Y te").code is None
+    assert reg.resolve("Tan Hoa", levels=[Level.DEPARTMENT]).code is None
+
+
+def test_unaccented_key() -> None:
+    assert unaccented_key("Xã Tân Hòa") == ("xã", "tan hoa")
+    assert unaccented_key("XA TAN HOA") == ("xã", "tan hoa")
+    assert unaccented_key("Đồng  Hới") == (None, "dong hoi")
+    assert unaccented_key("P.Dong Hoi") == ("phường", "dong hoi")
+    assert is_unaccented("Tan Hoa") and not is_unaccented("Tân Hoa") and not is_unaccented("Dong Hoi đ")
 
 
 def test_near_miss_suggests_but_never_accepts(registry: UnitRegistry) -> None:
@@ -390,7 +458,7 @@ def test_resolve_many(registry: UnitRegistry) -> None:
     assert by_text["Tân Hòa"]["code"] is None and by_text["Tân Hòa"]["n_candidates"] == 2
     assert by_text["Tân Hòa"]["candidates"] == ["90012", "90047"]
     assert by_text["1234"]["code"] == "01234"
-    assert by_text["Son Ha"]["n_candidates"] == 0 and by_text["Son Ha"]["reason"].startswith("unknown unit")
+    assert by_text["Son Ha"]["n_candidates"] == 2 and by_text["Son Ha"]["reason"].startswith("ambiguous")
     assert by_text[nfd("Sơn Hạ")]["code"] == "90004"
     # the frame joins back onto the original column
     joined = pl.DataFrame({"unit": texts}).join(out, left_on="unit", right_on="text", how="left")
