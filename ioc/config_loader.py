@@ -16,7 +16,7 @@ from ioc.config_rules import check_rules
 from ioc.config_shape import validate_shape
 from ioc.config_yaml import Located, read_yaml
 from ioc.issues import Issue, IssueError
-from ioc.targets import TargetsFile
+from ioc.targets import Rollup, TargetsFile, explain_unit_target
 
 __all__ = [
     "Located",
@@ -182,6 +182,11 @@ def check_main(path: Path | str, lang: str = "en") -> int:
         print(f"{path}: {errors} error(s), {warnings} warning(s)")
         return 1
     t = config.targets
+    summed = [ind for ind in t.indicators if ind.rollup == Rollup.SUM]
+    if summed:
+        print("Unit targets of the indicators summed over units (unit_target):")
+        for ind in summed:
+            print(f"  {explain_unit_target(ind)}")
     print(
         f"{path}: OK — {len(t.indicators)} indicators, {len(t.pillars)} pillars, "
         f"{len(t.exports)} exports; {warnings} warning(s)"

@@ -9,6 +9,7 @@ from typing import Any
 
 from ioc.config_exports import check_exports
 from ioc.config_shape import located_issue, suggest
+from ioc.config_unit_targets import check_unit_targets
 from ioc.config_warnings import check_warnings
 from ioc.config_yaml import Located, Path_
 from ioc.issues import Issue
@@ -386,4 +387,5 @@ def check_rules(targets: TargetsFile, doc: Located, file: str, registry: Any | N
         *_Rules(targets, doc, file, registry).all(),
         *check_exports(targets, doc, file),
         *check_warnings(targets, doc, file),
+        *check_unit_targets(targets, doc, file, registry),
     ]

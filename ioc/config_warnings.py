@@ -43,9 +43,9 @@ class _Warnings:
             "stale-default",
             path,
             f"stale_after_periods is not set: the default {STALE_DEFAULT} makes a value stale as soon "
-            "as the period viewed has no value of its own (one missed month, quarter or year)",
-            f"chưa đặt stale_after_periods: mặc định {STALE_DEFAULT} coi số liệu là cũ ngay khi kỳ "
-            "đang xem chưa có số liệu (chậm một tháng, quý hoặc năm)",
+            "as one report that is due is missing (one missed month, quarter or year)",
+            f"chưa đặt stale_after_periods: mặc định {STALE_DEFAULT} coi số liệu là cũ ngay khi thiếu "
+            "một báo cáo đã đến hạn (chậm một tháng, quý hoặc năm)",
             value=None,
             expected="a number of reporting periods, e.g. stale_after_periods: 1",
             hint="write it under status: (1 tolerates one missed reporting period)",

@@ -687,7 +687,7 @@ def test_stale_rule_left_at_its_default(tmp_path):
     text = variant(("  stale_after_periods: 1\n", "  amber_tolerance: 10\n"))
     i = one(warnings_of(tmp_path, text), "stale-default")
     assert (i.line, i.field) == (50, "status.stale_after_periods")  # the status block: the key is absent
-    assert "the default 0 makes a value stale as soon as the period viewed has no value" in i.message
+    assert "the default 0 makes a value stale as soon as one report that is due is missing" in i.message
     no_status = variant(("status:\n  stale_after_periods: 1\n", ""))
     assert one(warnings_of(tmp_path, no_status), "stale-default").line == 1
 
@@ -701,3 +701,32 @@ def test_check_prints_warnings_with_their_line_and_exits_0(tmp_path, capsys, cap
     with caplog.at_level("WARNING", logger="ioc.config_loader"):
         load_config(path)
     assert [r.getMessage().split(": ")[0] for r in caplog.records] == [f"{path}:30:7"]
+
+
+def test_check_explains_the_unit_target_rule_of_every_sum_indicator(capsys):
+    from ioc.config_loader import check_main
+
+    assert check_main(Path(__file__).parent.parent / "targets.yaml") == 0
+    out = capsys.readouterr().out
+    demo = load_config(Path(__file__).parent.parent / "targets.yaml")
+    summed = [i for i in demo.targets.indicators if i.rollup.value == "sum"]
+    assert summed
+    for ind in summed:
+        line = next(ln for ln in out.splitlines() if ln.strip().startswith(f"{ind.id}: unit_target"))
+        assert ind.effective_unit_target().value in line
+        assert ("declared" in line) == (ind.unit_target is not None)
+
+
+def test_share_basis_must_be_a_period_or_a_communes_column(tmp_path):
+    text = variant(("    rollup: sum\n", "    rollup: sum\n    unit_target: share\n    share_basis: populaton\n"))
+    i = one(issues_of(tmp_path, text), "bad-share-basis")
+    assert i.field == "indicators[1].share_basis" and i.line == 46
+    assert "neither a period" in i.message and "communes.csv" in i.message
+    ok = variant(("    rollup: sum\n", "    rollup: sum\n    unit_target: share\n    share_basis: 2025-Q1\n"))
+    assert load_config(write_config(tmp_path, ok)).targets.indicators[1].share_basis == "2025-Q1"
+
+
+def test_share_of_a_percentage_is_a_warning(tmp_path):
+    text = variant(("    rollup: ratio\n", "    rollup: ratio\n    unit_target: share\n"))
+    config = load_config(write_config(tmp_path, text))
+    assert [w.code for w in config.warnings] == ["share-of-percent"]
