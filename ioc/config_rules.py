@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,29 +11,8 @@ from ioc.config_unit_targets import check_unit_targets
 from ioc.config_warnings import check_warnings
 from ioc.config_yaml import Located, Path_
 from ioc.issues import Issue
+from ioc.periods import frequency_of, period_end, period_start
 from ioc.targets import ExportSource, Frequency, Indicator, Level, MeasureUnit, Rollup, TargetsFile
-
-
-def _period_bounds(period: str) -> tuple[Frequency, dt.date, dt.date]:
-    """The frequency, first day and last day of a period "2025", "2025-Q3" or "2025-08"."""
-    year = int(period[:4])
-    if len(period) == 4:
-        return Frequency.YEARLY, dt.date(year, 1, 1), dt.date(year, 12, 31)
-    if period[5] == "Q":
-        q = int(period[6])
-        last = 3 * q
-        return (
-            Frequency.QUARTERLY,
-            dt.date(year, last - 2, 1),
-            dt.date(year, last, calendar.monthrange(year, last)[1]),
-        )
-    month = int(period[5:7])
-    return (
-        Frequency.MONTHLY,
-        dt.date(year, month, 1),
-        dt.date(year, month, calendar.monthrange(year, month)[1]),
-    )
-
 
 _PERIOD_SHAPE = {
     Frequency.MONTHLY: ('a month like "2025-06"', 'một tháng dạng "2025-06"'),
@@ -270,7 +247,7 @@ class _Rules:
                 yield from self._milestone(ind, (*base, "milestones", k, "period"), m.period, seen)
 
     def _milestone(self, ind: Indicator, path: Path_, period: str, seen: set[str]) -> Iterator[Issue]:
-        freq, start, end = _period_bounds(period)
+        freq, start, end = frequency_of(period), period_start(period), period_end(period)
         tgt = ind.target
         problem: tuple[str, str] | None = None
         hint = hint_vi = None
