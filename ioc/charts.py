@@ -6,6 +6,7 @@ Maps never use a basemap (`map_provider=None`): the app works with no internet a
 from __future__ import annotations
 
 import copy
+import json
 
 import altair as alt
 import polars as pl
@@ -43,51 +44,77 @@ def _hex_to_rgba(hex_colour: str, alpha: int = 220) -> list[int]:
     return [int(h[i : i + 2], 16) for i in (0, 2, 4)] + [alpha]
 
 
-def trend_chart(history: pl.DataFrame, lang: str, value_format: str = ",.1f") -> alt.Chart:
-    """Actual values (line + points), the expected path (dashed) and the target (rule) over time."""
-    actual_name, expected_name, target_name = (
-        t("series.actual", lang),
-        t("series.expected", lang),
-        t("series.target", lang),
-    )
-    long = pl.concat(
-        [
-            history.select("period_end", pl.col("value").alias("y"), pl.lit(actual_name).alias("series")),
-            history.select(
-                "period_end", pl.col("expected").alias("y"), pl.lit(expected_name).alias("series")
-            ),
-        ]
-    ).drop_nulls("y")
+# Series colours of the trend chart: Okabe–Ito blue for the actual values, grey for the expected path, and a
+# dark purple for the target — none of them a status colour (green, amber, red), so a line never reads as a
+# status; each series also has its own dash pattern, so the chart reads without colour.
+SERIES_COLOURS = {"value": "#0072B2", "expected": "#7F7F7F", "target": "#5E3C99"}
+SERIES_DASHES = {"value": [1, 0], "expected": [6, 4], "target": [2, 3]}
+
+
+def _series_label_expr(names: dict[str, str]) -> str:
+    """A Vega expression naming each folded column in the UI language: key "value" → "Thực hiện" …"""
+    *first, (_last_key, last_name) = names.items()
+    text = json.dumps(last_name, ensure_ascii=False)
+    for key, name in reversed(first):
+        text = f"datum.key === {json.dumps(key)} ? {json.dumps(name, ensure_ascii=False)} : {text}"
+    return text
+
+
+def trend_chart(
+    history: pl.DataFrame, lang: str, value_format: str = ",.1f", *, unit_title: str | None = None
+) -> alt.LayerChart:
+    """Actual values (line + points), the expected path and the target over time, one legend entry each.
+
+    The chart's data is `history` itself (period_end, value, expected, target), folded into series in the
+    spec; `unit_title` names the y axis ("%", "hồ sơ", "VND" …).
+    """
+    data = history.select("period_end", "value", "expected", "target")
+    names = {
+        "value": t("series.actual", lang),
+        "expected": t("series.expected", lang),
+        "target": t("series.target", lang),
+    }
+    shown = [k for k in names if data[k].drop_nulls().len()] or ["value"]
+    domain = [names[k] for k in shown]
+    label = _series_label_expr({k: names[k] for k in shown})
+    legend = alt.Legend(title=None, orient="top", symbolType="stroke", symbolStrokeWidth=3)
     colour = alt.Color(
-        "series:N",
-        scale=alt.Scale(domain=[actual_name, expected_name], range=["#0072B2", "#7F7F7F"]),
-        legend=alt.Legend(title=None, orient="top"),
+        "series:N", scale=alt.Scale(domain=domain, range=[SERIES_COLOURS[k] for k in shown]), legend=legend
     )
-    stroke_dash = alt.StrokeDash(
-        "series:N",
-        scale=alt.Scale(domain=[actual_name, expected_name], range=[[1, 0], [6, 4]]),
-        legend=None,
+    dash = alt.StrokeDash(
+        "series:N", scale=alt.Scale(domain=domain, range=[SERIES_DASHES[k] for k in shown]), legend=legend
     )
     x = alt.X("period_end:T", title=None, axis=alt.Axis(format="%m/%Y"))
-    y = alt.Y("y:Q", title=None, axis=alt.Axis(format=value_format))
-    lines = alt.Chart(long).mark_line(strokeWidth=3).encode(x=x, y=y, color=colour, strokeDash=stroke_dash)
-    points = (
-        alt.Chart(long.filter(pl.col("series") == actual_name))
-        .mark_point(filled=True, size=60, color="#0072B2")
+    when = alt.Tooltip("period_end:T", title=t("col.period", lang), format="%m/%Y")
+    lines = (
+        alt.Chart()
+        .transform_fold(shown, as_=["key", "y"])
+        .transform_filter("isValid(datum.y)")
+        .transform_calculate(series=label)
+        .mark_line(strokeWidth=3)
         .encode(
-            x=x, y=y, tooltip=[alt.Tooltip("period_end:T", title=""), alt.Tooltip("y:Q", title=actual_name)]
+            x=x,
+            y=alt.Y("y:Q", title=unit_title, axis=alt.Axis(format=value_format)),
+            color=colour,
+            strokeDash=dash,
+            tooltip=[
+                when,
+                alt.Tooltip("series:N", title=t("series.name", lang)),
+                alt.Tooltip("y:Q", title=t("col.value", lang), format=value_format),
+            ],
         )
     )
-    target_value = history["target"].drop_nulls()
-    layers = [lines, points]
-    if len(target_value):
-        rule_df = pl.DataFrame({"target": [float(target_value[-1])], "label": [target_name]})
-        layers.append(
-            alt.Chart(rule_df)
-            .mark_rule(color="#D55E00", strokeWidth=2)
-            .encode(y="target:Q", tooltip=["label:N", "target:Q"])
+    points = (
+        alt.Chart()
+        .transform_filter("isValid(datum.value)")
+        .mark_point(filled=True, size=60, color=SERIES_COLOURS["value"])
+        .encode(
+            x=x,
+            y=alt.Y("value:Q", title=unit_title, axis=alt.Axis(format=value_format)),
+            tooltip=[when, alt.Tooltip("value:Q", title=names["value"], format=value_format)],
         )
-    return localised(alt.layer(*layers).properties(height=320), lang)
+    )
+    return localised(alt.layer(lines, points, data=data).properties(height=320), lang)
 
 
 def spread_chart(rows: pl.DataFrame, lang: str) -> alt.Chart:

@@ -9,6 +9,7 @@ import streamlit as st  # noqa: E402
 
 from ioc import charts, ui_cache  # noqa: E402
 from ioc.labels import t  # noqa: E402
+from ioc.source_text import source_sentence, unit_title  # noqa: E402
 from ioc.views import indicator_rows, with_provenance  # noqa: E402
 
 ctx = ui.context()
@@ -41,16 +42,14 @@ with ui.guarded(lang):
     cols[1].metric(t("col.target", lang), row["target_text"], help=row["deadline_text"], border=True)
     cols[2].metric(t("col.expected", lang), row["expected_text"], border=True)
     cols[3].metric(t("col.status", lang), row["status_text"], border=True)
-    st.markdown(
-        f"**{t('col.reason', lang)}:** {row['reason']}  \n**{t('col.trend', lang)}:** {row['trend_text']} — "
-        f"{row['trend_reason'] or ''}"
-    )
+    trend = " — ".join(part for part in (row["trend_text"], row["trend_reason"]) if part)  # no dangling dash
+    st.markdown(f"**{t('col.reason', lang)}:** {row['reason'] or '—'}  \n**{t('col.trend', lang)}:** {trend}")
 
     st.subheader(t("indicator.trend", lang))
     fmt = ",.1f" if ind.unit.value != "count" else ",.0f"
-    st.altair_chart(
-        charts.trend_chart(ui_cache.history(ctx.rev, ctx.sha, ind_id, unit), lang, fmt), width="stretch"
-    )
+    history = ui_cache.history(ctx.rev, ctx.sha, ind_id, unit)
+    axis = unit_title(ind, ctx.config, lang)
+    st.altair_chart(charts.trend_chart(history, lang, fmt, unit_title=axis), width="stretch")
 
     st.subheader(t("indicator.spread", lang))
     communes = rows.filter(pl.col("level") == "commune")
@@ -78,7 +77,11 @@ with ui.guarded(lang):
         height=420,
     )
     with st.expander(t("indicator.about", lang)):
-        st.markdown(
-            f"- {t('col.pillar', lang)}: {row['pillar_name']}\n- {t('col.deadline', lang)}: {row['deadline_text']}\n"
-            f"- {t('col.source', lang)}: `{ind.source.model_dump_json(exclude_none=True)}`\n- id: `{ind.id}`"
-        )
+        about = [
+            (t("col.pillar", lang), row["pillar_name"]),
+            (t("col.deadline", lang), row["deadline_text"]),
+            (t("col.source", lang), source_sentence(ind, ctx.config, lang)),
+        ]
+        if ind.description:
+            about.append((t("indicator.description", lang), ind.description.get(lang)))
+        st.markdown("\n".join(f"- {k}: {ui._md_escape(v)}" for k, v in about) + f"\n- id: `{ind.id}`")

@@ -13,8 +13,9 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.helpers_demo import MONTHS, seed_demo
+
 ROOT = Path(__file__).resolve().parents[1]
-MONTHS = ["2026-07", "2026-08", "2026-09", "2026-10"]
 PAGES = {
     "overview": "pages/overview.py",
     "department": "pages/department.py",
@@ -33,15 +34,8 @@ STATUS_WORDS = {
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory, demo_config) -> Path:
     """A data folder whose database holds four demo months, ingested through the real loaders."""
-    from ioc.demo import generate
-    from ioc.settings import Settings
-    from ioc.store import get_engine, migrate
-
     data_dir = tmp_path_factory.mktemp("pages-data")
-    engine = get_engine(Settings(data_dir=data_dir).resolved_database_url())
-    migrate(engine)
-    generate(demo_config, data_dir, engine=engine, months=MONTHS)
-    engine.dispose()
+    seed_demo(demo_config, data_dir, MONTHS).dispose()
     old = {k: os.environ.get(k) for k in ("IOC_DATA_DIR", "IOC_DATABASE_URL", "IOC_ADMIN_UPLOAD")}
     os.environ["IOC_DATA_DIR"] = str(data_dir)
     os.environ.pop("IOC_DATABASE_URL", None)
@@ -303,13 +297,76 @@ def test_every_choice_renders_without_error(seeded: Path, demo_config, page: str
         assert not at.error, (choice, [e.value for e in at.error])
 
 
+PERIOD_SHOWN = {
+    # the header names the period shown: "Q3 2026" / "Quý 3/2026" for a quarter, "2026" for a year
+    ("en", "quarter"): r"Period: Q\d 20\d\d",
+    ("en", "year"): r"Period: 20\d\d\b",
+    ("vi", "quarter"): r"Kỳ: Quý \d/20\d\d",
+    ("vi", "year"): r"Kỳ: 20\d\d\b",
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
 @pytest.mark.parametrize("granularity", ["quarter", "year"])
 @pytest.mark.parametrize("page", list(PAGES))
-def test_quarter_and_year_periods_render_every_page(seeded: Path, granularity: str, page: str) -> None:
-    at = _app("en", page, state={"granularity": granularity})
+def test_quarter_and_year_periods_render_every_page(
+    seeded: Path, granularity: str, page: str, lang: str
+) -> None:
+    at = _app(lang, page, state={"granularity": granularity})
     assert not at.error, [e.value for e in at.error]
     captions = " ".join(c.value for c in at.caption)
-    # the header names the period shown: "Q3 2026" for a quarter, "2026" for a year
-    assert re.search(r"Period: Q\d 20\d\d" if granularity == "quarter" else r"Period: 20\d\d\b", captions), (
-        captions
+    assert re.search(PERIOD_SHOWN[(lang, granularity)], captions), captions
+
+
+# Units with a target override on some indicator (the chart once crashed for them on every other one), a
+# commune with a share of a summed provincial target, and the overridden indicators themselves.
+OVERRIDE_UNITS = ["90017", "90027", "90037", "90046", "90055", "90098", "90099", "cong_an", "so_xay_dung"]
+INDICATOR_SAMPLE = {
+    ("vi", "e_documents_signed"): OVERRIDE_UNITS,
+    ("en", "dossier_online_rate"): ["90017", "90099", "99"],
+    ("en", "cashless_acceptance_points"): ["90098", "99"],
+    ("vi", "dossier_e_settled"): ["cong_an"],
+    ("en", "tthc_full_online"): ["so_xay_dung"],
+}
+
+
+def _charts(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")]
+
+
+@pytest.mark.parametrize(("lang", "indicator"), list(INDICATOR_SAMPLE))
+def test_indicator_page_draws_every_sampled_unit(seeded: Path, lang: str, indicator: str) -> None:
+    """Opened by link at a unit, then switched unit by unit: chart, spread, table and texts for each."""
+    units = INDICATOR_SAMPLE[(lang, indicator)]
+    target_word, trend_word, source_word = (
+        ("Mục tiêu", "**Xu hướng:**", "Nguồn:") if lang == "vi" else ("Target", "**Trend:**", "Source:")
     )
+    at = _app(lang, "indicator", indicator=indicator, unit=units[0])
+    for unit in units:
+        if at.selectbox(key="unit").value != unit:
+            at.selectbox(key="unit").set_value(unit)
+            at.run()
+        assert not at.exception, (unit, at.exception)
+        assert not at.error, (unit, [e.value for e in at.error])
+        assert at.selectbox(key="unit").value == unit  # the unit asked for, not a fallback
+        specs = _charts(at)
+        assert specs, unit
+        trend = specs[0]["layer"][0]["encoding"]
+        assert target_word in trend["color"]["scale"]["domain"], unit  # the target has a legend entry
+        assert trend["y"]["title"], unit  # the axis says the unit
+        table = at.dataframe[0].value
+        assert unit in set(table["unit_code"]), unit
+        lines = [m.value for m in at.markdown]
+        trend_line = next(m for m in lines if trend_word in m)
+        assert not trend_line.rstrip().endswith("—"), trend_line  # no separator before an empty reason
+        about = next(m for m in lines if source_word in m)
+        assert not set('{}"') & set(about), about  # the source as words, not JSON
+
+
+def test_indicator_page_says_where_a_dossier_rate_comes_from(seeded: Path) -> None:
+    at = _app("vi", "indicator", indicator="dossier_online_rate")
+    about = next(m.value for m in at.markdown if "Nguồn:" in m.value)
+    assert "Tử số: hồ sơ có Hình thức nộp = Trực tuyến; mẫu số: mọi hồ sơ" in about
+    at = _app("en", "indicator", indicator="vneid_level2")
+    about = next(m.value for m in at.markdown if "Source:" in m.value)
+    assert "Typed in by Provincial Police in its monthly workbook" in about
