@@ -120,6 +120,12 @@ _LABELS: dict[str, tuple[str, str]] = {
         "cần {pace} trong {months} tháng còn lại để đạt {target} vào {deadline}",
         "needs {pace} over the {months} months left to reach {target} by {deadline}",
     ),
+    "indicator.disagrees": (
+        "Giá trị toàn tỉnh {period} được báo cáo là {value}, nhưng tổng hợp từ {n} đơn vị cấp {level} là "
+        "{rollup}: chênh {diff}, vượt ngưỡng {tol}. Cần đối chiếu nguồn số liệu.",
+        "The province value for {period} was reported as {value}, but the roll-up of its {n} {level} units is "
+        "{rollup}: {diff} apart, beyond the tolerance of {tol}. The sources need checking.",
+    ),
     "trend.met": ("mục tiêu đã đạt — cần giữ vững", "target met — hold it"),
     "trend.passed": (
         "hạn {deadline} đã qua, chưa đạt {target}",

@@ -96,7 +96,8 @@ SCORE_COLUMNS = (
     # additive: the period the value is judged against, how `expected` was found, periods behind
     "reference_period", "expected_kind", "lag",
     # the month the view is judged at (a period not yet due is judged at its latest month due), whether the
-    # deadline has passed by then, and how the province target applies to this unit (same/share/none/own)
+    # deadline has passed by then, and how the province target applies to this unit (same/share/none/own;
+    # "province" on the province's own row)
     "judged_month", "deadline_passed", "unit_rule",
 )  # fmt: skip
 
@@ -851,7 +852,14 @@ def _skeleton(
     )
     rows = pl.coalesce("_override_row", "_row")
     picked = targets.select(_ROW_PARAMS).gather(keys.select(rows).to_series())
-    return pl.concat([keys.select("indicator", "level", "unit_code"), picked], how="horizontal")
+    province = pl.col("level") == Level.PROVINCE.value
+    return pl.concat([keys.select("indicator", "level", "unit_code"), picked], how="horizontal").with_columns(
+        # a unit under `unit_target: none` has no target even when it has no share (nothing in the basis)
+        (pl.col("no_unit_target") | ((pl.col("unit_rule") == UnitTarget.NONE.value) & ~province)).alias(
+            "no_unit_target"
+        ),
+        pl.when(province).then(pl.lit("province")).otherwise(pl.col("unit_rule")).alias("unit_rule"),
+    )
 
 
 def unit_targets(observations: pl.DataFrame, config: Config) -> pl.DataFrame:

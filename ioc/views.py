@@ -566,3 +566,41 @@ def with_provenance(rows: pl.DataFrame, observations: pl.DataFrame) -> pl.DataFr
         ).alias("source_text"),
     ).unique(["indicator", "unit_code", "period"], keep="last")
     return rows.join(source, on=["indicator", "unit_code", "period"], how="left", maintain_order="left")
+
+
+def province_disagreement(
+    observations: pl.DataFrame, config: Config, indicator: str, as_of: str, lang: str
+) -> str | None:
+    """A warning for the Indicator page when the province value reported directly for the period judged at
+    `as_of` disagrees with the roll-up of its units beyond the tolerance (a leader's first question when
+    the province reads "met" while its departments are red); None when they agree."""
+    from ioc.consistency import province_disagreements
+
+    from ioc.periods import reference_period
+
+    ind = config.targets.indicator(indicator)
+    period = reference_period(as_of, ind.frequency)  # the period the page judges
+    rows = province_disagreements(observations.filter(pl.col("indicator") == indicator), config, as_of)
+    rows = rows.filter(pl.col("period") == period)
+    if rows.is_empty():
+        return None
+    r = rows.row(0, named=True)
+    value = format_value(r["province_value"], ind.unit, lang, ind.decimals)
+    rolled = format_value(r["rollup_value"], ind.unit, lang, ind.decimals)
+    pp = ind.unit.value == "percent"
+    diff = format_value(abs(r["difference"]), "ratio" if pp else ind.unit, lang, ind.decimals)
+    tol = format_value(r["tolerance"], "ratio", lang, ind.decimals)
+    unit_vi, unit_en = (" điểm %", " pp") if pp else ("", "")
+    tol_vi, tol_en = (tol + unit_vi, tol + unit_en) if pp else (f"{tol}%", f"{tol}%")
+    level = t(f"level.{r['unit_level']}", lang).lower()
+    return t(
+        "indicator.disagrees",
+        lang,
+        period=format_period(r["period"], lang),
+        value=value,
+        n=r["n_units"],
+        level=level,
+        rollup=rolled,
+        diff=diff + (unit_vi if lang == "vi" else unit_en),
+        tol=tol_vi if lang == "vi" else tol_en,
+    )

@@ -10,7 +10,7 @@ import streamlit as st  # noqa: E402
 from ioc import charts, ui_cache  # noqa: E402
 from ioc.labels import t  # noqa: E402
 from ioc.source_text import source_sentence, unit_title  # noqa: E402
-from ioc.views import indicator_rows, with_provenance  # noqa: E402
+from ioc.views import indicator_rows, province_disagreement, with_provenance  # noqa: E402
 
 ctx = ui.context()
 lang = ctx.lang
@@ -44,6 +44,9 @@ with ui.guarded(lang):
     cols[3].metric(t("col.status", lang), row["status_text"], border=True)
     trend = " — ".join(part for part in (row["trend_text"], row["trend_reason"]) if part)  # no dangling dash
     st.markdown(f"**{t('col.reason', lang)}:** {row['reason'] or '—'}  \n**{t('col.trend', lang)}:** {trend}")
+
+    if note := province_disagreement(ctx.observations(), ctx.config, ind_id, ctx.judged, lang):
+        st.warning(note, icon=":material/difference:")
 
     st.subheader(t("indicator.trend", lang))
     fmt = ",.1f" if ind.unit.value != "count" else ",.0f"

@@ -317,3 +317,29 @@ def test_declared_override_wins_over_no_unit_target() -> None:
     config = make_config(_sum_indicator(overrides=[{"unit": "90002", "value": 3}]))
     row = row_of(score(_backlog_obs(), config, "2026-10", today=DEC_1), "backlog", "90002")
     assert row["target"] == 3.0 and row["status"] in ("green", "amber", "red")
+
+
+# ---- a province value that contradicts its units is flagged ---------------------------------------------------
+
+
+def test_a_province_value_that_disagrees_with_its_units_is_flagged_in_words() -> None:
+    from ioc.views import province_disagreement
+
+    config = make_config(indicator(levels=["province", "commune"], rollup="ratio"))
+    obs = observations(
+        ("rate", PROVINCE, "2025-07", 100.0),  # reported directly: "met"
+        ("rate", "90001", "2025-07", 50.0, 5.0, 10.0),
+        ("rate", "90002", "2025-07", 60.0, 6.0, 10.0),
+    )
+    vi = province_disagreement(obs, config, "rate", "2025-07", "vi")
+    en = province_disagreement(obs, config, "rate", "2025-07", "en")
+    assert (
+        vi is not None and "100,0%" in vi and "55,0%" in vi and "chênh 45,0 điểm %" in vi and "2 đơn vị" in vi
+    )
+    assert en is not None and "45.0 pp apart" in en
+    agreeing = obs.with_columns(
+        pl.when(pl.col("unit_code") == PROVINCE).then(56.0).otherwise(pl.col("value")).alias("value")
+    )
+    assert province_disagreement(agreeing, config, "rate", "2025-07", "vi") is None
+    # an older disagreement does not flag the period viewed
+    assert province_disagreement(obs, config, "rate", "2025-08", "vi") is None
