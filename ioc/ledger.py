@@ -266,13 +266,13 @@ def sweep_incoming(
     max_age_seconds: float = STALE_INCOMING_SECONDS,
     now: float | None = None,
 ) -> list[Path]:
-    """Clear staged files older than `max_age_seconds` left by a process that died; return those handled.
+    """Clear staged files left by a process that died (kill -9, power cut); return those handled.
 
     A staged file whose content the ledger has recorded but whose archive copy is missing (the process
-    died between commit and move) is moved into place; any other stale one is deleted. A file whose
-    writer still runs on this host is left alone, and one from another host (a shared archive) only
-    counts as stale after a day. Also clears the `.incoming-*.tmp` files earlier versions wrote beside
-    the archived files.
+    died between commit and move) is moved into place; any other is deleted. Which are stale: on this
+    host, those whose writer process is gone (at once; a running writer's file is never touched); from
+    another host sharing the archive, those older than a day; the `.incoming-*.tmp` files earlier
+    versions wrote beside the archived files, those older than `max_age_seconds`.
     """
     data_dir = Path(data_dir)
     now = time.time() if now is None else now
@@ -284,11 +284,11 @@ def sweep_incoming(
         for tmp in folder.glob(f"{INCOMING_PREFIX}*.tmp"):
             match = _STAGED_NAME.match(tmp.name)
             host, pid = (match.group(2), match.group(3)) if match else (None, None)
-            if host is not None and host == _host() and _writer_alive(host, pid):
+            if host is not None and host == _host():
+                if not _writer_alive(host, pid):
+                    stale.append(tmp)
                 continue
-            limit = (
-                max(max_age_seconds, 86_400.0) if host is not None and host != _host() else max_age_seconds
-            )
+            limit = max(max_age_seconds, 86_400.0) if host is not None else max_age_seconds
             try:
                 if now - tmp.lstat().st_mtime >= limit:
                     stale.append(tmp)

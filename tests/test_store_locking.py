@@ -179,3 +179,43 @@ def test_migrate_on_a_current_schema_takes_no_write_lock(tmp_path: Path) -> None
     assert busy.value.issues[0].code == "ledger-busy"
     holder.join()
     engine.dispose()
+
+
+def test_a_cli_ingest_killed_mid_way_leaves_no_orphan_and_the_next_run_clears_its_staged_copy(
+    env, tmp_path: Path
+) -> None:
+    path = tmp_path / "in" / "big.csv"
+    path.parent.mkdir(parents=True)
+    path.write_text(big_csv(0, months(120)), encoding="utf-8")
+    engine = store.get_engine(env["IOC_DATABASE_URL"])
+    store.migrate(engine)
+    incoming = tmp_path / "data" / "archive" / ".incoming"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ioc", "ingest", str(path)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list(incoming.glob(".incoming-*")):
+        time.sleep(0.02)
+    proc.kill()  # SIGKILL: no cleanup runs
+    proc.wait(30)
+    archive = tmp_path / "data" / "archive"
+    assert [p for p in archive.glob("??/*")] == []  # nothing archived without its row
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM submissions")).scalar_one() == 0
+    again = subprocess.run(
+        [sys.executable, "-m", "ioc", "ingest", str(path)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=180,
+    )
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert list(incoming.glob(".incoming-*")) == []  # the killed run's staged copy is gone
+    assert len([p for p in archive.glob("??/*") if p.is_file()]) == 1
+    engine.dispose()
