@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +29,16 @@ KIND_SOURCE: dict[ExportKind, str] = {
     ExportKind.DOSSIERS: "dossiers",
     ExportKind.LONG: "long",
 }
+# The kinds of file a channel may take (`detect(allowed=…)`): the department page reads department
+# workbooks only; report-system exports come in through the administrator (and the command line).
+DEPARTMENT_SOURCES: frozenset[str] = frozenset({"workbook"})
+EXPORT_SOURCES: frozenset[str] = frozenset(KIND_SOURCE.values())
 # What each source looks for, for the "unknown format" message.
 _LOOKS_FOR = {
     "workbook": (
-        "a department template (a hidden '_meta' sheet)",
-        "tệp mẫu của sở, ngành (có trang ẩn '_meta')",
+        "a department workbook (the app's template, or a table whose header row names the units and "
+        "the indicators)",
+        "biểu số liệu của sở, ngành (biểu mẫu của ứng dụng, hoặc bảng có dòng tiêu đề ghi đơn vị và chỉ tiêu)",
     ),
     "procedure_stats": (
         "a procedure statistics table (received / settled / in progress per unit)",
@@ -43,6 +49,19 @@ _LOOKS_FOR = {
         "a long table with columns unit, period, indicator, value",
         "bảng dạng dọc với các cột đơn vị, kỳ, chỉ tiêu, giá trị",
     ),
+}
+# What a recognised file is, for the "not on this page" message.
+_IS_A = {
+    "workbook": ("a department workbook", "biểu số liệu của sở, ngành"),
+    "procedure_stats": (
+        "a procedure statistics report exported from the administrative-procedure system",
+        "báo cáo thống kê tình hình giải quyết TTHC xuất từ hệ thống",
+    ),
+    "dossiers": (
+        "a dossier list exported from the administrative-procedure system",
+        "danh sách hồ sơ xuất từ hệ thống giải quyết TTHC",
+    ),
+    "long": ("a long export from a report system", "tệp xuất dạng dọc từ hệ thống báo cáo"),
 }
 
 _loaded: dict[str, DataSource] | None = None
@@ -85,15 +104,47 @@ def sources() -> dict[str, DataSource]:
     return _load()
 
 
+class SourceNotAllowedError(IssueError):
+    """The file was recognised, as a kind the channel does not take; `source` says which kind it is."""
+
+    def __init__(self, issues: list[Issue], source: str) -> None:
+        super().__init__(issues)
+        self.source = source
+
+
 def _error(code: str, message: str, message_vi: str, file: str, **kw: str | None) -> IssueError:
     return IssueError([Issue(code=code, message=message, message_vi=message_vi, file=file, **kw)])
 
 
 def detect(
-    path: Path, config: Config, *, source: str | None = None, export_id: str | None = None
+    path: Path,
+    config: Config,
+    *,
+    source: str | None = None,
+    export_id: str | None = None,
+    allowed: Collection[str] | None = None,
 ) -> tuple[DataSource, ExportConfig | None]:
-    """The source that reads `path` and its export config: an explicit choice wins, else the first sniff."""
+    """The source that reads `path` and its export config: an explicit choice wins, else the first sniff.
+
+    `allowed` names the sources this channel takes (None: any). A file recognised as another kind is
+    refused with `source-not-allowed`, saying what it is and where it goes — so the department page never
+    reads a report-system export, however it is named or re-saved.
+    """
     file = Path(path).name
+    chosen, export = _detect(path, config, file, source, export_id, allowed)
+    if allowed is not None and chosen.name not in allowed:
+        raise _not_allowed(file, chosen.name, allowed)
+    return chosen, export
+
+
+def _detect(
+    path: Path,
+    config: Config,
+    file: str,
+    source: str | None,
+    export_id: str | None,
+    allowed: Collection[str] | None,
+) -> tuple[DataSource, ExportConfig | None]:
     export: ExportConfig | None = None
     if export_id is not None:
         try:
@@ -134,13 +185,13 @@ def detect(
                 value=source,
                 expected=", ".join(available) or ", ".join(_MODULES),
             )
-        if export is None and source in KIND_SOURCE.values():
+        if export is None and source in KIND_SOURCE.values() and (allowed is None or source in allowed):
             export = _export_for(chosen, path, config, source)
         return chosen, export
     available = _load()
-    for chosen in available.values():
+    for chosen, sniff in _sniffs(available, allowed):
         try:
-            found = chosen.sniff(Path(path), config)
+            found = sniff(Path(path), config)
         except Exception as exc:  # a sniff that trips over an odd file means "not mine"
             log.info("sniff of %s by %s failed: %s", file, chosen.name, exc)
             continue
@@ -148,7 +199,64 @@ def detect(
             return chosen, found
         if found:
             return chosen, None
-    raise _unknown_format(file, config, available)
+    raise _unknown_format(file, config, available, allowed)
+
+
+def _sniffs(
+    available: dict[str, DataSource], allowed: Collection[str] | None
+) -> list[tuple[DataSource, Callable[[Path, Config], ExportConfig | bool]]]:
+    """Every sniff in the order they are asked.
+
+    The template (`_meta`) first: it is unambiguous. Then the report-system exports, so that an export is
+    recognised as one wherever it is uploaded. A department's own layout (a header naming units and
+    indicators) comes after the specific exports; on a channel that takes workbooks only it also comes
+    before the generic long export, which matches any table with four plain columns.
+    """
+    order: list[tuple[DataSource, Callable[[Path, Config], ExportConfig | bool]]] = [
+        (src, src.sniff) for src in available.values()
+    ]
+    workbook = available.get("workbook")
+    layout = getattr(workbook, "sniff_layout", None)
+    if workbook is None or layout is None:
+        return order
+    workbooks_only = allowed is not None and "workbook" in allowed and not (set(allowed) & EXPORT_SOURCES)
+    long_at = next((i for i, (src, _) in enumerate(order) if src.name == "long"), len(order))
+    order.insert(long_at if workbooks_only else len(order), (workbook, layout))
+    return order
+
+
+def _not_allowed(file: str, found: str, allowed: Collection[str]) -> SourceNotAllowedError:
+    """The file is a kind this channel does not take: say what it is and where it goes."""
+    return SourceNotAllowedError(_not_allowed_issues(file, found, allowed).issues, found)
+
+
+def _not_allowed_issues(file: str, found: str, allowed: Collection[str]) -> IssueError:
+    is_en, is_vi = _IS_A.get(found, (found, found))
+    if set(allowed) <= DEPARTMENT_SOURCES:
+        return _error(
+            "source-not-allowed",
+            f"This page takes the department's monthly workbook; this file is {is_en}. Report-system "
+            "exports are uploaded by the IOC administrator, not on the department page.",
+            f"Trang này chỉ nhận biểu số liệu hằng tháng của sở, ngành; tệp này là {is_vi}. Tệp xuất từ "
+            "hệ thống báo cáo do quản trị viên IOC nạp, không nộp ở trang của sở, ngành.",
+            file,
+            value=found,
+            expected="a department workbook",
+            hint="Download the template above, fill it in and upload it; send the export to the IOC "
+            "administrator.",
+            hint_vi="Hãy tải biểu mẫu ở trên, điền số liệu rồi nộp; gửi tệp xuất từ hệ thống cho quản trị "
+            "viên IOC.",
+        )
+    takes_en = "; ".join(_IS_A.get(n, (n, n))[0] for n in sorted(allowed))
+    takes_vi = "; ".join(_IS_A.get(n, (n, n))[1] for n in sorted(allowed))
+    return _error(
+        "source-not-allowed",
+        f"This upload takes {takes_en}; this file is {is_en}.",
+        f"Mục nộp này chỉ nhận {takes_vi}; tệp này là {is_vi}.",
+        file,
+        value=found,
+        expected=", ".join(sorted(allowed)),
+    )
 
 
 def _export_for(chosen: DataSource, path: Path, config: Config, source: str) -> ExportConfig | None:
@@ -163,16 +271,30 @@ def _export_for(chosen: DataSource, path: Path, config: Config, source: str) -> 
     return same_kind[0] if len(same_kind) == 1 else None
 
 
-def _unknown_format(file: str, config: Config, available: dict[str, DataSource]) -> IssueError:
-    looked_en = "; ".join(_LOOKS_FOR.get(n, (n, n))[0] for n in available)
-    looked_vi = "; ".join(_LOOKS_FOR.get(n, (n, n))[1] for n in available)
-    exports = ", ".join(e.id for e in config.targets.exports)
-    hint = f"Choose the kind with --source ({', '.join(available)})" + (
-        f" or the export with --export ({exports})." if exports else "."
-    )
-    hint_vi = f"Hãy chọn loại tệp bằng --source ({', '.join(available)})" + (
-        f" hoặc định dạng bằng --export ({exports})." if exports else "."
-    )
+def _unknown_format(
+    file: str, config: Config, available: dict[str, DataSource], allowed: Collection[str] | None = None
+) -> IssueError:
+    names = [n for n in available if allowed is None or n in allowed]
+    looked_en = "; ".join(_LOOKS_FOR.get(n, (n, n))[0] for n in names)
+    looked_vi = "; ".join(_LOOKS_FOR.get(n, (n, n))[1] for n in names)
+    if allowed is not None and set(allowed) <= DEPARTMENT_SOURCES:
+        # a department head on the Upload page: no command-line flags, say what a readable table looks like
+        hint = (
+            "Use the template downloaded from this page, or give the table one header row naming the "
+            "communes (code or name) and the indicators (code or name)."
+        )
+        hint_vi = (
+            "Hãy dùng biểu mẫu tải từ trang này, hoặc để bảng có một dòng tiêu đề ghi mã hoặc tên xã, "
+            "phường và mã hoặc tên chỉ tiêu."
+        )
+    else:
+        exports = ", ".join(e.id for e in config.targets.exports)
+        hint = f"Choose the kind with --source ({', '.join(available)})" + (
+            f" or the export with --export ({exports})." if exports else "."
+        )
+        hint_vi = f"Hãy chọn loại tệp bằng --source ({', '.join(available)})" + (
+            f" hoặc định dạng bằng --export ({exports})." if exports else "."
+        )
     return _error(
         "unknown-format",
         f"Could not tell what kind of file this is. Looked for: {looked_en}.",

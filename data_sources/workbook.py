@@ -60,7 +60,15 @@ from data_sources.workbook_values import (
     fraction_warnings,
     ratio_values,
 )
-from data_sources.xlsx_cells import SheetGrid, col_index, col_letter, load_sheet, open_workbook, read_meta
+from data_sources.xlsx_cells import (
+    SheetGrid,
+    col_index,
+    col_letter,
+    head_grid,
+    load_sheet,
+    open_workbook,
+    read_meta,
+)
 from ioc.config import Config
 from ioc.exports_config import ExportConfig
 from ioc.observations import conform
@@ -105,7 +113,11 @@ class WorkbookLoader:
     name = NAME
 
     def sniff(self, path: Path, config: Config) -> ExportConfig | bool:
-        """True when the file is an Excel workbook with our `_meta` sheet and template version."""
+        """True when the file is an Excel workbook with our `_meta` sheet and template version.
+
+        A workbook in the department's own layout has no `_meta` sheet: `sniff_layout` recognises it, and
+        the registry asks it only after the report-system exports had their say.
+        """
         path = Path(path)
         if path.suffix.lower() not in EXCEL_SUFFIXES:
             return False
@@ -118,6 +130,29 @@ class WorkbookLoader:
             return False
         version = meta.get("template_version", ("", 0))[0]
         return version.split("/")[0] == TEMPLATE_VERSION.split("/")[0]
+
+    def sniff_layout(self, path: Path, config: Config) -> bool:
+        """True when an Excel workbook without `_meta` holds a department table in its own layout.
+
+        That is: its first visible sheet with content has, in its first rows, a header that `find_header`
+        accepts — a unit column (code or name) and indicator columns (wide), or indicator, unit and value
+        columns (long) — whatever title rows, merged titles, totals and notes surround the table.
+        """
+        path = Path(path)
+        if path.suffix.lower() not in EXCEL_SUFFIXES:
+            return False
+        try:
+            reader = open_workbook(path)
+            if META_SHEET in reader.sheet_names:
+                return False  # the template's own sniff decides about a file with `_meta`
+            ctx = ReadContext(file=path.name)
+            sheet_name = choose_sheet(reader, ctx, None, ParseResult(source=NAME))
+            if sheet_name is None:
+                return False
+            head = head_grid(reader, sheet_name, HEADER_SCAN_ROWS + MAX_HEADER_ROWS)
+        except (fastexcel.FastExcelError, OSError, ValueError, zipfile.BadZipFile):
+            return False
+        return find_header(head, HeaderLookup.build(config)) is not None
 
     def read(
         self,

@@ -228,6 +228,18 @@ def load_sheet(reader: fastexcel.ExcelReader, name: str, path: Path) -> SheetGri
     return SheetGrid(name, frame, letters, facts, merges)
 
 
+def head_grid(reader: fastexcel.ExcelReader, name: str, n_rows: int) -> SheetGrid:
+    """The first `n_rows` rows of a sheet as text, for recognising a header (no cell facts, no merges)."""
+    sheet = reader.load_sheet(name, header_row=None, skip_rows=0, n_rows=n_rows, dtypes="string")
+    raw = sheet.to_polars()
+    letters = [col_letter(c.absolute_index) for c in sheet.available_columns()]
+    frame = raw.rename(dict(zip(raw.columns, letters, strict=True))).with_columns(
+        pl.col(letters).cast(pl.String)
+    )
+    frame = frame.with_row_index("row", offset=1).with_columns(pl.col("row").cast(pl.Int64))
+    return SheetGrid(name, frame.select("row", *letters), letters, pl.DataFrame(schema=_FACTS_SCHEMA), [])
+
+
 def read_meta(reader: fastexcel.ExcelReader) -> dict[str, tuple[str, int]] | None:
     """The `_meta` sheet as key → (value, Excel row); None when the workbook has none."""
     if META_SHEET not in reader.sheet_names:

@@ -193,6 +193,8 @@ def _summary(reports: list, lang: str) -> None:  # type: ignore[type-arg]
 
 
 def _engine():  # type: ignore[no-untyped-def]
+    """The ledger's engine and the settings; the schema is migrated only when it is behind (checked with a
+    read first, so a reading command never takes the write lock)."""
     from ioc import store
     from ioc.settings import get_settings
 
@@ -240,6 +242,9 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
             return 2
         config = None  # the inbox watch keeps polling: files are ingested once the config loads
     engine, settings = _engine()
+    from ioc.ledger import sweep_incoming
+
+    sweep_incoming(settings.data_dir, engine)  # staged files a killed run left behind
     options = {
         "source": args.source,
         "export_id": args.export_id,
@@ -263,7 +268,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         _summary(reports, args.lang)
         if any(r.status == "waiting" for r in reports):
             return 2  # targets.yaml must be fixed; nothing was recorded for these files
-        return 1 if any(r.status == "rejected" for r in reports) else 0
+        return 1 if any(r.status in ("rejected", "busy") for r in reports) else 0
     return _run_inbox(args, config, engine, settings, options, ingest_inbox)
 
 
@@ -307,7 +312,7 @@ def _run_inbox(args, config, engine, settings, options, ingest_inbox) -> int:  #
             if reports:
                 _summary(reports, args.lang)
                 sys.stdout.flush()
-            any_rejected |= any(r.status in ("rejected", "waiting") for r in reports)
+            any_rejected |= any(r.status in ("rejected", "waiting", "busy") for r in reports)
             cycles += 1
             if not args.watch or (args.max_cycles is not None and cycles >= args.max_cycles):
                 break

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
 import hashlib
 import io
 import logging
+import os
 import re
 import shutil
+import stat
 import tempfile
 import time
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -20,17 +24,16 @@ import polars as pl
 from sqlalchemy import Engine
 
 from data_sources import Progress
-from ioc import filegate, ledger, validation
+from ioc import filegate, ledger, store, validation
 from ioc.config import Config
 from ioc.issues import Issue, IssueError, Severity
 from ioc.observations import conform
 from ioc.periods import is_period, shift
 from ioc.replacement import Replacement, plan_replacement
-from ioc.store import write_transaction
 
 log = logging.getLogger(__name__)
 
-Status = Literal["accepted", "rejected", "duplicate", "dry-run", "waiting"]
+Status = Literal["accepted", "rejected", "duplicate", "dry-run", "waiting", "busy", "skipped"]
 
 
 @dataclass
@@ -39,8 +42,11 @@ class IngestReport:
 
     status: "accepted" / "rejected" (stored as such), "duplicate" (the same bytes are already accepted:
     nothing changed), "dry-run" (would be accepted; nothing stored). A dry run that finds errors
-    reports "rejected" with no submission id. "waiting": targets.yaml is broken for this file, which is not
-    the file's fault: nothing is recorded, and the file is to be ingested again once the config is fixed.
+    reports "rejected" with no submission id, unless asked to record rejections (the Upload page's check
+    step), when it has one. "waiting": targets.yaml is broken for this file, which is not the file's fault:
+    nothing is recorded, and the file is to be ingested again once the config is fixed. "busy": another
+    writer held the ledger for longer than a writer waits; nothing was stored (nor archived) and the file
+    is to be sent again. "skipped": an inbox entry that is not ingested (a hidden name), with a note.
     """
 
     file_name: str
@@ -75,6 +81,18 @@ class IngestReport:
         return self.status in ("accepted", "duplicate", "dry-run")
 
 
+class ParseError(Exception):
+    """The parse step gave no result: the worker crashed, ran out of memory or time, or the loader failed.
+
+    Carries the issues to record; the record step stores the file as a rejected submission, whatever
+    the parse step raised (this, an `IssueError`, or any other exception).
+    """
+
+    def __init__(self, issues: list[Issue]) -> None:
+        self.issues = list(issues)
+        super().__init__("; ".join(i.message for i in self.issues) or "the file could not be parsed")
+
+
 def config_errors(issues: list[Issue]) -> list[Issue]:
     """The errors that lie in targets.yaml rather than in the data file (a file is never rejected for them)."""
     return [i for i in issues if i.is_error and (i.code == "export-config" or i.file == "targets.yaml")]
@@ -88,6 +106,91 @@ def _internal_error(file: str, exc: BaseException) -> Issue:
         file=file,
         hint="Report this to the administrator with the file; nothing was stored from it.",
         hint_vi="Hãy gửi tệp này cho quản trị viên; chưa có dữ liệu nào từ tệp được lưu.",
+    )
+
+
+class _NotRegularError(OSError):
+    """The path is a link, a folder, a pipe or a device: not a file whose bytes can be taken."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISLNK(mode):
+        return "symlink"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISFIFO(mode):
+        return "pipe"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    return "special file"
+
+
+def _read_regular(path: Path, max_bytes: int, *, follow_links: bool) -> tuple[int, bytes | None]:
+    """(size, bytes) of a regular file, or (size, None) when it is larger than `max_bytes` (not read).
+
+    The checks are made on the opened descriptor (`fstat`), so a name swapped for a link or a pipe
+    between listing and reading is refused too; a pipe is opened without blocking and never read.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    if not follow_links:
+        if path.is_symlink():
+            raise _NotRegularError("symlink")
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if not follow_links and exc.errno == errno.ELOOP:  # O_NOFOLLOW met a link
+            raise _NotRegularError("symlink") from exc
+        raise
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise _NotRegularError(_kind_of(info.st_mode))
+        if info.st_size > max_bytes:
+            return info.st_size, None
+        data = fh.read(max_bytes + 1)
+    if len(data) > max_bytes:  # it grew while we read
+        return len(data), None
+    return len(data), data
+
+
+def _not_a_file(file: str, what: str) -> Issue:
+    what_vi = {
+        "symlink": "liên kết (symlink)",
+        "folder": "thư mục",
+        "pipe": "đường ống (pipe)",
+        "socket": "socket",
+        "device": "thiết bị",
+    }.get(what, "tệp đặc biệt")
+    return Issue(
+        code="not-a-regular-file",
+        message=f"'{file}' is a {what}, not a regular file; it was not opened nor followed.",
+        message_vi=f"'{file}' là {what_vi}, không phải tệp thông thường; hệ thống không mở và không đi theo nó.",
+        file=file,
+        value=what,
+        expected="a regular file",
+        hint="Copy the file itself into the inbox, not a link to it.",
+        hint_vi="Hãy chép chính tệp vào thư mục inbox, không đặt liên kết tới tệp.",
+    )
+
+
+def _too_large(file: str, size: int, max_bytes: int) -> Issue:
+    mb = 1024 * 1024
+    return Issue(
+        code="file-too-large",
+        message=f"The file is {size / mb:.1f} MB; the limit is {max_bytes / mb:.0f} MB.",
+        message_vi=f"Tệp có dung lượng {size / mb:.1f} MB, vượt giới hạn {max_bytes / mb:.0f} MB.",
+        file=file,
+        value=f"{size} bytes",
+        expected=f"at most {max_bytes} bytes",
+        hint="Split the file by month, or ask the administrator to ingest it from the inbox folder.",
+        hint_vi="Hãy tách tệp theo tháng, hoặc nhờ quản trị viên nạp tệp qua thư mục inbox.",
     )
 
 
@@ -129,11 +232,21 @@ def ingest_file(
     max_bytes: int = filegate.MAX_BYTES,
     note: str | None = None,
     submitted_at: dt.datetime | None = None,
+    kinds: Collection[str] | None = None,
+    record_rejected: bool = False,
+    follow_links: bool = True,
 ) -> IngestReport:
     """Ingest one file: accepted whole (one transaction) or rejected whole; never raises at the user.
 
     `submitted_at` records when the file reached the IOC when that was earlier than now (a back-filled
-    history, a file recovered from e-mail); it defaults to now.
+    history, a file recovered from e-mail); it defaults to now. `kinds` names the data sources this
+    channel takes (`data_sources.registry.DEPARTMENT_SOURCES` on the department page); a file of another
+    kind is rejected. `record_rejected` makes a dry run (the Upload page's check step) archive and record
+    a file it rejects, as a rejected submission that supersedes nothing — every file's bytes are kept.
+    `follow_links=False` (the inbox) refuses a symbolic link instead of reading what it points to.
+
+    The bytes are staged (written and flushed to disk) before any parser sees them, and enter the archive
+    in the same step as their ledger row: never a row without bytes, nor archived bytes without a row.
     """
     t0 = time.perf_counter()
     path = Path(path)
@@ -145,7 +258,11 @@ def ingest_file(
         return report
 
     try:
-        data = path.read_bytes()
+        # the size first: an oversized file is never read into memory nor archived
+        size, data = _read_regular(path, max_bytes, follow_links=follow_links)
+    except _NotRegularError as exc:
+        report.issues = [_not_a_file(name, exc.what)]
+        return done()
     except OSError as exc:
         report.issues = [
             Issue(
@@ -156,6 +273,9 @@ def ingest_file(
             )
         ]
         return done()
+    if data is None:
+        report.issues = [_too_large(name, size, max_bytes)]
+        return done()
 
     gate = filegate.check_file(
         data,
@@ -163,11 +283,65 @@ def ingest_file(
         max_bytes=max_bytes,
         max_uncompressed=max(filegate.MAX_UNCOMPRESSED, 10 * max_bytes),
     )
-    # Archive first, even a file about to be rejected: nothing a department sent is ever lost.
-    if dry_run:
-        sha, stored = hashlib.sha256(data).hexdigest(), None
-    else:
-        sha, stored = ledger.archive_bytes(data, data_dir, name)
+    ledger.sweep_incoming_now_and_then(data_dir, engine)
+    # Staged before anything parses the file: nothing a department sent is lost to a parser, and the
+    # bytes enter the archive with their ledger row (see `ledger.archived_transaction`).
+    staged = ledger.stage_bytes(data, data_dir, name) if (not dry_run or record_rejected) else None
+    try:
+        return _ingest_staged(
+            report,
+            done,
+            path,
+            data,
+            gate,
+            staged,
+            config,
+            engine,
+            who=who,
+            source=source,
+            export_id=export_id,
+            department=department,
+            period=period,
+            dry_run=dry_run,
+            progress=progress,
+            note=note,
+            submitted_at=submitted_at,
+            kinds=kinds,
+        )
+    except store.LedgerBusyError as busy:
+        # another writer held the lock too long: nothing stored, nothing archived; the file is sent again
+        report.status, report.submission_id = "busy", None
+        report.issues = [*busy.issues]
+        return done()
+    finally:
+        if staged is not None:
+            staged.discard()
+
+
+def _ingest_staged(
+    report: IngestReport,
+    done: Callable[[], IngestReport],
+    path: Path,
+    data: bytes,
+    gate: list[Issue],
+    staged: ledger.StagedFile | None,
+    config: Config,
+    engine: Engine,
+    *,
+    who: str,
+    source: str | None,
+    export_id: str | None,
+    department: str | None,
+    period: str | None,
+    dry_run: bool,
+    progress: Progress | None,
+    note: str | None,
+    submitted_at: dt.datetime | None,
+    kinds: Collection[str] | None,
+) -> IngestReport:
+    """Everything after the file is staged: duplicate check, parse, validate, record."""
+    name = report.file_name
+    sha = staged.sha256 if staged is not None else hashlib.sha256(data).hexdigest()
     report.sha256 = sha
 
     base = {
@@ -181,7 +355,7 @@ def ingest_file(
     def finish_rejected(issues: list[Issue]) -> IngestReport:
         report.issues = issues
         report.status = "rejected"
-        if not dry_run:
+        if staged is not None:
             values = {
                 **base,
                 "source": report.source or "unknown",
@@ -194,8 +368,7 @@ def ingest_file(
                 "n_warnings": len(report.warnings),
                 "issues_json": ledger.issues_to_json(issues),
             }
-            with write_transaction(engine) as conn:
-                _record(conn, sha, data, name, stored, data_dir)
+            with ledger.archived_transaction(engine, staged) as conn:
                 report.submission_id = ledger.reject(conn, values=values, who=who)
         return done()
 
@@ -221,8 +394,9 @@ def ingest_file(
     try:
         from data_sources.registry import detect
 
-        chosen, export = detect(path, config, source=source, export_id=export_id)
+        chosen, export = detect(path, config, source=source, export_id=export_id, allowed=kinds)
     except IssueError as err:
+        report.source = getattr(err, "source", None) or report.source  # refused: what it was taken for
         return finish_rejected(gate + err.issues)
     except Exception as exc:
         log.exception("detecting the source of %s failed", name)
@@ -243,6 +417,8 @@ def ingest_file(
         obs = conform(result.observations)
         obs, xwalk_issues = _apply_crosswalk(obs, config)
         obs = conform(obs)
+    except (ParseError, IssueError) as err:  # the parse step's own account of why it gave no result
+        return finish_rejected([*gate, *err.issues])
     except Exception as exc:  # a loader bug must not become a traceback in front of a user
         log.exception("reading %s with %s failed", name, chosen.name)
         return finish_rejected([*gate, _internal_error(name, exc)])
@@ -289,6 +465,7 @@ def ingest_file(
     if dry_run:
         report.status = "dry-run"
         return done()
+    assert staged is not None  # a real run always stages
     values = {
         **base,
         "source": report.source,
@@ -301,27 +478,16 @@ def ingest_file(
         "n_warnings": len(issues),
         "issues_json": ledger.issues_to_json(issues),
     }
-    with write_transaction(engine) as conn:
+    with ledger.archived_transaction(engine, staged) as conn:
         # Re-check inside the write lock: a concurrent upload of the same bytes may have just landed.
         dup = ledger.accepted_duplicate(conn, sha)
         if dup is None:
-            _record(conn, sha, data, name, stored, data_dir)
             report.submission_id, report.superseded = ledger.accept(conn, values=values, obs=obs, who=who)
     if dup is not None:
         report.status, report.duplicate_of = "duplicate", dup
         return done()
     report.status = "accepted"
     return done()
-
-
-def _record(conn: Any, sha: str, data: bytes, name: str, stored: Path | None, data_dir: Path) -> None:
-    if stored is None:
-        return
-    try:
-        rel = stored.relative_to(data_dir).as_posix()
-    except ValueError:
-        rel = stored.as_posix()
-    ledger.record_file(conn, sha, len(data), name, rel)
 
 
 def _safe_name(name: str) -> str:
@@ -351,24 +517,45 @@ def ingest_bytes(
 
 # --------------------------------------------------------------------------------------------- inbox
 
-_SKIP_PREFIXES = (".", "~$")  # hidden files and Excel's lock files
-_SKIP_SUFFIXES = (".tmp", ".part", ".crdownload", ".errors.txt", ".errors.csv", ".waiting.txt")
+_LOCK_PREFIX = "~$"  # Excel's lock file beside a workbook that is open
+_SKIP_SUFFIXES = (
+    ".tmp",
+    ".part",
+    ".crdownload",
+    ".errors.txt",
+    ".errors.csv",
+    ".waiting.txt",
+    ".skipped.txt",
+)
 WAITING_SUFFIX = ".waiting.txt"
+HIDDEN_NOTE = "hidden-files.skipped.txt"  # beside the files: which hidden names are not ingested
 
 
 def _unique_destination(folder: Path, name: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     dest = folder / name
-    if not dest.exists():
+    if not os.path.lexists(dest):
         return dest
     stem, suffix = Path(name).stem, Path(name).suffix
     stamp = time.strftime("%Y%m%d-%H%M%S")
     n = 1
     while True:
         dest = folder / f"{stem}.{stamp}-{n}{suffix}"
-        if not dest.exists():
+        if not os.path.lexists(dest):
             return dest
         n += 1
+
+
+# A cell starting with one of these is a formula to Excel (or becomes one after a tab or a line break).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: object) -> object:
+    """A CSV cell that Excel shows as text: text starting with `=`, `+`, `-`, `@`, a tab or a carriage
+    return gets a leading single quote (OWASP, CSV injection); numbers and other text pass unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def write_issue_report(issues: list[Issue], dest: Path, header: str) -> tuple[Path, Path]:
@@ -405,17 +592,20 @@ def write_issue_report(issues: list[Issue], dest: Path, header: str) -> tuple[Pa
     for i in issues:
         writer.writerow(
             [
-                i.severity.value,
-                i.code,
-                i.sheet or "",
-                "" if i.row is None else i.row,
-                i.column or "",
-                i.value or "",
-                i.expected or "",
-                i.message,
-                i.message_vi or "",
-                i.hint or "",
-                i.hint_vi or "",
+                csv_safe(v)
+                for v in (
+                    i.severity.value,
+                    i.code,
+                    i.sheet or "",
+                    "" if i.row is None else i.row,
+                    i.column or "",
+                    i.value or "",
+                    i.expected or "",
+                    i.message,
+                    i.message_vi or "",
+                    i.hint or "",
+                    i.hint_vi or "",
+                )
             ]
         )
     # BOM so that Excel opens the Vietnamese text correctly.
@@ -423,19 +613,87 @@ def write_issue_report(issues: list[Issue], dest: Path, header: str) -> tuple[Pa
     return txt, csv_path
 
 
-def inbox_files(inbox: Path, *, min_age_seconds: float = 0.0) -> list[Path]:
-    """Files waiting in the inbox (not hidden, not partial, old enough to be completely copied)."""
+def _inbox_entries(inbox: Path, min_age_seconds: float) -> tuple[list[Path], list[Path], list[Path]]:
+    """(regular files to ingest, links and special files to refuse, hidden files to note), by name.
+
+    Nothing is followed: an entry is judged by `lstat`, so a link is a link whatever it points to.
+    Folders (`done/`, `rejected/`, anything else) are not entries. Files still being copied (younger
+    than `min_age_seconds`), Excel's `~$` lock files and our own notes and reports are left alone.
+    """
+    files: list[Path] = []
+    refused: list[Path] = []
+    hidden: list[Path] = []
     if not inbox.is_dir():
-        return []
+        return files, refused, hidden
     now = time.time()
-    out = []
     for p in sorted(inbox.iterdir()):
-        if not p.is_file() or p.name.startswith(_SKIP_PREFIXES) or p.name.lower().endswith(_SKIP_SUFFIXES):
+        try:
+            info = p.lstat()
+        except FileNotFoundError:  # gone since the listing
             continue
-        if min_age_seconds and now - p.stat().st_mtime < min_age_seconds:
+        if stat.S_ISDIR(info.st_mode):
             continue
-        out.append(p)
-    return out
+        name = p.name
+        if name.startswith(_LOCK_PREFIX) or name.lower().endswith(_SKIP_SUFFIXES):
+            continue
+        if min_age_seconds and now - info.st_mtime < min_age_seconds:
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            refused.append(p)
+        elif name.startswith("."):
+            hidden.append(p)
+        else:
+            files.append(p)
+    return files, refused, hidden
+
+
+def inbox_files(inbox: Path, *, min_age_seconds: float = 0.0) -> list[Path]:
+    """Regular files waiting in the inbox (not links, not hidden, old enough to be completely copied)."""
+    return _inbox_entries(Path(inbox), min_age_seconds)[0]
+
+
+def _note_hidden(inbox: Path, hidden: list[Path]) -> list[Path]:
+    """Keep `HIDDEN_NOTE` listing the hidden files the inbox does not ingest; return the ones new to it.
+
+    A hidden name is how copying tools name a file still in transit, and how systems name their own
+    files, so it is never ingested — but it is reported once (in the run that first sees it) and stays
+    listed in the note while it is there, so nobody waits for a file that will never be read.
+    """
+    note = inbox / HIDDEN_NOTE
+    before = note.read_text(encoding="utf-8").splitlines() if note.is_file() else []
+    listed = {line[2:] for line in before if line.startswith("- ")}
+    names = [p.name for p in hidden]
+    if not names:
+        note.unlink(missing_ok=True)
+        return []
+    lines = [
+        "These files start with '.', so the inbox does not ingest them. Rename a file without the leading "
+        "dot to have it ingested.",
+        "Các tệp sau có tên bắt đầu bằng dấu '.', nên hệ thống không nhập. Hãy đổi tên bỏ dấu '.' ở đầu "
+        "để tệp được nhập.",
+        "",
+        *(f"- {n}" for n in names),
+    ]
+    text = "\n".join(lines) + "\n"
+    if before != lines:
+        note.write_text(text, encoding="utf-8")
+    return [p for p in hidden if p.name not in listed]
+
+
+def _hidden_report(path: Path) -> IngestReport:
+    return IngestReport(
+        file_name=path.name,
+        status="skipped",
+        issues=[
+            Issue(
+                code="inbox-hidden-file",
+                message="The name starts with '.', so the file is not ingested; rename it without the dot.",
+                message_vi="Tên tệp bắt đầu bằng dấu '.', nên tệp không được nhập; hãy đổi tên bỏ dấu '.'.",
+                severity=Severity.WARNING,
+                file=path.name,
+            )
+        ],
+    )
 
 
 def write_waiting_note(path: Path, issues: list[Issue]) -> Path:
@@ -479,13 +737,23 @@ def ingest_inbox(
 ) -> list[IngestReport]:
     """Ingest every file waiting in `inbox`; move each to `done/` or `rejected/` (with an issue report).
 
-    A file the configuration cannot handle stays in the inbox beside a `.waiting.txt` note.
+    A file the configuration cannot handle stays in the inbox beside a `.waiting.txt` note; one the
+    ledger was too busy to take stays for the next run. A link or a special file (pipe, device) is never
+    followed nor read: it goes to `rejected/` with a report. Hidden names are listed in `HIDDEN_NOTE`
+    and reported once.
     """
     inbox = Path(inbox)
-    reports = []
-    for path in inbox_files(inbox, min_age_seconds=min_age_seconds):
+    ledger.sweep_incoming_now_and_then(data_dir, engine)  # clear what a killed run left half-written
+    files, refused, hidden = _inbox_entries(inbox, min_age_seconds)
+    reports = [_hidden_report(p) for p in _note_hidden(inbox, hidden)]
+    for path in refused:
+        report = IngestReport(file_name=path.name, status="rejected")
+        report.issues = [_not_a_file(path.name, _kind_of(path.lstat().st_mode))]
+        _move_with_report(inbox, path, report)
+        reports.append(report)
+    for path in files:
         try:
-            report = ingest_file(path, config, engine, data_dir, who=who, **kwargs)
+            report = ingest_file(path, config, engine, data_dir, who=who, follow_links=False, **kwargs)
         except Exception:
             # The database is unreachable or similar: leave the file where it is for the next run.
             log.exception("ingesting %s failed; the file stays in the inbox", path)
@@ -494,15 +762,26 @@ def ingest_inbox(
             write_waiting_note(path, report.issues)
             reports.append(report)
             continue
+        if report.status == "busy":  # nothing stored: the next run tries again
+            reports.append(report)
+            continue
         path.with_name(path.name + WAITING_SUFFIX).unlink(missing_ok=True)
-        folder = inbox / ("rejected" if report.status == "rejected" else "done")
-        dest = _unique_destination(folder, path.name)
-        shutil.move(str(path), dest)
-        if report.status == "rejected":
-            header = (
-                f"{path.name}: rejected — {len(report.errors)} error(s), {len(report.warnings)} warning(s)"
-                f"\n{path.name}: bị từ chối — {len(report.errors)} lỗi, {len(report.warnings)} cảnh báo"
-            )
-            write_issue_report(report.issues, dest, header)
+        _move_with_report(inbox, path, report)
         reports.append(report)
     return reports
+
+
+def _move_with_report(inbox: Path, path: Path, report: IngestReport) -> None:
+    """Move an inbox entry (the entry itself, never what a link points to) to `done/` or `rejected/`."""
+    folder = inbox / ("rejected" if report.status == "rejected" else "done")
+    dest = _unique_destination(folder, path.name)
+    try:
+        os.replace(path, dest)  # a rename moves a link or a pipe as it is, without opening it
+    except OSError:
+        shutil.move(str(path), dest)
+    if report.status == "rejected":
+        header = (
+            f"{path.name}: rejected — {len(report.errors)} error(s), {len(report.warnings)} warning(s)"
+            f"\n{path.name}: bị từ chối — {len(report.errors)} lỗi, {len(report.warnings)} cảnh báo"
+        )
+        write_issue_report(report.issues, dest, header)

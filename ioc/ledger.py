@@ -6,10 +6,15 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import logging
 import os
 import re
+import socket
 import tempfile
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +29,8 @@ from ioc.store import files as files_t
 from ioc.store import observations as obs_t
 from ioc.store import submissions as subs_t
 from ioc.store import utcnow, write_transaction
+
+log = logging.getLogger(__name__)
 
 # Observation frame column → SQL column (ROW and COLUMN are reserved words in SQL).
 _SQL_NAME = {"row": "row_no", "column": "col_letter"}
@@ -60,28 +67,124 @@ def _extension(original_name: str) -> str:
 
 
 def archive_path(data_dir: Path, sha256: str, original_name: str) -> Path:
-    """Where the archive keeps a file with this content: `data_dir/archive/ab/abcdef….ext`."""
+    """Where the archive would put new content: `data_dir/archive/ab/abcdef….ext` (the first name's extension).
+
+    Content that is already archived keeps the place it has (`archived_file`): the same bytes sent again
+    under another extension are not stored twice.
+    """
     return Path(data_dir) / "archive" / sha256[:2] / f"{sha256}.{_extension(original_name)}"
 
 
-def archive_bytes(data: bytes, data_dir: Path, original_name: str) -> tuple[str, Path]:
-    """Keep the raw bytes, content-addressed by sha256, written atomically; return (sha256, path)."""
-    sha = hashlib.sha256(data).hexdigest()
-    path = archive_path(data_dir, sha, original_name)
-    if path.exists() and path.stat().st_size == len(data):
-        return sha, path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".incoming-", suffix=".tmp")
+def archived_file(data_dir: Path, sha256: str) -> Path | None:
+    """The archived copy of this content, whatever extension it was first stored under, or None."""
+    folder = Path(data_dir) / "archive" / sha256[:2]
+    if not folder.is_dir():
+        return None
+    for candidate in sorted(folder.glob(f"{sha256}*")):
+        named = candidate.name == sha256 or candidate.name.startswith(f"{sha256}.")
+        if named and candidate.is_file() and not candidate.is_symlink():
+            return candidate
+    return None
+
+
+def _write_synced(data: bytes, folder: Path, prefix: str) -> Path:
+    """Write `data` to a new temporary file in `folder`, flushed to disk; return its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)  # atomic: readers see the whole file or none
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)
+
+
+def archive_bytes(data: bytes, data_dir: Path, original_name: str) -> tuple[str, Path]:
+    """Keep the raw bytes, content-addressed by sha256, written atomically; return (sha256, path).
+
+    This writes the archive without a ledger row: the caller records it at once. Ingest uses
+    `stage_bytes` + `archived_transaction`, which never leave archived bytes without a row.
+    """
+    sha = hashlib.sha256(data).hexdigest()
+    existing = archived_file(data_dir, sha)
+    if existing is not None and existing.stat().st_size == len(data):
+        return sha, existing
+    path = archive_path(data_dir, sha, original_name)
+    tmp = _write_synced(data, path.parent, ".incoming-")
+    try:
+        os.replace(tmp, path)  # atomic: readers see the whole file or none
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return sha, path
+
+
+# Bytes waiting for their ledger row live here (one folder, so a sweep is cheap): written and fsynced
+# before any parser sees the file, moved into the archive only once the row that names them is committed.
+INCOMING_DIR = ".incoming"
+INCOMING_PREFIX = ".incoming-"
+# A staged file older than this belongs to a process that died (kill -9, power cut): swept away, or put
+# in its place when its row was committed just before the death.
+STALE_INCOMING_SECONDS = 600.0
+_SWEEP_EVERY_SECONDS = 60.0
+_last_sweep: dict[str, float] = {}
+
+
+@dataclass
+class StagedFile:
+    """Bytes written to the archive's incoming folder, waiting for the transaction that records them."""
+
+    sha256: str
+    size: int
+    original_name: str
+    data_dir: Path
+    tmp: Path
+
+    def discard(self) -> None:
+        """Remove the staged copy (nothing recorded it, or it has been published)."""
+        self.tmp.unlink(missing_ok=True)
+
+
+def incoming_dir(data_dir: Path) -> Path:
+    """The folder of staged files: `data_dir/archive/.incoming`."""
+    return Path(data_dir) / "archive" / INCOMING_DIR
+
+
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9]", "", socket.gethostname())[:40] or "host"
+
+
+def stage_bytes(data: bytes, data_dir: Path, original_name: str) -> StagedFile:
+    """Write the bytes (fsynced) to the incoming folder before anything parses them.
+
+    The name carries the sha256 (to repair a death between commit and move) and the writer's host and
+    process id (so a sweep never takes the file of a process that is still parsing a large file).
+    """
+    sha = hashlib.sha256(data).hexdigest()
+    prefix = f"{INCOMING_PREFIX}{sha}-{_host()}-{os.getpid()}-"
+    tmp = _write_synced(data, incoming_dir(data_dir), prefix)
+    return StagedFile(sha, len(data), original_name, Path(data_dir), tmp)
+
+
+_STAGED_NAME = re.compile(rf"{re.escape(INCOMING_PREFIX)}([0-9a-f]{{64}})-(?:([A-Za-z0-9]+)-(\d+)-)?")
+
+
+def _writer_alive(host: str | None, pid: str | None) -> bool:
+    """Whether the process that staged a file may still be working on it (always True for another host)."""
+    if host is None or pid is None:
+        return False
+    if host != _host():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True
+    return True
 
 
 def record_file(conn: Connection, sha256: str, size: int, original_name: str, stored_path: str) -> None:
@@ -97,6 +200,132 @@ def record_file(conn: Connection, sha256: str, size: int, original_name: str, st
                 first_seen_at=utcnow(),
             )
         )
+
+
+def _stored_path(conn: Connection, sha256: str) -> str | None:
+    row = conn.execute(select(files_t.c.stored_path).where(files_t.c.sha256 == sha256)).first()
+    return None if row is None else str(row.stored_path)
+
+
+def _relative(data_dir: Path, path: Path) -> str:
+    try:
+        return path.relative_to(data_dir).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _absolute(data_dir: Path, stored_path: str) -> Path:
+    path = Path(stored_path)
+    return path if path.is_absolute() else Path(data_dir) / path
+
+
+def record_staged(conn: Connection, staged: StagedFile) -> Path:
+    """Within the write transaction: register the staged file once per content; return where it is kept.
+
+    Content already in the ledger keeps its first place and name (a second extension adds no copy).
+    """
+    known = _stored_path(conn, staged.sha256)
+    if known is not None:
+        return _absolute(staged.data_dir, known)
+    dest = archived_file(staged.data_dir, staged.sha256) or archive_path(
+        staged.data_dir, staged.sha256, staged.original_name
+    )
+    record_file(conn, staged.sha256, staged.size, staged.original_name, _relative(staged.data_dir, dest))
+    return dest
+
+
+def publish(staged: StagedFile, dest: Path) -> None:
+    """After the commit: move the staged bytes into the archive (or drop them when the archive has them)."""
+    if dest.is_file() and dest.stat().st_size == staged.size:
+        staged.discard()
+        return
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(staged.tmp, dest)  # atomic, same file system: the archive holds the whole file or none
+
+
+@contextmanager
+def archived_transaction(engine: Engine, staged: StagedFile) -> Iterator[Connection]:
+    """A write transaction that also records the staged file; its bytes enter the archive after the commit.
+
+    A failure before the commit (lock timeout, database error) leaves neither a row nor archived bytes;
+    a death between commit and move is repaired by `sweep_incoming`. The staged copy is always removed.
+    """
+    try:
+        with write_transaction(engine) as conn:
+            dest = record_staged(conn, staged)
+            yield conn
+        publish(staged, dest)
+    finally:
+        staged.discard()
+
+
+def sweep_incoming(
+    data_dir: Path,
+    engine: Engine | None = None,
+    *,
+    max_age_seconds: float = STALE_INCOMING_SECONDS,
+    now: float | None = None,
+) -> list[Path]:
+    """Clear staged files left by a process that died (kill -9, power cut); return those handled.
+
+    A staged file whose content the ledger has recorded but whose archive copy is missing (the process
+    died between commit and move) is moved into place; any other is deleted. Which are stale: on this
+    host, those whose writer process is gone (at once; a running writer's file is never touched); from
+    another host sharing the archive, those older than a day; the `.incoming-*.tmp` files earlier
+    versions wrote beside the archived files, those older than `max_age_seconds`.
+    """
+    data_dir = Path(data_dir)
+    now = time.time() if now is None else now
+    stale: list[Path] = []
+    folders = [incoming_dir(data_dir), *sorted((data_dir / "archive").glob("??"))]
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for tmp in folder.glob(f"{INCOMING_PREFIX}*.tmp"):
+            match = _STAGED_NAME.match(tmp.name)
+            host, pid = (match.group(2), match.group(3)) if match else (None, None)
+            if host is not None and host == _host():
+                if not _writer_alive(host, pid):
+                    stale.append(tmp)
+                continue
+            limit = max(max_age_seconds, 86_400.0) if host is not None else max_age_seconds
+            try:
+                if now - tmp.lstat().st_mtime >= limit:
+                    stale.append(tmp)
+            except FileNotFoundError:  # another process just finished with it
+                continue
+    for tmp in stale:
+        match = _STAGED_NAME.match(tmp.name)
+        known = None
+        if match and engine is not None:
+            with engine.connect() as conn:
+                known = _stored_path(conn, match.group(1))
+        try:
+            if known is not None and match is not None:
+                dest = _absolute(data_dir, known)
+                if not dest.is_file() and hashlib.sha256(tmp.read_bytes()).hexdigest() == match.group(1):
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(tmp, dest)
+                    log.warning("archive: recovered %s from a staged copy", dest)
+                    continue
+            tmp.unlink(missing_ok=True)
+            log.info("archive: removed stale staged file %s", tmp)
+        except OSError as exc:
+            log.warning("archive: could not clear %s: %s", tmp, exc)
+    return stale
+
+
+def sweep_incoming_now_and_then(data_dir: Path, engine: Engine | None = None) -> None:
+    """`sweep_incoming` at most once a minute per archive and process (ingest calls it on every file)."""
+    key = str(Path(data_dir).resolve())
+    now = time.monotonic()
+    if now - _last_sweep.get(key, -_SWEEP_EVERY_SECONDS) < _SWEEP_EVERY_SECONDS:
+        return
+    _last_sweep[key] = now
+    try:
+        sweep_incoming(data_dir, engine)
+    except Exception:  # housekeeping must never stop an ingest
+        log.exception("archive: sweeping stale staged files failed")
 
 
 # ---------------------------------------------------------------------------------------- issues JSON

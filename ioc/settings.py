@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     seed_demo: bool = True
     # the admin upload of report-system exports on the Upload page (off until accounts exist)
     admin_upload: bool = False
+    # seconds a writer waits for another writer's lock before "busy, try again" (SQLite and PostgreSQL)
+    db_lock_timeout: float = 60.0
+    # SQLite write-ahead log (readers never wait for a writer); turn off when data_dir is on a network share
+    sqlite_wal: bool = True
 
     def resolved_database_url(self) -> str:
         if self.database_url:

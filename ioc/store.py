@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,6 +32,9 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import OperationalError
+
+from ioc.issues import Issue, IssueError
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +43,46 @@ STATUSES = ("accepted", "rejected", "superseded", "withdrawn")
 
 # An arbitrary constant: the PostgreSQL advisory lock that serialises ledger writes across app instances.
 _PG_LEDGER_LOCK = 7_305_001
+
+# How long a writer waits for the write lock before it gives up with `LedgerBusyError` (seconds), when the
+# engine does not say (IOC_DB_LOCK_TIMEOUT sets it). One large export holds the lock for several seconds
+# while its observations are inserted; 60 s covers a queue of them.
+DEFAULT_LOCK_TIMEOUT = 60.0
+
+
+class LedgerBusyError(IssueError):
+    """Another writer held the ledger's write lock for longer than this writer may wait; nothing was written."""
+
+    def __init__(self, waited: float) -> None:
+        super().__init__(
+            [
+                Issue(
+                    code="ledger-busy",
+                    message=(
+                        f"The ledger is busy with another upload (waited {waited:.0f} s); nothing was stored. "
+                        "Try again in a minute."
+                    ),
+                    message_vi=(
+                        f"Hệ thống đang lưu một tệp khác (đã chờ {waited:.0f} giây); chưa có gì được lưu. "
+                        "Hãy thử lại sau một phút."
+                    ),
+                    hint="If this keeps happening, tell the administrator.",
+                    hint_vi="Nếu lỗi này lặp lại, hãy báo cho quản trị viên.",
+                )
+            ]
+        )
+        self.waited = waited
+
+
+def is_lock_error(exc: BaseException) -> bool:
+    """Whether a database error means "another writer holds the lock" (SQLite busy, PostgreSQL lock timeout)."""
+    if not isinstance(exc, OperationalError):
+        return False
+    text_ = str(exc.orig if exc.orig is not None else exc).lower()
+    return any(
+        k in text_ for k in ("database is locked", "database is busy", "lock timeout", "locknotavailable")
+    )
+
 
 metadata = MetaData()
 
@@ -121,22 +165,45 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def get_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite gets WAL, a busy timeout, foreign keys and `BEGIN IMMEDIATE` writes."""
+def get_engine(url: str, *, lock_timeout: float | None = None, sqlite_wal: bool | None = None) -> Engine:
+    """An engine for `url`. SQLite: WAL (unless `sqlite_wal` is off, e.g. on a network share where WAL is
+    unsafe), a busy timeout, foreign keys and `BEGIN IMMEDIATE` writes.
+
+    `lock_timeout` (seconds) bounds how long a writer waits for another writer on either backend; after
+    it, `write_transaction` raises `LedgerBusyError`. Both default to the settings (IOC_DB_LOCK_TIMEOUT,
+    IOC_SQLITE_WAL), so every entry point (app, CLI, demo) behaves the same.
+    """
+    from ioc.settings import get_settings
+
     parsed = make_url(url)
+    if lock_timeout is None or sqlite_wal is None:
+        settings = get_settings()
+        lock_timeout = settings.db_lock_timeout if lock_timeout is None else lock_timeout
+        sqlite_wal = settings.sqlite_wal if sqlite_wal is None else sqlite_wal
+    timeout = float(lock_timeout)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
-    if parsed.database and parsed.database != ":memory:":
+        engine = create_engine(url, pool_pre_ping=True)
+        engine.update_execution_options(ioc_lock_timeout=timeout)
+        return engine
+    memory = not parsed.database or parsed.database == ":memory:"
+    if not memory:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
+    # the sqlite3 module's own wait must not cut the busy timeout short
+    engine = create_engine(url, connect_args={"timeout": timeout})
+    engine.update_execution_options(ioc_lock_timeout=timeout)
+    wal = sqlite_wal and not memory
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
         # SQLAlchemy, not the sqlite3 module, emits BEGIN (documented recipe, "sqlite_transactions").
         dbapi_connection.isolation_level = None
         cur = dbapi_connection.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA busy_timeout=5000")
+        # The busy timeout first: switching a new database to WAL needs a lock another process may hold.
+        cur.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+        if wal:
+            # WAL: readers never wait for a writer, nor a writer for readers. Off on network file systems.
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")  # durable at checkpoints; safe with WAL
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
 
@@ -152,15 +219,71 @@ def get_engine(url: str) -> Engine:
     return engine
 
 
+def lock_timeout(engine: Engine) -> float:
+    """How long a writer on this engine waits for the write lock (seconds)."""
+    return float(engine.get_execution_options().get("ioc_lock_timeout", DEFAULT_LOCK_TIMEOUT))
+
+
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """One serialised write transaction: committed at the end of the block, rolled back on any error."""
+    """One serialised write transaction: committed at the end of the block, rolled back on any error.
+
+    Writers queue for the lock: SQLite's busy timeout (and a bounded retry of the `BEGIN IMMEDIATE`, for
+    the busy answers SQLite gives without waiting), PostgreSQL's `lock_timeout` on the advisory lock. A
+    writer that still cannot get the lock in `lock_timeout(engine)` seconds raises `LedgerBusyError`, having
+    written nothing; a lock error later in the block is turned into `LedgerBusyError` too (after the rollback).
+    """
+    timeout = lock_timeout(engine)
+    started = time.monotonic()
     with engine.connect() as conn:
         conn.execution_options(ioc_write=True)
-        with conn.begin():
-            if conn.dialect.name == "postgresql":
-                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LEDGER_LOCK})
+        trans = _begin_write(conn, started, timeout)
+        try:
             yield conn
+        except OperationalError as exc:
+            trans.rollback()
+            if is_lock_error(exc):
+                raise LedgerBusyError(time.monotonic() - started) from exc
+            raise
+        except BaseException:
+            trans.rollback()
+            raise
+        try:
+            trans.commit()
+        except OperationalError as exc:
+            if is_lock_error(exc):
+                raise LedgerBusyError(time.monotonic() - started) from exc
+            raise
+
+
+def _begin_write(conn: Connection, started: float, timeout: float):  # type: ignore[no-untyped-def]
+    """Begin the write transaction and take the ledger's write lock, retrying busy answers until `timeout`."""
+    pause = 0.05
+    while True:
+        try:
+            trans = conn.begin()
+        except OperationalError as exc:
+            if not is_lock_error(exc):
+                raise
+            conn.rollback()
+            if time.monotonic() - started + pause > timeout:
+                raise LedgerBusyError(time.monotonic() - started) from exc
+            time.sleep(pause)
+            pause = min(pause * 2, 1.0)
+            continue
+        if conn.dialect.name != "postgresql":
+            return trans
+        try:
+            left = max(1, int((timeout - (time.monotonic() - started)) * 1000))
+            conn.execute(text(f"SET LOCAL lock_timeout = {left}"))
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LEDGER_LOCK})
+            conn.execute(text("SET LOCAL lock_timeout = 0"))
+        except OperationalError as exc:
+            trans.rollback()
+            if is_lock_error(exc):
+                raise LedgerBusyError(time.monotonic() - started) from exc
+            raise
+        return trans
 
 
 def _v1_create(conn: Connection) -> None:
@@ -182,11 +305,29 @@ def current_version(conn: Connection) -> int:
     return int(conn.execute(select(func.coalesce(func.max(schema_version.c.version), 0))).scalar_one())
 
 
+def latest_version() -> int:
+    """The schema version this code expects."""
+    return max(v for v, _ in MIGRATIONS)
+
+
+def read_version(engine: Engine) -> int:
+    """The database's schema version, read without taking the write lock (0 when never migrated)."""
+    with engine.connect() as conn:
+        return current_version(conn)
+
+
 def migrate(engine: Engine) -> int:
-    """Create or upgrade the schema to the latest version in one transaction; return that version."""
+    """Create or upgrade the schema to the latest version in one transaction; return that version.
+
+    The version is read first without the write lock: a current schema (the usual case) costs a read, so
+    commands that only read (`history`) never queue behind an ingest nor make one wait.
+    """
+    have = read_version(engine)
+    if have >= latest_version():
+        return have
     with write_transaction(engine) as conn:
         schema_version.create(conn, checkfirst=True)
-        have = current_version(conn)
+        have = current_version(conn)  # again under the lock: another process may have just migrated
         for version, step in MIGRATIONS:
             if version <= have:
                 continue

@@ -1,6 +1,8 @@
 """The upload page's pieces: template bytes, a dry-run check, the commit, and how reports are shown.
 
-Uploads go through `ioc.ingest.ingest_bytes`, the same function the command line uses.
+Uploads go through `ioc.ingest.ingest_bytes`, the same function the command line uses. The department's
+check and commit take department workbooks only (`DEPARTMENT_SOURCES`, enforced in the core ingest); the
+administrator's export upload takes report-system exports only.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import polars as pl
 import streamlit as st
 from sqlalchemy.engine import Engine
 
+from data_sources.registry import DEPARTMENT_SOURCES, EXPORT_SOURCES
 from ioc.config import Config
 from ioc.i18n import format_period
 from ioc.ingest import IngestReport, ingest_bytes
@@ -19,6 +22,25 @@ from ioc.labels import t
 from ioc.periods import frequency_of, shift
 from ioc.template import build_template
 from ioc.ui import show_issues
+
+# Words of this page that the shared labels do not have (vi, en).
+_WORDS: dict[str, tuple[str, str]] = {
+    "busy": (
+        "Hệ thống đang bận lưu một tệp khác; chưa có gì được lưu. Hãy thử lại sau một phút.",
+        "The system is busy storing another file; nothing was stored. Try again in a minute.",
+    ),
+    "kept": (
+        "Tệp được giữ trong lịch sử nộp (lần nộp #{id}, bị từ chối).",
+        "The file is kept in the submission history (submission #{id}, rejected).",
+    ),
+}
+
+
+def word(key: str, lang: str, **kwargs: object) -> str:
+    """One of this page's own words in `lang`, with `{placeholders}` filled."""
+    vi, en = _WORDS[key]
+    text = vi if lang == "vi" else en
+    return text.format(**kwargs) if kwargs else text
 
 
 def open_periods(as_of: str, n: int = 6) -> list[str]:
@@ -45,24 +67,49 @@ def template_bytes(config: Config, observations: pl.DataFrame, dept: str, period
 
 
 def check(
-    data: bytes, name: str, config: Config, engine: Engine, data_dir: Path, **kwargs: object
+    data: bytes, name: str, config: Config, engine: Engine, data_dir: Path, *, who: str, **kwargs: object
 ) -> IngestReport:
-    """Validate an uploaded file without storing anything (remembered for this file in the session)."""
-    key = ("up_check", hashlib.sha256(data).hexdigest(), tuple(sorted(kwargs.items())))
+    """Check a department's upload (department workbooks only) without storing its values.
+
+    A file the check rejects is archived and recorded as a rejected submission (every file's bytes are
+    kept); a valid one stores nothing until `commit`. Remembered for this file in the session.
+    """
+    key = ("up_check", hashlib.sha256(data).hexdigest(), who, tuple(sorted(kwargs.items())))
     cached = st.session_state.get("_up_check")
     if cached and cached[0] == key:
         return cached[1]
-    report = ingest_bytes(data, name, config, engine, data_dir, who="preview", dry_run=True, **kwargs)  # type: ignore[arg-type]
-    st.session_state["_up_check"] = (key, report)
+    report = ingest_bytes(
+        data,
+        name,
+        config,
+        engine,
+        data_dir,
+        who=who,
+        dry_run=True,
+        record_rejected=True,
+        kinds=DEPARTMENT_SOURCES,
+        **kwargs,  # type: ignore[arg-type]
+    )
+    if report.status != "busy":  # a busy ledger is asked again on the next run
+        st.session_state["_up_check"] = (key, report)
     return report
 
 
 def commit(
     data: bytes, name: str, config: Config, engine: Engine, data_dir: Path, *, who: str, **kwargs: object
 ) -> IngestReport:
-    """Store the file as a submission (accepted or rejected as a whole)."""
+    """Store a department's workbook as a submission (accepted or rejected as a whole)."""
     st.session_state.pop("_up_check", None)
-    return ingest_bytes(data, name, config, engine, data_dir, who=who, **kwargs)  # type: ignore[arg-type]
+    return ingest_bytes(data, name, config, engine, data_dir, who=who, kinds=DEPARTMENT_SOURCES, **kwargs)  # type: ignore[arg-type]
+
+
+def commit_export(
+    data: bytes, name: str, config: Config, engine: Engine, data_dir: Path, *, who: str, export_id: str
+) -> IngestReport:
+    """Store a report-system export uploaded by the administrator (exports only)."""
+    return ingest_bytes(
+        data, name, config, engine, data_dir, who=who, export_id=export_id, kinds=EXPORT_SOURCES
+    )
 
 
 def show_report(report: IngestReport, lang: str) -> None:
@@ -71,8 +118,13 @@ def show_report(report: IngestReport, lang: str) -> None:
     warnings = [i for i in report.issues if not i.is_error]
     if report.status == "duplicate":
         st.info(t("upload.duplicate", lang, id=report.duplicate_of))
+    elif report.status == "busy":
+        st.warning(word("busy", lang))
+        return
     elif errors:
         st.error(t("upload.rejected", lang, n=len(errors)))
+        if report.submission_id is not None:
+            st.caption(word("kept", lang, id=report.submission_id))
     elif report.status == "dry-run":
         st.success(t("upload.valid", lang, n=report.n_observations, units=report.units))
         show_replacement(report, lang)

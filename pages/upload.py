@@ -38,7 +38,7 @@ with ui.guarded(lang):
     if file is not None:
         engine, data_dir = ui_cache.db(), ui_cache.settings().data_dir
         check = upload.check(
-            file.getvalue(), file.name, ctx.config, engine, data_dir, department=dept, period=period
+            file.getvalue(), file.name, ctx.config, engine, data_dir, department=dept, period=period, who=dept
         )
         if check.status == "dry-run" and st.button(t("upload.confirm", lang), type="primary"):
             receipt = upload.commit(
@@ -72,7 +72,7 @@ with ui.guarded(lang):
         )
         if export_file is not None and st.button(t("upload.ingest", lang), type="primary"):
             with st.spinner(t("upload.ingest", lang)):
-                report = upload.commit(
+                report = upload.commit_export(
                     export_file.getvalue(),
                     export_file.name,
                     ctx.config,

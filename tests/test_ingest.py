@@ -449,10 +449,15 @@ def test_inbox_moves_files_and_writes_reports_beside_rejected_ones(
     (inbox / ".hidden.csv").write_text("x")
     reports = ingest_inbox(inbox, config, engine, data_dir, who="inbox")
     assert sorted((r.file_name, r.status) for r in reports) == [
+        (".hidden.csv", "skipped"),  # reported (once), listed in the note, never ingested
         ("bad.csv", "rejected"),
         ("good.csv", "accepted"),
     ]
-    assert sorted(p.name for p in inbox.iterdir() if p.is_file()) == [".hidden.csv", "~$good.xlsx"]
+    assert sorted(p.name for p in inbox.iterdir() if p.is_file()) == [
+        ".hidden.csv",
+        "hidden-files.skipped.txt",
+        "~$good.xlsx",
+    ]
     assert (inbox / "done" / "good.csv").exists()
     assert sorted(p.name for p in (inbox / "rejected").iterdir()) == [
         "bad.csv",
@@ -469,7 +474,7 @@ def test_inbox_moves_files_and_writes_reports_beside_rejected_ones(
     # the same name again later does not overwrite the earlier file
     write_csv(inbox, "good.csv", august([70, 71]))
     again = ingest_inbox(inbox, config, engine, data_dir, who="inbox")
-    assert [r.status for r in again] == ["duplicate"]
+    assert [r.status for r in again] == ["duplicate"]  # the hidden file is not reported a second time
     assert len(list((inbox / "done").iterdir())) == 2
 
 

@@ -232,6 +232,46 @@ def test_upload_rejects_a_bad_value_naming_the_cell(seeded: Path, demo_config) -
     assert not any(b.label == "Confirm submission" for b in at.button)
 
 
+def test_upload_refuses_an_export_on_the_department_page_in_the_ui_language(
+    seeded: Path, demo_config, tmp_path: Path
+) -> None:
+    from ioc import ledger, store
+    from ioc.export_writers import write_procedure_report
+
+    units = [
+        dict(
+            unit="Sở Tư pháp",
+            received_online=120,
+            received_offline=30,
+            received_carried_over=10,
+            settled_early=40,
+            settled_on_time=90,
+            settled_late=10,
+            in_progress_on_time=15,
+            in_progress_overdue=5,
+        )
+    ]
+    data = write_procedure_report(tmp_path / "thong_ke.xlsx", units).read_bytes()
+    at = _app("vi", "upload")
+    at.selectbox(key="up_dept").set_value("so_gd_dt")
+    at.run()
+    at.file_uploader[0].set_value(("bao_cao.xlsx", data, "application/vnd.ms-excel"))
+    at.run()
+    assert not at.exception
+    assert any("bị từ chối" in e.value for e in at.error)
+    shown = at.dataframe[0].value.to_csv()
+    assert "Trang này chỉ nhận biểu số liệu hằng tháng" in shown and "quản trị viên" in shown
+    assert not any(b.label == "Xác nhận nộp" for b in at.button)
+    engine = store.get_engine(f"sqlite:///{seeded / 'ioc.sqlite3'}")
+    latest = ledger.submissions(engine, department="so_gd_dt", limit=1).row(0, named=True)
+    assert (latest["status"], latest["source"], latest["file_name"]) == (
+        "rejected",
+        "procedure_stats",
+        "bao_cao.xlsx",
+    )
+    engine.dispose()
+
+
 def test_admin_upload_ingests_a_long_export(seeded: Path, demo_config) -> None:
     at = _app("en", "upload")
     csv = "unit,period,indicator,value\n99,2026-10,digital_economy_share,18.5\n"

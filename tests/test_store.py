@@ -48,9 +48,15 @@ def test_get_engine_creates_the_folder_and_sets_sqlite_pragmas(tmp_path: Path) -
     with eng.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
-        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 60_000  # IOC_DB_LOCK_TIMEOUT default
     assert (tmp_path / "a" / "b").is_dir()
     eng.dispose()
+    quick = store.get_engine(f"sqlite:///{tmp_path / 'q.sqlite3'}", lock_timeout=2.5, sqlite_wal=False)
+    with quick.connect() as conn:
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 2500
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "delete"
+    assert store.lock_timeout(quick) == 2.5
+    quick.dispose()
 
 
 def test_migrate_creates_every_table_and_records_version_1(engine) -> None:

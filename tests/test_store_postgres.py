@@ -36,6 +36,14 @@ from test_ingest import (  # noqa: E402
     test_a_resubmission_supersedes_and_history_keeps_both,
     test_duplicate_file_changes_nothing,
 )
+from test_intake_channels import (  # noqa: E402
+    test_a_failure_between_archive_and_record_leaves_no_orphan,
+    test_a_file_rejected_at_the_check_step_is_archived_and_recorded_superseding_nothing,
+    test_a_parse_step_that_fails_leaves_a_rejected_row_for_the_archived_bytes,
+    test_an_export_on_the_department_page_is_refused_in_the_core_and_kept,
+    test_stale_staged_files_are_swept_and_a_committed_one_is_put_in_place,
+    test_the_same_bytes_under_two_extensions_are_archived_once,
+)
 from test_ledger import (  # noqa: E402
     test_a_failure_in_the_middle_of_the_observations_leaves_nothing,
     test_a_partial_resubmission_keeps_the_older_submission_current_for_the_other_keys,
@@ -53,10 +61,14 @@ from test_ledger import (  # noqa: E402
 __all__ = [
     "config",
     "data_dir",
+    "test_a_failure_between_archive_and_record_leaves_no_orphan",
     "test_a_failure_in_the_middle_of_the_observations_leaves_nothing",
+    "test_a_file_rejected_at_the_check_step_is_archived_and_recorded_superseding_nothing",
     "test_a_file_with_one_bad_row_is_rejected_whole",
+    "test_a_parse_step_that_fails_leaves_a_rejected_row_for_the_archived_bytes",
     "test_a_partial_resubmission_keeps_the_older_submission_current_for_the_other_keys",
     "test_a_resubmission_supersedes_and_history_keeps_both",
+    "test_an_export_on_the_department_page_is_refused_in_the_core_and_kept",
     "test_current_observations_on_an_empty_ledger_has_the_schema",
     "test_current_observations_schema_filter_and_provenance",
     "test_duplicate_file_changes_nothing",
@@ -64,7 +76,9 @@ __all__ = [
     "test_issues_round_trip_through_the_ledger",
     "test_restoring_an_older_version_supersedes_the_newer_one",
     "test_resubmission_supersedes_per_key_and_history_keeps_both",
+    "test_stale_staged_files_are_swept_and_a_committed_one_is_put_in_place",
     "test_submissions_filter_and_last_submission_per_department",
+    "test_the_same_bytes_under_two_extensions_are_archived_once",
     "test_withdraw_and_restore_refuse_what_they_cannot_do",
     "test_withdraw_removes_values_and_restore_brings_them_back_as_a_copy",
 ]
@@ -123,6 +137,34 @@ def test_writers_are_serialised_by_the_advisory_lock(schema_url: str, engine) ->
     assert entered.is_set()
     assert store.revision(engine) == 1
     other.dispose()
+
+
+def test_a_writer_that_cannot_get_the_advisory_lock_fails_cleanly_and_archives_nothing(
+    schema_url: str, tmp_path: Path
+) -> None:
+    from helpers_ledger import long_csv, make_config
+
+    from ioc import ledger
+    from ioc.ingest import ingest_bytes
+
+    eng = store.get_engine(schema_url, lock_timeout=1.0)
+    store.metadata.drop_all(eng)
+    store.migrate(eng)
+    config = make_config(tmp_path / "province")
+    data_dir = tmp_path / "data"
+    holder = create_engine(URL)  # another instance in the middle of a long write
+    with holder.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": store._PG_LEDGER_LOCK})
+        data = long_csv([("90001", "2025-08", "online_rate", "70")]).encode()
+        report = ingest_bytes(data, "t.csv", config, eng, data_dir, who="so_a")
+        assert report.status == "busy" and [i.code for i in report.issues] == ["ledger-busy"]
+        assert [p for p in (data_dir / "archive").rglob("*") if p.is_file()] == []
+        conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": store._PG_LEDGER_LOCK})
+    holder.dispose()
+    again = ingest_bytes(data, "t.csv", config, eng, data_dir, who="so_a")
+    assert again.status == "accepted"
+    assert ledger.submissions(eng).height == 1
+    eng.dispose()
 
 
 def test_archive_location_does_not_depend_on_the_database(engine, tmp_path: Path) -> None:
