@@ -575,7 +575,6 @@ def province_disagreement(
     `as_of` disagrees with the roll-up of its units beyond the tolerance (a leader's first question when
     the province reads "met" while its departments are red); None when they agree."""
     from ioc.consistency import province_disagreements
-
     from ioc.periods import reference_period
 
     ind = config.targets.indicator(indicator)
