@@ -255,6 +255,10 @@ _LABELS: dict[str, tuple[str, str]] = {
         "The data could not be loaded (last try at {time}); the wall tries again every {every} seconds.",
     ),
     "wall.empty": ("Chưa có số liệu.", "No data yet."),
+    "wall.offline": (
+        "⚠ Mất kết nối với máy chủ — đang tự kết nối lại; số liệu trên màn hình có thể đã cũ",
+        "⚠ Lost the connection to the server — reconnecting; the figures on screen may be out of date",
+    ),
 }
 
 

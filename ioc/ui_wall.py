@@ -147,13 +147,15 @@ def refresh(params: WallParams, st_state: WallState, lang: str, now: dt.datetime
 
 def _deck(wall: Wall, config) -> Any:  # type: ignore[no-untyped-def]
     registry = config.registry
-    return charts.status_map(
+    deck = charts.status_map(
         registry.boundaries,
         registry.communes.select("code", "lat", "lon"),
         wall.map_rows,
         value_label=wall.map_label,
         target_label=t("col.target", wall.lang),
     )
+    deck.initial_view_state.zoom += 0.6  # the wall's map is larger than the Map page's: fill it
+    return deck
 
 
 def draw(params: WallParams, st_state: WallState, lang: str, now: dt.datetime) -> None:

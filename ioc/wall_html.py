@@ -102,9 +102,26 @@ html, body {{ overflow: hidden !important; background: {BACKGROUND}; }}
 NIGHT_CSS = '<style>[data-testid="stMain"] { filter: brightness(0.55); }</style>'
 
 
-def wall_css() -> str:
-    """The wall page's style sheet (sent once, outside the ticking fragment)."""
-    return WALL_CSS
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def wall_css(lang: str) -> str:
+    """The wall page's style sheet (sent once, outside the ticking fragment).
+
+    While the browser has lost the server (restart, network drop) Streamlit would cover the wall with an
+    English "Connection error" box; the wall hides it and shows its own banner instead, in its language,
+    until the connection is back (the frontend reconnects by itself and the wall redraws).
+    """
+    offline = (
+        '[data-testid="stDialog"] { display: none !important; }\n'
+        'body:has([data-testid="stDialog"])::after { content: '
+        + _css_string(t("wall.offline", lang))
+        + "; position: fixed; left: 0; right: 0; bottom: 0; z-index: 100000; background: "
+        + STALE_BG
+        + "; color: #000; font: 700 1.8vw/1.3 sans-serif; padding: 0.6vw 2vw; }\n"
+    )
+    return WALL_CSS.replace("</style>", offline + "</style>")
 
 
 def _status_colour(status: str | None) -> str:

@@ -14,5 +14,5 @@ from ioc import ui_wall, wall_html  # noqa: E402
 from ioc.wall import parse_params  # noqa: E402
 
 params = parse_params(st.query_params.to_dict())
-st.html(wall_html.wall_css())
+st.html(wall_html.wall_css(ui_wall.language(params)))
 ui_wall.live(params)
