@@ -57,6 +57,11 @@ def route() -> None:
     st.stop()
 
 
+def _epoch() -> float:
+    """Seconds since the epoch: decides the slide on screen (one place, so tests can set the clock)."""
+    return time.time()
+
+
 def local_now() -> dt.datetime:
     """Now, in the province's time zone (the clock and every time on the wall)."""
     return dt.datetime.now(ZoneInfo(LOCAL_TIMEZONE))
@@ -175,7 +180,7 @@ def draw(params: WallParams, st_state: WallState, lang: str, now: dt.datetime) -
         help_text = t("wall.waiting_help", lang, time=tried, every=params.refresh_at(now))
         st.html(wall_html.notice(t("wall.waiting", lang), help_text, now=now))
         return
-    epoch = time.time()
+    epoch = _epoch()
     index = slide_at(epoch, len(wall.slides), params.every)
     slide = wall.slides[index]
     st.html(
