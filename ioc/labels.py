@@ -201,10 +201,6 @@ _LABELS: dict[str, tuple[str, str]] = {
     "wall.title_departments": ("Sở, ngành: xếp hạng", "Departments: ranking"),
     "wall.title_communes": ("Xã, phường nhiều chỉ tiêu chậm nhất", "Communes with the most red"),
     "wall.title_map": ("Bản đồ: {name}", "Map: {name}"),
-    "wall.pillar_sub": (
-        "Giá trị · mục tiêu · trạng thái · lý do · xu hướng",
-        "Value · target · status · reason · trend",
-    ),
     "wall.departments_sub": (
         "Xếp hạng theo điểm tổng hợp (tỷ lệ chỉ tiêu đạt, có trọng số), yếu nhất trước",
         "Ranked on the composite score (weighted share meeting plan), weakest first",

@@ -48,7 +48,7 @@ DEFAULT_NIGHT_REFRESH = 600  # seconds between data checks at night
 EVERY_RANGE = (5, 3600)
 REFRESH_RANGE = (5, 86_400)
 # items per slide: indicators take two lines (value line and reason), units one
-PAGE_SIZE = {"pillar": 8, "departments": 12, "communes": 12, "side": 8}
+PAGE_SIZE = {"pillar": 7, "departments": 10, "communes": 10, "side": 8}
 # Until accounts exist, viewing is open: a wall URL without a token shows the wall. When viewing requires
 # sign-in, set this to False: a wall then needs a valid token and, without one, says so (never a form).
 OPEN_VIEWING = True
@@ -279,6 +279,13 @@ def counts_text(counts: Mapping[str, int], lang: str) -> str:
     return " · ".join(f"{STATUS[s].icon} {counts[s]}" for s in STATUS_ORDER if counts.get(s))
 
 
+def counts_words(counts: Mapping[str, int], lang: str) -> str:
+    """Icon, number and word, red first, zeros left out: "✖ 3 Chậm kế hoạch · ▲ 9 Cần chú ý"."""
+    return " · ".join(
+        f"{STATUS[s].icon} {counts[s]} {STATUS[s].word(lang)}" for s in STATUS_ORDER if counts.get(s)
+    )
+
+
 def _pct(share: float | None, lang: str) -> str:
     return "—" if share is None else format_value(share * 100, "percent", lang, 0)
 
@@ -382,15 +389,14 @@ def pillar_slides(head: pl.DataFrame, config: Config, lang: str) -> list[Slide]:
             continue
         items = _indicator_items(rows, lang)
         pages = _chunks(items, PAGE_SIZE["pillar"])
-        tiles = tuple(_tiles(_counts(rows["status"]), lang))
+        summary = counts_words(_counts(rows["status"]), lang)
         for i, page in enumerate(pages):
             slides.append(
                 Slide(
                     kind="pillar",
                     key=f"pillar:{pillar.id}:{i + 1}",
                     title=_paged(pillar.name.get(lang), len(pages), i),
-                    subtitle=t("wall.pillar_sub", lang),
-                    tiles=tiles,
+                    subtitle=summary,
                     items=page,
                 )
             )

@@ -53,16 +53,16 @@ html, body {{ overflow: hidden !important; background: {BACKGROUND}; }}
 .wall-stamp {{ font-size: 1.5vw; color: {MUTED}; }}
 .wall-stale {{ background: {STALE_BG}; color: #000; font-size: 1.6vw; font-weight: 700;
   padding: 0.4vw 1vw; border-radius: 0.4vw; margin-top: 0.6vw; }}
-.wall-tiles {{ display: flex; gap: 1vw; margin: 0.8vw 0; }}
+.wall-tiles {{ display: flex; gap: 1vw; margin: 0.6vw 0; }}
 .wall-tile {{ flex: 1 1 0; background: {PANEL}; border-radius: 0.6vw; padding: 0.6vw 1vw;
   border-top: 0.5vw solid #55606b; }}
 .wall-tile .n {{ font-size: 3.6vw; font-weight: 800; line-height: 1.1; font-variant-numeric: tabular-nums; }}
 .wall-tile .l {{ font-size: 1.5vw; color: {MUTED}; white-space: nowrap; overflow: hidden;
   text-overflow: ellipsis; }}
 .wall-tiles.small .n {{ font-size: 2.2vw; }}
-.wall-list {{ display: flex; flex-direction: column; gap: 0.45vw; }}
+.wall-list {{ display: flex; flex-direction: column; gap: 0.35vw; }}
 .wall-item {{ display: grid; align-items: center; column-gap: 1.2vw; background: {PANEL};
-  border-radius: 0.5vw; padding: 0.35vw 1vw; border-left: 0.6vw solid #55606b; font-size: 1.5vw; }}
+  border-radius: 0.5vw; padding: 0.2vw 1vw; border-left: 0.6vw solid #55606b; font-size: 1.5vw; }}
 .wall-item.ind {{ grid-template-columns: 15vw minmax(0, 1fr) 9vw 9vw 15vw; }}
 .wall-item.unit {{ grid-template-columns: 15vw minmax(0, 1fr) 7vw minmax(0, 16vw) 10vw; }}
 .wall-item.rank {{ grid-template-columns: 14vw minmax(0, 1fr) 5.5vw 8.5vw; }}
@@ -74,7 +74,7 @@ html, body {{ overflow: hidden !important; background: {BACKGROUND}; }}
 .wall-item .muted {{ color: {MUTED}; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
 .wall-item .reason {{ grid-column: 2 / 6; color: {MUTED}; white-space: nowrap; overflow: hidden;
   text-overflow: ellipsis; }}
-.wall-chip {{ display: inline-block; border-radius: 0.4vw; padding: 0.05vw 0.6vw; font-weight: 800;
+.wall-chip {{ display: inline-block; border-radius: 0.4vw; padding: 0 0.6vw; font-weight: 800;
   color: #000; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 100%; }}
 .wall-cols {{ display: grid; grid-template-columns: minmax(0, 62fr) minmax(0, 38fr); gap: 1.5vw; }}
 .wall-h2 {{ font-size: 1.9vw; font-weight: 700; margin: 0.2vw 0 0.5vw 0; }}
@@ -253,7 +253,7 @@ def body(slide: Slide) -> str:
         return f'<div class="wall">{tiles(slide.tiles)}{_list([unit_row(i) for i in slide.items])}</div>'
     if slide.kind == "pillar":
         return (
-            f'<div class="wall">{tiles(slide.tiles, small=True)}'
+            f'<div class="wall">{tiles(slide.tiles, small=True) if slide.tiles else ""}'
             f"{_list([indicator_row(i) for i in slide.items], slide.empty_text)}</div>"
         )
     if slide.kind == "departments":

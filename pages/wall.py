@@ -1,8 +1,4 @@
-"""Wall display (`/wall`): the TV in the operations centre — rotating slides, live data, no input needed.
-
-Everything is defined by the URL: `?playlist=overview,pillars,departments,communes,map&every=30&refresh=60
-&lang=vi&token=…&night=22-6&map=INDICATOR` (see the README's "Wall display" section).
-"""
+"""Wall display (`/wall`): the operations-centre TV, defined by its URL alone (README, "Wall display")."""
 
 from ioc import ui
 

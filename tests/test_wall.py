@@ -347,7 +347,7 @@ def test_departments_ranked_weakest_first_with_who_has_not_reported(wall_vi: Wal
 def test_communes_with_the_most_red(wall_vi: Wall) -> None:
     slide = next(s for s in wall_vi.slides if s.kind == "communes")
     reds = [int(i.value_text.split()[-1]) for i in slide.items]
-    assert len(slide.items) == 12 and reds == sorted(reds, reverse=True) and reds[0] == 4
+    assert len(slide.items) == PAGE_SIZE["communes"] and reds == sorted(reds, reverse=True) and reds[0] == 4
     assert all(i.status == "red" for i in slide.items)
 
 

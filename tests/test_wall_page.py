@@ -75,7 +75,9 @@ def _screen(at: AppTest) -> str:
         ("en", "Communes with the most red", "✖ Behind plan", "Data as of 10/2026 · updated "),
     ],
 )
-def test_wall_in_both_languages_without_sidebar(seeded: Path, lang: str, title: str, words: str, stamp: str) -> None:
+def test_wall_in_both_languages_without_sidebar(
+    seeded: Path, lang: str, title: str, words: str, stamp: str
+) -> None:
     at = _wall(lang=lang, playlist="communes")
     screen = _screen(at)
     assert f'<h1 class="wall-headline">{title}</h1>' in screen
@@ -109,10 +111,15 @@ def test_every_slide_of_the_playlist_is_drawn(seeded: Path, monkeypatch) -> None
     assert any(k.startswith("pillar:gov:") for k in seen)
 
 
-def test_data_source_failing_keeps_the_last_values_marked_stale_then_recovers(seeded: Path, monkeypatch) -> None:
+def test_data_source_failing_keeps_the_last_values_marked_stale_then_recovers(
+    seeded: Path, monkeypatch
+) -> None:
     import ioc.ui_cache as ui_cache
 
-    for lang, banner in (("vi", "Số liệu chưa cập nhật được từ"), ("en", "Data could not be refreshed since")):
+    for lang, banner in (
+        ("vi", "Số liệu chưa cập nhật được từ"),
+        ("en", "Data could not be refreshed since"),
+    ):
         at = _wall(lang=lang, playlist="communes")
         good = _screen(at)
         assert "wall-stale" not in good
