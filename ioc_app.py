@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ioc import ui, ui_cache
+from ioc import ui, ui_cache, ui_wall
 from ioc.i18n import format_period
 from ioc.issues import IssueError
 from ioc.labels import LANG_NAMES, LANGS, t
@@ -19,6 +19,9 @@ st.set_page_config(
 )
 
 settings = ui_cache.settings()
+# ("wall", …): the TV display is a page of its own — no sidebar, no pickers; its URL defines it (ioc/ui_wall.py)
+if ui_wall.requested():
+    ui_wall.route()
 try:
     config = ui_cache.config()
 except IssueError as err:  # an administrator's mistake in targets.yaml: say exactly where, never a traceback

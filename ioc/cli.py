@@ -78,6 +78,17 @@ def build_parser() -> argparse.ArgumentParser:
     rs.add_argument("id", type=int)
     rs.add_argument("--who", default=_default_who())
 
+    wt = sub.add_parser("wall-token", parents=[glob], help="create, list or revoke read-only wall links")
+    wt_sub = wt.add_subparsers(dest="wall_command", required=True, metavar="ACTION")
+    wt_new = wt_sub.add_parser("create", parents=[glob], help="create a wall token (the link is shown once)")
+    wt_new.add_argument("--name", required=True, help='where the screen is, e.g. "TV phòng điều hành"')
+    wt_new.add_argument("--who", default=_default_who())
+    wt_new.add_argument("--url", default="http://HOST:8501", help="the app's address, to print the wall link")
+    wt_sub.add_parser("list", parents=[glob], help="every wall token, revoked ones included")
+    wt_rev = wt_sub.add_parser("revoke", parents=[glob], help="revoke a wall token: its screens say so")
+    wt_rev.add_argument("id", type=int)
+    wt_rev.add_argument("--who", default=_default_who())
+
     sub.add_parser("demo", help="generate and ingest the demo province (see `python -m ioc demo --help`)")
     return parser
 
@@ -388,12 +399,51 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_wall_token(args: argparse.Namespace) -> int:
+    from ioc import wall_tokens
+
+    engine, _ = _engine()
+    try:
+        if args.wall_command == "create":
+            token, secret = wall_tokens.create_token(engine, args.name, args.who)
+            print(f"wall token #{token.id} created for {token.name!r}")
+            print(f"token: {secret}")
+            print(f"wall link: {args.url.rstrip('/')}/wall?token={secret}")
+            print("the token is shown only now; only its hash is stored")
+        elif args.wall_command == "list":
+            rows = [
+                [
+                    tok.id,
+                    tok.name,
+                    tok.prefix + "…",
+                    tok.created_at.strftime("%Y-%m-%d %H:%M") + " UTC",
+                    tok.created_by,
+                    f"revoked {tok.revoked_at:%Y-%m-%d %H:%M} UTC by {tok.revoked_by}"
+                    if tok.revoked
+                    else "active",
+                ]
+                for tok in wall_tokens.list_tokens(engine)
+            ]
+            header = ["id", "name", "token", "created", "by", "status"]
+            print(_table(rows, header) if rows else "no wall tokens yet")
+        else:
+            token = wall_tokens.revoke_token(engine, args.id, args.who)
+            print(
+                f"wall token #{token.id} ({token.name}) revoked; its screens show that the link was revoked"
+            )
+    except wall_tokens.TokenError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
 _COMMANDS = {
     "ingest": _cmd_ingest,
     "check": _cmd_check,
     "history": _cmd_history,
     "withdraw": _cmd_withdraw,
     "restore": _cmd_restore,
+    "wall-token": _cmd_wall_token,
 }
 
 

@@ -269,6 +269,66 @@ _LABELS: dict[str, tuple[str, str]] = {
     "axis.count": ("số lượng", "count"),
     "indicator.description": ("Mô tả", "Description"),
     "series.name": ("Đường", "Line"),
+    # wall display (/wall)
+    "wall.page_title": ("IOC — Màn hình điều hành", "IOC — Wall display"),
+    "wall.title_overview": ("Tổng quan toàn tỉnh", "Province overview"),
+    "wall.title_departments": ("Sở, ngành: xếp hạng", "Departments: ranking"),
+    "wall.title_communes": ("Xã, phường nhiều chỉ tiêu chậm nhất", "Communes with the most red"),
+    "wall.title_map": ("Bản đồ: {name}", "Map: {name}"),
+    "wall.departments_sub": (
+        "Xếp hạng theo điểm tổng hợp (tỷ lệ chỉ tiêu đạt, có trọng số), yếu nhất trước",
+        "Ranked on the composite score (weighted share meeting plan), weakest first",
+    ),
+    "wall.map_sub_composite": (
+        "Điểm tổng hợp: ✔ từ 67% · ▲ 33–67% · ✖ dưới 33%",
+        "Composite score: ✔ 67% or more · ▲ 33–67% · ✖ below 33%",
+    ),
+    "wall.completeness": ("Đầy đủ số liệu", "Completeness"),
+    "wall.indicators": ("chỉ tiêu", "indicators"),
+    "wall.rank": ("Hạng {rank}/{total}", "Rank {rank} of {total}"),
+    "wall.more": ("và {n} đơn vị khác", "and {n} more"),
+    "wall.not_reported": ("Chưa báo cáo đủ kỳ {period}", "Not fully reported for {period}"),
+    "wall.all_reported": ("Tất cả sở, ngành đã báo cáo đủ.", "Every department has reported."),
+    "wall.red_communes": (
+        "{n}/{total} xã, phường có chỉ tiêu chậm kế hoạch",
+        "{n} of {total} communes have indicators behind plan",
+    ),
+    "wall.none_red_communes": (
+        "Không có xã, phường nào có chỉ tiêu chậm kế hoạch.",
+        "No commune has an indicator behind plan.",
+    ),
+    "wall.legend": ("Chú giải", "Legend"),
+    "wall.data_as_of": ("Số liệu đến {period} · cập nhật {time}", "Data as of {period} · updated {time}"),
+    "wall.stale": (
+        "⚠ Số liệu chưa cập nhật được từ {since} — đang hiển thị số liệu lúc {time}",
+        "⚠ Data could not be refreshed since {since} — showing the values of {time}",
+    ),
+    "wall.next": ("Tiếp theo: {title}", "Next: {title}"),
+    "wall.revoked": ("Liên kết màn hình đã bị thu hồi", "This wall link has been revoked"),
+    "wall.revoked_help": (
+        "Hãy liên hệ bộ phận kỹ thuật của Trung tâm IOC để nhận liên kết mới.",
+        "Ask the IOC technical staff for a new link.",
+    ),
+    "wall.invalid": ("Liên kết màn hình không hợp lệ", "This wall link is not valid"),
+    "wall.invalid_help": (
+        "Mã trong liên kết không đúng. Hãy kiểm tra lại liên kết hoặc xin liên kết mới.",
+        "The token in the link is not recognised. Check the link or ask for a new one.",
+    ),
+    "wall.link_needed": ("Màn hình này cần liên kết có mã", "This wall needs a link with a token"),
+    "wall.link_needed_help": (
+        "Bộ phận kỹ thuật tạo liên kết bằng lệnh: python -m ioc wall-token create",
+        "The technical staff create one with: python -m ioc wall-token create",
+    ),
+    "wall.waiting": ("Đang chờ số liệu…", "Waiting for data…"),
+    "wall.waiting_help": (
+        "Chưa tải được số liệu (lần thử gần nhất lúc {time}); màn hình tự thử lại sau mỗi {every} giây.",
+        "The data could not be loaded (last try at {time}); the wall tries again every {every} seconds.",
+    ),
+    "wall.empty": ("Chưa có số liệu.", "No data yet."),
+    "wall.offline": (
+        "⚠ Mất kết nối với máy chủ — đang tự kết nối lại; số liệu trên màn hình có thể đã cũ",
+        "⚠ Lost the connection to the server — reconnecting; the figures on screen may be out of date",
+    ),
 }
 
 

@@ -159,6 +159,21 @@ audit = Table(
     Column("detail", Text),
 )
 
+# Read-only links for wall displays (a TV in the operations centre): only a hash of each token is kept, so
+# a copy of the database never yields a working link; revoking keeps the row (who, when) for the record.
+wall_tokens = Table(
+    "wall_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", Text, nullable=False),
+    Column("token_sha256", String(64), nullable=False, unique=True),
+    Column("prefix", String(16), nullable=False),  # the token's first characters, to tell links apart
+    Column("created_at", DateTime, nullable=False),  # UTC, naive
+    Column("created_by", Text, nullable=False),
+    Column("revoked_at", DateTime),
+    Column("revoked_by", Text),
+)
+
 
 def utcnow() -> dt.datetime:
     """Now in UTC, naive (the store keeps naive UTC timestamps on every backend)."""
@@ -292,9 +307,15 @@ def _v1_create(conn: Connection) -> None:
     metadata.create_all(conn, checkfirst=True)
 
 
+def _v2_wall_tokens(conn: Connection) -> None:
+    # Version 2 adds the wall display's read-only tokens (a fresh database already got it from version 1).
+    wall_tokens.create(conn, checkfirst=True)
+
+
 # (version, step) applied in order, each inside the migration transaction; history is never dropped.
 MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
     (1, _v1_create),
+    (2, _v2_wall_tokens),
 ]
 
 
