@@ -290,11 +290,11 @@ def url_period(observations: pl.DataFrame, lang: str, *, container: Any = None) 
             st.session_state[f"period_{gran}"] = incoming_period
     elif incoming_gran in GRANULARITIES and incoming_gran != st.session_state.get("_url_gran"):
         st.session_state["granularity"] = incoming_gran
+    st.session_state.setdefault("granularity", "month")
     granularity = (
         where.segmented_control(
             t("side.granularity", lang),
             list(GRANULARITIES),
-            default="month",
             format_func=lambda g: t(f"gran.{g}", lang),
             key="granularity",
             required=True,
