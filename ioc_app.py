@@ -10,7 +10,7 @@ from ioc import ui, ui_cache, ui_wall
 from ioc.i18n import format_period
 from ioc.issues import IssueError
 from ioc.labels import LANG_NAMES, LANGS, t
-from ioc.views import data_as_of, period_choices
+from ioc.views import data_as_of
 
 st.set_page_config(
     page_title="IOC Target Tracker",
@@ -67,23 +67,8 @@ with st.spinner(t("seeding", lang), show_time=True):
 
 rev = ui_cache.revision()
 observations = ui_cache.observations(rev, config.sha256)
-granularity = (
-    st.sidebar.segmented_control(
-        t("side.granularity", lang),
-        ["month", "quarter", "year"],
-        default="month",
-        format_func=lambda g: t(f"gran.{g}", lang),
-        key="granularity",
-        required=True,
-    )
-    or "month"
-)
-as_of = st.sidebar.selectbox(
-    t("side.period", lang),
-    period_choices(observations, granularity),
-    format_func=lambda p: format_period(p, lang),
-    key=f"period_{granularity}",
-)
+# period and granularity live in the URL like every other picker, so "Quý 3/2026, Sở Y tế" is a link
+as_of = ui.url_period(observations, lang, container=st.sidebar)
 if latest := data_as_of(observations):
     st.sidebar.caption(f"{t('side.data_as_of', lang)}: {format_period(latest, lang)}")
 if config.targets.demo:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 
 import altair as alt
 import polars as pl
@@ -151,18 +152,24 @@ def status_map(
     *,
     value_label: str,
     target_label: str,
+    fit_px: int = 340,
 ) -> pdk.Deck:
     """A map of communes coloured by status; polygons when boundaries exist, else points.
 
-    `rows` has unit_code, unit_name, value_text, target_text, status, status_text (one per commune).
-    `points` has code, lat, lon.
+    `rows` has unit_code, unit_name, value_text, target_text, status, status_text (one per commune), and
+    optionally `fill` (hex) — e.g. the composite score's band — which then colours the commune instead of
+    its status. `points` has code, lat, lon. The view is zoomed so the whole province fits in `fit_px`
+    pixels: on a 390 px phone nothing is cut, and on a desk screen the reader zooms in.
     """
+    fields = ["unit_code", "unit_name", "value_text", "target_text", "status", "status_text"]
     info = {
         r["unit_code"]: r
-        for r in rows.select(
-            "unit_code", "unit_name", "value_text", "target_text", "status", "status_text"
-        ).to_dicts()
+        for r in rows.select(*fields, *(["fill"] if "fill" in rows.columns else [])).to_dicts()
     }
+
+    def fill_of(r: dict) -> list[int]:
+        return _hex_to_rgba(r.get("fill") or STATUS[r["status"] or "no_data"].colour)
+
     tooltip = {
         "html": (
             "<b>{unit_name}</b><br/>"
@@ -183,8 +190,8 @@ def status_map(
             f = copy.copy(feature)
             f["properties"] = {
                 "code": code,
-                **{k: v for k, v in r.items() if k != "unit_code"},
-                "fill": _hex_to_rgba(STATUS[r["status"] or "no_data"].colour),
+                **{k: v for k, v in r.items() if k not in ("unit_code", "fill")},
+                "fill": fill_of(r),
             }
             features.append(f)
         layers.append(
@@ -208,10 +215,10 @@ def status_map(
                 continue
             records.append(
                 {
-                    **{k: v for k, v in r.items()},
+                    **{k: v for k, v in r.items() if k != "fill"},
                     "lon": round(p["lon"], 5),
                     "lat": round(p["lat"], 5),
-                    "fill": _hex_to_rgba(STATUS[r["status"] or "no_data"].colour),
+                    "fill": fill_of(r),
                 }
             )
         layers.append(
@@ -226,21 +233,46 @@ def status_map(
                 radius_min_pixels=6,
             )
         )
-    if len(coords):
-        lat = float(coords["lat"].mean())
-        lon = float(coords["lon"].mean())
-        span = max(
-            float(coords["lat"].max() - coords["lat"].min()), float(coords["lon"].max() - coords["lon"].min())
-        )
-    else:
-        lat, lon, span = 16.0, 106.0, 8.0
-    zoom = 8.5 if span < 1.5 else 7 if span < 4 else 5
+    lat, lon, zoom = _fit_view(boundaries, coords, fit_px)
     return pdk.Deck(
         layers=layers,
         initial_view_state=pdk.ViewState(latitude=lat, longitude=lon, zoom=zoom),
         map_provider=None,  # no basemap: nothing is fetched from the internet
         tooltip=tooltip,
     )
+
+
+def _extent(boundaries: dict | None, coords: pl.DataFrame) -> tuple[float, float, float, float] | None:
+    """(min lon, max lon, min lat, max lat) of the boundaries, else of the commune points."""
+    xs: list[float] = []
+    ys: list[float] = []
+
+    def walk(c: list) -> None:
+        if c and isinstance(c[0], int | float):
+            xs.append(float(c[0]))
+            ys.append(float(c[1]))
+        else:
+            for part in c:
+                walk(part)
+
+    for feature in (boundaries or {}).get("features") or []:
+        walk((feature.get("geometry") or {}).get("coordinates") or [])
+    if not xs and len(coords):
+        xs, ys = coords["lon"].to_list(), coords["lat"].to_list()
+    return (min(xs), max(xs), min(ys), max(ys)) if xs else None
+
+
+def _fit_view(boundaries: dict | None, coords: pl.DataFrame, fit_px: int) -> tuple[float, float, float]:
+    """Centre and zoom (Web Mercator, 512 px tiles) that fit the province in a `fit_px` square."""
+    box = _extent(boundaries, coords)
+    if box is None:
+        return 16.0, 106.0, 5.0
+    x0, x1, y0, y1 = box
+    lat = (y0 + y1) / 2
+    # a degree of latitude is 1/cos(lat) times taller than a degree of longitude on the map
+    span = max(x1 - x0, (y1 - y0) / math.cos(math.radians(lat)), 1e-3)
+    zoom = math.log2(fit_px * 360 / (512 * span))
+    return lat, (x0 + x1) / 2, round(max(1.0, min(zoom, 13.0)), 2)
 
 
 def pillar_chart(by_pillar: pl.DataFrame, lang: str) -> alt.Chart:
@@ -258,7 +290,8 @@ def pillar_chart(by_pillar: pl.DataFrame, lang: str) -> alt.Chart:
         scale=alt.Scale(
             domain=[STATUS[s].label(lang) for s in statuses], range=[STATUS[s].colour for s in statuses]
         ),
-        legend=alt.Legend(title=None, orient="top"),
+        # the page draws the status legend as swatches that wrap; a chart legend is cut on a phone
+        legend=None,
     )
     base = alt.Chart(long).encode(
         y=alt.Y("pillar_name:N", title=None, sort=None),

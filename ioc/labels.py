@@ -183,10 +183,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     # reporting status
     "reporting.title": ("Tình hình nộp báo cáo", "Reporting status"),
     "reporting.help": (
-        "Mỗi ô: nộp đúng hạn (trước ngày 10 tháng sau), nộp muộn, bị từ chối, chưa nộp, hoặc không đến hạn "
-        "(chỉ tiêu quý, năm)",
-        "Each cell: submitted on time (by the 10th of the next month), late, rejected, missing, or not due "
-        "(quarterly and yearly reports)",
+        "Mỗi ô: nộp đúng hạn, nộp muộn, bị từ chối, chưa nộp, hoặc không đến hạn (chỉ tiêu quý, năm). "
+        "Tháng mới nhất ở bên trái.",
+        "Each cell: submitted on time, late, rejected, missing, or not due (quarterly and yearly reports). "
+        "The newest month is on the left.",
     ),
     "report.on_time": ("Đúng hạn", "On time"),
     "report.late": ("Muộn", "Late"),
@@ -328,6 +328,46 @@ _LABELS: dict[str, tuple[str, str]] = {
     "wall.offline": (
         "⚠ Mất kết nối với máy chủ — đang tự kết nối lại; số liệu trên màn hình có thể đã cũ",
         "⚠ Lost the connection to the server — reconnecting; the figures on screen may be out of date",
+    ),
+    # at a glance: tables, counts, commune search, reporting deadline, map bands
+    "glance.counts": ("Số chỉ tiêu theo trạng thái", "Indicators by status"),
+    "glance.pick_row": (
+        "Chọn một dòng để đọc đủ lý do và mở chi tiết chỉ tiêu.",
+        "Select a row to read the whole reason and open the indicator.",
+    ),
+    "glance.open_indicator": ("Mở chi tiết chỉ tiêu", "Open the indicator"),
+    "glance.legend": ("Ý nghĩa các trạng thái", "What the statuses mean"),
+    "glance.spark_help": (
+        "12 kỳ gần nhất, cột từ 0, cùng thang đo cho mọi đơn vị cùng cấp của chỉ tiêu (không tự phóng to)",
+        "The last 12 periods as bars from 0, on one scale for every unit of the indicator at the same level "
+        "(never stretched to the row)",
+    ),
+    "glance.submitted_local": ("Giờ Việt Nam ({tz})", "Local time ({tz})"),
+    "commune.search": ("Tìm xã, phường (có dấu hoặc không dấu)", "Find a commune (diacritics optional)"),
+    "commune.no_match": ("Không có xã, phường nào khớp «{q}».", "No commune matches “{q}”."),
+    "commune.counts": ("Chỉ tiêu theo trạng thái", "Indicators by status"),
+    "reporting.deadline": (
+        "hạn: hết ngày {day} tháng sau",
+        "due: by the end of day {day} of the following month",
+    ),
+    "reporting.deadline_prefix": ("hạn: ", "due: "),
+    "reporting.deadline_monthly": (
+        "báo cáo tháng hết ngày {day} tháng sau",
+        "monthly reports by the end of day {day} of the following month",
+    ),
+    "reporting.deadline_quarterly": (
+        "báo cáo quý hết ngày {day} tháng sau",
+        "quarterly reports by the end of day {day} of the following month",
+    ),
+    "reporting.deadline_yearly": (
+        "báo cáo năm hết ngày {day} tháng sau",
+        "yearly reports by the end of day {day} of the following month",
+    ),
+    "map.bands_help": (
+        "Điểm tổng hợp = tỷ lệ chỉ tiêu đạt kế hoạch (có trọng số), chia {n} nhóm có số xã, phường gần bằng nhau; "
+        "màu càng đậm điểm càng cao.",
+        "Composite = weighted share of indicators meeting plan, in {n} bands holding about as many communes "
+        "each; the darker, the higher.",
     ),
 }
 

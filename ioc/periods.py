@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 import polars as pl
 
-from ioc.targets import Frequency
+from ioc.targets import Frequency, ReportDeadlines
 
 PERIOD_RE = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])|-Q([1-4]))?$")
 DAYS_PER_MONTH = 30.4375  # 365.25 / 12: months between two dates, the same everywhere
@@ -248,8 +248,11 @@ def period_index_expr(col: str | pl.Expr) -> pl.Expr:
 
 # ---- dates written as periods, report deadlines, and the month a view is judged at -------------------
 
-REPORT_DEADLINE_DAY = 10  # a period's report is due by the end of this day of the month after it ends
-LOCAL_TIMEZONE = "Asia/Ho_Chi_Minh"
+# a period's report is due by the end of this day of the month after it ends; `reporting.deadline_day` in
+# targets.yaml sets it per frequency, and its default is this one number
+REPORT_DEADLINE_DAY = ReportDeadlines().monthly
+LOCAL_TIMEZONE = "Asia/Ho_Chi_Minh"  # the default of the `IOC_TIMEZONE` setting
+DeadlineDay = int | ReportDeadlines
 
 
 def date_or_period(value: object) -> object:
@@ -269,15 +272,24 @@ def local_today(timezone: str = LOCAL_TIMEZONE) -> dt.date:
     return dt.datetime.now(ZoneInfo(timezone)).date()
 
 
-def report_deadline(p: str, deadline_day: int = REPORT_DEADLINE_DAY) -> dt.date:
-    """The last day to report period `p`: day `deadline_day` of the month after the period ends."""
+def deadline_day_of(p: str, deadline_day: DeadlineDay = REPORT_DEADLINE_DAY) -> int:
+    """The deadline day for period `p`: the number itself, or the setting's day for `p`'s frequency."""
+    if isinstance(deadline_day, ReportDeadlines):
+        return deadline_day.day(frequency_of(p))
+    return deadline_day
+
+
+def report_deadline(p: str, deadline_day: DeadlineDay = REPORT_DEADLINE_DAY) -> dt.date:
+    """The last day to report period `p`: day `deadline_day` (a number, or the `reporting.deadline_day`
+    setting read for `p`'s frequency) of the month after the period ends."""
+    deadline_day = deadline_day_of(p, deadline_day)
     end = period_end(p)
     following = end + dt.timedelta(days=1)
     last = calendar.monthrange(following.year, following.month)[1]
     return following.replace(day=min(deadline_day, last))
 
 
-def last_due_month(today: dt.date, deadline_day: int = REPORT_DEADLINE_DAY) -> str:
+def last_due_month(today: dt.date, deadline_day: DeadlineDay = REPORT_DEADLINE_DAY) -> str:
     """The latest month whose report is due by `today` (its deadline has passed or is today).
 
     1/12/2026 with reports due on the 10th → 10/2026 (November's report is due on 10/12/2026).
@@ -288,7 +300,17 @@ def last_due_month(today: dt.date, deadline_day: int = REPORT_DEADLINE_DAY) -> s
     return month
 
 
-def judged_month(as_of: str, today: dt.date | None, deadline_day: int = REPORT_DEADLINE_DAY) -> str:
+def last_due_period(
+    today: dt.date, frequency: Frequency, deadline_day: DeadlineDay = REPORT_DEADLINE_DAY
+) -> str:
+    """The latest period of `frequency` whose report is due by `today` (1/12/2026: 10/2026, 2026-Q3, 2025)."""
+    p = period_of(today, frequency)
+    while report_deadline(p, deadline_day) > today:
+        p = shift(p, -1)
+    return p
+
+
+def judged_month(as_of: str, today: dt.date | None, deadline_day: DeadlineDay = REPORT_DEADLINE_DAY) -> str:
     """The month a view of `as_of` is judged at (PRODUCT §5).
 
     A period that has ended and is due is judged at its last month. A period not yet due as a whole (the

@@ -45,7 +45,7 @@ from ioc.periods import (
     PERIOD_RE,
     is_period,
     judged_month,
-    last_due_month,
+    last_due_period,
     local_today,
     period_end,
     period_end_expr,
@@ -56,7 +56,7 @@ from ioc.periods import (
     reference_period,
 )
 from ioc.target_path import TargetPath, indicator_path
-from ioc.targets import Direction, Frequency, Indicator, Level, MeasureUnit, UnitTarget
+from ioc.targets import Direction, Frequency, Indicator, Level, MeasureUnit, ReportDeadlines, UnitTarget
 
 
 class Status(StrEnum):
@@ -163,10 +163,13 @@ def scored_levels(ind: Indicator) -> list[str]:
     return sorted(levels, key=_LEVEL_RANK.__getitem__)
 
 
-def _param_row(ind: Indicator, default_tolerance: float, as_of: str | None, today: dt.date | None) -> dict:
-    judged = judged_month(as_of, today) if as_of else None
+def _param_row(
+    ind: Indicator, default_tolerance: float, as_of: str | None, today: dt.date | None, days: ReportDeadlines
+) -> dict:
+    judged = judged_month(as_of, today, days) if as_of else None
     ref = reference_period(judged, ind.frequency) if judged else None
-    due = min(judged, last_due_month(today)) if judged and today else judged
+    # staleness counts from the latest report of the indicator's own frequency that is due (never a later one)
+    due = min(ref, last_due_period(today, ind.frequency, days)) if ref and today else ref
     base = ind.target.baseline
     return {
         "indicator": ind.id,
@@ -182,7 +185,7 @@ def _param_row(ind: Indicator, default_tolerance: float, as_of: str | None, toda
         "ref_en": format_period(ref, "en") if ref else None,
         "judged_month": judged,
         "view_end": period_end(judged) if judged else None,
-        "due_index": period_index(reference_period(due, ind.frequency)) if due else None,
+        "due_index": period_index(due) if due else None,
         "rule": ind.effective_unit_target().value,
         "target": ind.target.value,
         "deadline": ind.target.by,
@@ -205,8 +208,9 @@ def indicator_params(config: Config, as_of: str | None = None, today: dt.date | 
     judges `as_of` as a whole.
     """
     default = config.targets.status.amber_tolerance
+    days = config.targets.reporting.deadline_day
     rows = [
-        _param_row(ind, default, as_of, today)
+        _param_row(ind, default, as_of, today, days)
         for ind in sorted(config.targets.indicators, key=lambda i: i.id)
     ]
     return pl.DataFrame(rows, schema=_PARAMS_SCHEMA)
@@ -891,7 +895,8 @@ def score(
     stale_after = config.targets.status.stale_after_periods
     params = indicator_params(config, as_of, today)
     units = config.registry.units_frame() if units is None else units
-    latest = latest_values(observations, params, judged_month(as_of, today))
+    days = config.targets.reporting.deadline_day
+    latest = latest_values(observations, params, judged_month(as_of, today, days))
     skeleton = _skeleton(params, unit_targets(observations, config), units, config)
     facts, first_facts = _period_facts(latest)
     # which numbers each reason shows

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +22,8 @@ class Settings(BaseSettings):
     targets: Path = PROJECT_ROOT / "targets.yaml"
     # UI language when the user has not chosen; defaults to targets.yaml `language`
     language: str | None = None
+    # the province's time zone (IANA name): every time shown is in it, and "today" (which reports are due)
+    timezone: str = "Asia/Ho_Chi_Minh"
     # seed the demo province on first start when the database is empty
     seed_demo: bool = True
     # the admin upload of report-system exports on the Upload page (off until accounts exist)
@@ -29,6 +32,19 @@ class Settings(BaseSettings):
     db_lock_timeout: float = 60.0
     # SQLite write-ahead log (readers never wait for a writer); turn off when data_dir is on a network share
     sqlite_wal: bool = True
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as err:
+            raise ValueError(
+                f"IOC_TIMEZONE={value!r} is not a time zone name such as 'Asia/Ho_Chi_Minh'"
+            ) from err
+        return value
 
     def resolved_database_url(self) -> str:
         if self.database_url:

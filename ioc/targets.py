@@ -117,6 +117,27 @@ class StatusRules(Strict):
     stale_after_periods: Annotated[int, Field(ge=0)] = 0
 
 
+class ReportDeadlines(Strict):
+    """Per reporting frequency: the day of the month after a period ends by the end of which its report is due.
+
+    Days 1–28 only, so that "the end of day N of the following month" exists in every month.
+    """
+
+    monthly: Annotated[int, Field(ge=1, le=28)] = 10
+    quarterly: Annotated[int, Field(ge=1, le=28)] = 10
+    yearly: Annotated[int, Field(ge=1, le=28)] = 10
+
+    def day(self, frequency: Frequency | str) -> int:
+        """The deadline day for reports of `frequency`."""
+        return getattr(self, Frequency(frequency).value)
+
+
+class ReportingRules(Strict):
+    """When reports are due: read alike by scoring (which months are due) and the Reporting status page."""
+
+    deadline_day: ReportDeadlines = ReportDeadlines()
+
+
 class Baseline(Strict):
     value: float
     at: DateOrPeriod
@@ -222,6 +243,7 @@ class TargetsFile(Strict):
     demo: bool = False  # the data is fictional: the UI says so on every page
     registry: RegistryFiles
     status: StatusRules = StatusRules()
+    reporting: ReportingRules = ReportingRules()
     pillars: Annotated[list[Pillar], Field(min_length=1)]
     exports: list[ExportConfig] = []
     indicators: Annotated[list[Indicator], Field(min_length=1)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import inspect
 import logging
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from ioc.config import Config
 from ioc.issues import Issue, issues_frame
 from ioc.labels import STATUS, t
 from ioc.periods import judged_month, local_today
-from ioc.views import status_legend
+from ioc.views import status_legend, status_tags
 
 log = logging.getLogger("ioc")
 
@@ -47,7 +48,7 @@ class Context:
     rev: int
     # today in the province: decides which reports are due (a period not yet due is judged at its latest
     # month due); part of every cache key, so a wall display running past midnight moves on by itself
-    today: dt.date = field(default_factory=local_today)
+    today: dt.date = field(default_factory=lambda: local_today(ui_cache.settings().timezone))
 
     @property
     def sha(self) -> str:
@@ -55,8 +56,13 @@ class Context:
 
     @property
     def judged(self) -> str:
-        """The month the period shown is judged at."""
-        return judged_month(self.as_of, self.today)
+        """The month the period shown is judged at (reports due by the `reporting.deadline_day` setting)."""
+        return judged_month(self.as_of, self.today, self.config.targets.reporting.deadline_day)
+
+    @property
+    def timezone(self) -> str:
+        """The province's time zone (the `IOC_TIMEZONE` setting): every time shown is in it."""
+        return ui_cache.settings().timezone
 
     def scores(self, as_of: str | None = None) -> pl.DataFrame:
         """Scores of the period shown (or of `as_of`), judged as of today."""
@@ -97,16 +103,46 @@ def status_badge(status: str | None, lang: str) -> None:
 
 
 def status_counts(counts: dict[str, int], lang: str) -> None:
-    """One metric per status: icon, word and the number, in a row."""
-    cols = st.columns(len(counts))
-    for col, (status, n) in zip(cols, counts.items(), strict=True):
-        with col:
-            st.metric(STATUS[status].label(lang), n, border=True)
+    """The counts by status as one compact row of tags (icon, word and number on the status colour).
+
+    One Markdown line of badges wraps like text, so on a phone it stays a short block instead of a stack of
+    cards pushing the table below the first screen.
+    """
+    tags = [
+        f":{STATUS[s].badge}-badge[{STATUS[s].label(lang)} **{n}**]" for s, n in counts.items() if s in STATUS
+    ]
+    st.markdown("&nbsp; ".join(tags), help=t("glance.counts", lang))
+
+
+def swatches(entries: list[tuple[str, str]]) -> None:
+    """A legend: one colour swatch and its label per entry, wrapping on a narrow screen.
+
+    Labels and colours come from our own code (status words, band numbers); they are escaped all the same.
+    """
+    items = "".join(
+        '<span style="display:inline-flex;align-items:center;gap:.35rem;margin:0 1rem .25rem 0;'
+        'white-space:nowrap">'
+        f'<span style="display:inline-block;width:1.1rem;height:1.1rem;border-radius:3px;'
+        f'background:{html.escape(colour)};border:1px solid rgba(0,0,0,.25)"></span>'
+        f"{html.escape(label)}</span>"
+        for label, colour in entries
+        if colour.startswith("#") and len(colour) in (4, 7)
+    )
+    st.markdown(f'<div style="display:flex;flex-wrap:wrap">{items}</div>', unsafe_allow_html=True)
 
 
 def legend(lang: str) -> None:
-    """The status legend: icon, word and what it means."""
-    st.caption("  ·  ".join(f"**{label}** — {explain}" for label, _colour, explain in status_legend(lang)))
+    """The status legend: a swatch, icon and word per status; what each means, one click away."""
+    entries = status_legend(lang)
+    swatches([(label, colour) for label, colour, _explain in entries])
+    with st.expander(t("glance.legend", lang)):
+        st.markdown("\n".join(f"- **{label}** — {explain}" for label, _colour, explain in entries))
+
+
+def status_column(label: str, lang: str, width: int = 150) -> Any:
+    """Column config of a status tag: icon and word on the status colour (values: `status_chip` lists)."""
+    options, colours = status_tags(lang)
+    return st.column_config.MultiselectColumn(label, options=options, color=colours, width=width)
 
 
 def show_issues(issues: list[Issue], lang: str) -> None:
@@ -143,15 +179,23 @@ def guarded(lang: str):
         st.error(t("error.generic", lang))
 
 
+ROW_HEIGHT = 72  # three wrapped lines: names and reasons read in full instead of being cut
+
+
 def table(
     df: pl.DataFrame,
     columns: dict[str, Any],
     *,
     key: str | None = None,
     on_select: Callable | str = "ignore",
-    height: int | str = "auto",
+    height: int | str = "content",
+    row_height: int | None = None,
 ) -> Any:
-    """A read-only table showing only `columns` (name → column config), in that order."""
+    """A read-only table showing only `columns` (name → column config), in that order.
+
+    It grows to its rows (`height="content"`) rather than scrolling inside the page; a `row_height` above
+    64 px lets text wrap in its cells.
+    """
     return st.dataframe(
         df.select(list(columns)),
         hide_index=True,
@@ -161,7 +205,35 @@ def table(
         on_select=on_select,
         selection_mode="single-row",
         height=height,
+        row_height=row_height,
     )
+
+
+def picked_row(event: Any, rows: pl.DataFrame) -> dict | None:
+    """The row a table selection points at, or None."""
+    picked = event.selection.rows if event else []
+    return rows.row(picked[0], named=True) if picked and picked[0] < rows.height else None
+
+
+def row_detail(row: dict, lang: str, *, unit: str | None = None) -> None:
+    """A selected row in full: status, indicator, the whole reason and the trend, and a link to the indicator."""
+    with st.container(border=True, key="row_detail"):
+        head = f"**{row['status_text']}** · **{_md_escape(row['name'])}**"
+        if row.get("unit_name"):
+            head += f" · {_md_escape(row['unit_name'])}"
+        trend = (
+            f"{row['trend_text']} — {row['trend_reason']}" if row.get("trend_reason") else row["trend_text"]
+        )
+        st.markdown(
+            f"{head}  \n{t('col.reason', lang)}: {_md_escape(row['reason'] or '—')}  \n"
+            f"{t('col.trend', lang)}: {_md_escape(trend or '—')}"
+        )
+        st.page_link(
+            "pages/indicator.py",
+            label=t("glance.open_indicator", lang),
+            icon=":material/query_stats:",
+            query_params={"indicator": row["indicator"], "unit": unit or row["unit_code"]},
+        )
 
 
 def url_selectbox(
@@ -191,6 +263,57 @@ def url_selectbox(
         st.query_params[key] = value
         st.session_state[seen_key] = value
     return value
+
+
+GRANULARITIES = ("month", "quarter", "year")
+
+
+def url_period(observations: pl.DataFrame, lang: str, *, container: Any = None) -> str | None:
+    """The period and its granularity pickers, both in the URL (`?gran=quarter&period=2026-Q3`).
+
+    A period arriving in the URL decides the granularity too (a link to "2026-Q3" opens the quarter view);
+    `gran` alone opens that granularity at its newest period. Both are written back on every run.
+    """
+    from ioc.i18n import format_period
+    from ioc.views import granularity_of, period_choices
+
+    where = container or st
+    incoming_period = st.query_params.get("period")
+    incoming_gran = st.query_params.get("gran")
+    if incoming_period and incoming_period != st.session_state.get("_url_period"):
+        try:
+            gran = granularity_of(incoming_period)
+        except ValueError:
+            gran = None
+        if gran and incoming_period in period_choices(observations, gran):
+            st.session_state["granularity"] = gran
+            st.session_state[f"period_{gran}"] = incoming_period
+    elif incoming_gran in GRANULARITIES and incoming_gran != st.session_state.get("_url_gran"):
+        st.session_state["granularity"] = incoming_gran
+    st.session_state.setdefault("granularity", "month")
+    granularity = (
+        where.segmented_control(
+            t("side.granularity", lang),
+            list(GRANULARITIES),
+            format_func=lambda g: t(f"gran.{g}", lang),
+            key="granularity",
+            required=True,
+        )
+        or "month"
+    )
+    choices = period_choices(observations, granularity)
+    key = f"period_{granularity}"
+    if st.session_state.get(key) not in choices:
+        st.session_state.pop(key, None)
+    as_of = where.selectbox(
+        t("side.period", lang), choices, format_func=lambda p: format_period(p, lang), key=key
+    )
+    st.query_params["gran"] = granularity
+    st.session_state["_url_gran"] = granularity
+    if as_of is not None:
+        st.query_params["period"] = as_of
+        st.session_state["_url_period"] = as_of
+    return as_of
 
 
 def _md_escape(text: str) -> str:

@@ -6,6 +6,8 @@ same frames the user sees.
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 from dataclasses import dataclass
 
 import polars as pl
@@ -13,8 +15,8 @@ import polars as pl
 from ioc.config import Config
 from ioc.i18n import format_date, format_pace, format_period, format_value
 from ioc.labels import STATUS, STATUS_ORDER, TREND, t
-from ioc.periods import REPORT_DEADLINE_DAY, frequency_of, period_end, shift
-from ioc.targets import Level
+from ioc.periods import REPORT_DEADLINE_DAY, DeadlineDay, frequency_of, period_end, shift
+from ioc.targets import Frequency, Level, ReportDeadlines
 
 _MONTH = r"^\d{4}-\d{2}$"
 _LEVEL_RANK = {Level.PROVINCE.value: 0, Level.DEPARTMENT.value: 1, Level.COMMUNE.value: 2}
@@ -81,6 +83,8 @@ def decorate(scores: pl.DataFrame, config: Config, lang: str) -> pl.DataFrame:
             dtype=pl.String,
         ),
         pl.col("status").replace_strict(status_word, default="").alias("status_text"),
+        # the status as a one-tag list: tables draw it as a tag in the status colour (icon + word inside)
+        pl.concat_list(pl.col("status").replace_strict(status_word, default="")).alias("status_chip"),
         pl.col("trend").replace_strict(trend_word, default="").alias("trend_text"),
         pl.col(f"reason_{lang}").alias("reason"),
         pl.Series(
@@ -438,23 +442,57 @@ def composite_map_rows(ranking: pl.DataFrame, config: Config, lang: str) -> pl.D
     )
 
 
+def reporting_months(as_of: str, n: int = 12) -> list[str]:
+    """The `n` months a Reporting status view of `as_of` shows, newest first (the period's last month first)."""
+    from ioc.periods import periods_between
+
+    end = period_end(as_of)
+    last = f"{end.year}-{end.month:02d}"
+    return list(reversed(periods_between(shift(last, -(n - 1)), last)))
+
+
+REPORT_STATES = ("on_time", "late", "rejected", "missing", "not_due")
+_REPORT_ICONS = {"on_time": "✔", "late": "◷", "missing": "○", "rejected": "✖", "not_due": "·"}
+_REPORT_LOOK = {
+    "on_time": "green",
+    "late": "amber",
+    "rejected": "red",
+    "missing": "red",
+    "not_due": "no_data",
+}
+
+
+def report_tags(lang: str) -> tuple[list[str], list[str]]:
+    """(labels, colours) of the Reporting status cells: icon + word on the matching status colour."""
+    labels = [f"{_REPORT_ICONS[k]} {t(f'report.{k}', lang)}" for k in REPORT_STATES]
+    return labels, [chip_colour(STATUS[_REPORT_LOOK[k]].colour) for k in REPORT_STATES]
+
+
 def reporting_matrix(
     submissions: pl.DataFrame,
     config: Config,
     months: list[str],
     lang: str,
     *,
-    due_day: int = REPORT_DEADLINE_DAY,
+    due_day: DeadlineDay = REPORT_DEADLINE_DAY,
+    timezone: str = "Asia/Ho_Chi_Minh",
 ) -> pl.DataFrame:
-    """Departments × months: on time, late, rejected, missing, or not due.
+    """Departments × months (in the order of `months`): on time, late, rejected, missing, or not due.
 
     A department owes a report in a month when one of its workbook indicators is due then (monthly: every
-    month; quarterly: the quarter's last month; yearly: December). A report is on time when accepted by day
-    `due_day` of the following month.
+    month; quarterly: the quarter's last month; yearly: December); only departments that owe reports have a
+    row. A report is on time when accepted by the end of its deadline day (`due_day`: a number or the
+    `reporting.deadline_day` setting, per frequency) of the month after its period, in the province's time.
+    Each cell is a one-tag list (icon + word), for a table that colours it.
     """
-    from ioc.periods import period_end_expr
-    from ioc.targets import Frequency, WorkbookSource
+    from ioc.periods import period_end_expr, period_frequency_expr
+    from ioc.targets import WorkbookSource
 
+    days = (
+        due_day
+        if isinstance(due_day, ReportDeadlines)
+        else ReportDeadlines(monthly=due_day, quarterly=due_day, yearly=due_day)
+    )
     due_months = {
         Frequency.MONTHLY: set(range(1, 13)),
         Frequency.QUARTERLY: {3, 6, 9, 12},
@@ -465,8 +503,7 @@ def reporting_matrix(
         if isinstance(ind.source, WorkbookSource):
             owes.setdefault(ind.owner, set()).update(due_months[ind.frequency])
     owners = sorted(owes)
-    words = {k: t(f"report.{k}", lang) for k in ("on_time", "late", "missing", "rejected", "not_due")}
-    icons = {"on_time": "✔", "late": "◷", "missing": "○", "rejected": "✖", "not_due": "·"}
+    labels = dict(zip(REPORT_STATES, report_tags(lang)[0], strict=True))
     subs = (
         submissions.filter(pl.col("department").is_in(owners))
         .with_columns(pl.col("periods").str.split(",").alias("period"))
@@ -475,16 +512,19 @@ def reporting_matrix(
         # a quarterly or yearly report counts in the period's last month
         .with_columns(period_end_expr("period").dt.strftime("%Y-%m").alias("month"))
     )
+    day_of = {f.value: days.day(f) for f in Frequency}
+    local_day = pl.col("submitted_at").dt.replace_time_zone("UTC").dt.convert_time_zone(timezone).dt.date()
+    deadline = (
+        pl.col("month")
+        .str.strptime(pl.Date, "%Y-%m")
+        .dt.offset_by("1mo")
+        .dt.offset_by(pl.format("{}d", period_frequency_expr("period").replace_strict(day_of) - 1))
+    )
     state = (
         subs.filter(pl.col("month").is_in(months))
-        .with_columns(pl.col("month").str.strptime(pl.Date, "%Y-%m").dt.offset_by("1mo").alias("_next"))
         .with_columns(
             pl.when(pl.col("status").is_in(["accepted", "superseded"]))
-            .then(
-                pl.when(pl.col("submitted_at").dt.date() <= pl.col("_next").dt.offset_by(f"{due_day - 1}d"))
-                .then(pl.lit("on_time"))
-                .otherwise(pl.lit("late"))
-            )
+            .then(pl.when(local_day <= deadline).then(pl.lit("on_time")).otherwise(pl.lit("late")))
             .otherwise(pl.lit("rejected"))
             .alias("state")
         )
@@ -498,7 +538,9 @@ def reporting_matrix(
         schema={"department": pl.String, "month": pl.String},
         orient="row",
     ).with_columns(pl.lit(True).alias("_owed"))
-    grid = pl.DataFrame({"department": owners}).join(pl.DataFrame({"month": months}), how="cross")
+    grid = pl.DataFrame({"department": owners}, schema={"department": pl.String}).join(
+        pl.DataFrame({"month": months}, schema={"month": pl.String}), how="cross"
+    )
     names = config.registry.departments.select(
         pl.col("id").alias("department"), pl.col("name_vi" if lang == "vi" else "name_en").alias("unit_name")
     )
@@ -509,18 +551,23 @@ def reporting_matrix(
         .then(pl.lit("missing"))
         .otherwise(pl.lit("not_due"))
     )
+    if grid.is_empty():
+        return pl.DataFrame(
+            schema={
+                "department": pl.String,
+                "unit_name": pl.String,
+                **dict.fromkeys(months, pl.List(pl.String)),
+            }
+        )
     return (
         grid.join(owed, on=["department", "month"], how="left")
         .join(state.select("department", "month", "state"), on=["department", "month"], how="left")
         .with_columns(cell.alias("state"))
-        .with_columns(
-            pl.concat_str(
-                pl.col("state").replace_strict(icons), pl.lit(" "), pl.col("state").replace_strict(words)
-            ).alias("cell")
-        )
+        .with_columns(pl.col("state").replace_strict(labels).alias("cell"))
         .pivot(on="month", index="department", values="cell")
         .join(names, on="department", how="left")
-        .select("unit_name", *months)
+        .with_columns(pl.coalesce("unit_name", "department").alias("unit_name"))
+        .select("department", "unit_name", *(pl.concat_list(pl.col(m)).alias(m) for m in months))
         .sort("unit_name")
     )
 
@@ -603,3 +650,214 @@ def province_disagreement(
         diff=diff + (unit_vi if lang == "vi" else unit_en),
         tol=tol_vi if lang == "vi" else tol_en,
     )
+
+
+# ---- at a glance: status tags, counts, sparklines, commune names, map bands, local times ----------------
+
+
+def chip_colour(hex_colour: str, factor: float = 0.78) -> str:
+    """A status colour darkened so that the white word on a table tag stays legible (same hue)."""
+    h = hex_colour.lstrip("#")
+    r, g, b = (round(int(h[i : i + 2], 16) * factor) for i in (0, 2, 4))
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def status_tags(lang: str, statuses: tuple[str, ...] = STATUS_ORDER) -> tuple[list[str], list[str]]:
+    """(labels, colours) of the status tags in a table: icon + word, on the status colour darkened."""
+    return [STATUS[s].label(lang) for s in statuses], [chip_colour(STATUS[s].colour) for s in statuses]
+
+
+def count_statuses(rows: pl.DataFrame, statuses: tuple[str, ...] = STATUS_ORDER) -> dict[str, int]:
+    """How many rows have each status, in `statuses` order (every status present, zero or not)."""
+    if rows.is_empty():
+        return dict.fromkeys(statuses, 0)
+    return {s: int((rows["status"] == s).sum()) for s in statuses}
+
+
+def composite_counts(ranking_row: dict) -> dict[str, int]:
+    """A unit's counts by status from its composite ranking row (n_green … n_no_target), each apart."""
+    return {s: int(ranking_row.get(f"n_{s}") or 0) for s in STATUS_ORDER}
+
+
+def scale_sparklines(spark: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
+    """Add `spark_scaled`: each history on one scale shared by every unit of the same indicator and level.
+
+    The scale runs from min(0, lowest value) to the highest value any such unit reported in the window, so a
+    count moving 0 → 3 where other units count in hundreds stays flat, and a percentage's scale is its own
+    spread from zero — movement is never magnified by a row scaled to itself. Values map to 0–1.
+    """
+    if spark.is_empty():
+        return spark.with_columns(pl.lit(None, pl.List(pl.Float64)).alias("spark_scaled"))
+    levels = units.select("unit_code", "level")
+    scales = (
+        spark.join(levels, on="unit_code", how="left")
+        .explode("spark")
+        .group_by("indicator", "level")
+        .agg(
+            pl.min_horizontal(pl.col("spark").min(), pl.lit(0.0)).alias("_lo"),
+            pl.col("spark").max().alias("_hi"),
+        )
+    )
+    out = (
+        spark.with_row_index("_i")
+        .join(levels, on="unit_code", how="left")
+        .join(scales, on=["indicator", "level"], how="left")
+        .with_columns(
+            pl.when(pl.col("_hi") > pl.col("_lo"))
+            .then(pl.col("_hi") - pl.col("_lo"))
+            .otherwise(1.0)
+            .alias("_span")
+        )
+    )
+    scaled = (
+        out.select("_i", "spark", "_lo", "_span")
+        .explode("spark")
+        .with_columns(((pl.col("spark") - pl.col("_lo")) / pl.col("_span")).alias("spark_scaled"))
+        .group_by("_i", maintain_order=True)
+        .agg(pl.col("spark_scaled"))
+    )
+    return out.join(scaled, on="_i", how="left").sort("_i").drop("_i", "_lo", "_hi", "_span", "level")
+
+
+def commune_sort_key(name: str, unit_type: str | None = None) -> tuple:
+    """Vietnamese dictionary order of a commune's name without its type word ("Xã", "Phường", "Đặc khu").
+
+    Letters in the Vietnamese alphabet order (a ă â b c d đ e ê … o ô ơ … u ư …), then tone marks
+    (none, huyền, sắc, hỏi, ngã, nặng), then the type, so "Phường An Phú" and "Xã An Phú" sit together.
+    """
+    import unicodedata
+
+    base_order = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+    tone_order = {"": 0, "\u0300": 1, "\u0301": 2, "\u0309": 3, "\u0303": 4, "\u0323": 5}
+    keep = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn make letters (ă â ê ô ơ ư)
+    letters: list[int] = []
+    tones: list[int] = []
+    for ch in unicodedata.normalize("NFC", name).casefold():
+        parts = unicodedata.normalize("NFD", ch)
+        letter = unicodedata.normalize(
+            "NFC", "".join(c for c in parts if not unicodedata.combining(c) or c in keep)
+        )
+        tone = next((c for c in parts if c in tone_order), "")
+        pos = base_order.find(letter) if letter else -1
+        letters.append(pos if pos >= 0 else 100 + ord(letter[0]) if letter else 0)
+        tones.append(tone_order[tone])
+    return (letters, tones, unit_type or "")
+
+
+def commune_choices(communes: pl.DataFrame, lang: str, query: str = "") -> list[tuple[str, str]]:
+    """(code, label) of the communes matching `query`, in Vietnamese name order, the type word aside.
+
+    The label reads "An Phú (phường · 90012)"; `query` matches the name or the code, with or without
+    diacritics ("tan hoa" finds "Tân Hòa", "Tân Hoà" too).
+    """
+    from ioc.textnorm import ascii_fold, canonical_key
+
+    def folded(text: str) -> str:
+        return ascii_fold(canonical_key(text))
+
+    wanted = folded(query) if query.strip() else ""
+    rows = []
+    for code, name, unit_type, display, name_en in communes.select(
+        "code", "name", "type", "display_name", "name_en"
+    ).iter_rows():
+        shown = name if lang == "vi" else (name_en or name)
+        if wanted and wanted not in folded(display) and not code.startswith(query.strip()):
+            continue
+        label = (
+            f"{shown} ({unit_type} · {code})"
+            if lang == "vi"
+            else f"{shown} ({_TYPE_EN.get(unit_type, unit_type)} · {code})"
+        )
+        rows.append((commune_sort_key(name, unit_type), code, label))
+    rows.sort()
+    return [(code, label) for _k, code, label in rows]
+
+
+_TYPE_EN = {"xã": "commune", "phường": "ward", "đặc khu": "special zone"}
+
+
+# Colour-blind-safe sequential bands for the composite map (viridis, light → dark = low → high).
+COMPOSITE_BANDS = ("#fde725", "#5ec962", "#21918c", "#3b528b", "#440154")
+
+
+def composite_bands(values: pl.Series, n: int = len(COMPOSITE_BANDS)) -> list[tuple[float, float]]:
+    """Quantile bands of the composite score (0–1): up to `n` (low, high) ranges that split units evenly.
+
+    Equal cut points are merged, so five units all at 40 % give one band, never an empty one.
+    """
+    vals = values.drop_nulls().sort()
+    if vals.is_empty():
+        return []
+    cuts = sorted({float(vals.quantile(i / n, "nearest")) for i in range(n + 1)})
+    if len(cuts) == 1:
+        return [(cuts[0], cuts[0])]
+    return list(itertools.pairwise(cuts))
+
+
+def band_of(value: float | None, bands: list[tuple[float, float]]) -> int | None:
+    """Index of the band holding `value` (a band includes its upper bound; the first also its lower)."""
+    if value is None:
+        return None
+    for i, (_lo, hi) in enumerate(bands):
+        if value <= hi + 1e-12:
+            return i
+    return len(bands) - 1
+
+
+def band_colours(bands: list[tuple[float, float]]) -> list[str]:
+    """Colours for `bands`, spread over the sequential scale (two bands: its two ends)."""
+    k = len(bands)
+    if k <= 1:
+        return [COMPOSITE_BANDS[2]] * k
+    last = len(COMPOSITE_BANDS) - 1
+    return [COMPOSITE_BANDS[round(i * last / (k - 1))] for i in range(k)]
+
+
+def band_label(band: tuple[float, float], lang: str) -> str:
+    """ "40–55%" for a band of the composite score (whole percentages, the language's digits)."""
+    lo, hi = (round(x * 100) for x in band)
+    return f"{lo}%" if lo == hi else f"{lo}–{hi}%"
+
+
+def composite_map_legend(bands: list[tuple[float, float]], lang: str) -> list[tuple[str, str]]:
+    """(label, colour) per band for the map legend; plus the no-data swatch."""
+    out = list(zip((band_label(b, lang) for b in bands), band_colours(bands), strict=True))
+    return [*out, (STATUS["no_data"].label(lang), STATUS["no_data"].colour)]
+
+
+def with_composite_bands(rows: pl.DataFrame, bands: list[tuple[float, float]]) -> pl.DataFrame:
+    """Add `fill` (hex) to composite map rows: the quantile band's colour, no-data grey without a score."""
+    colours = band_colours(bands)
+    fills = [
+        STATUS["no_data"].colour if (i := band_of(v, bands)) is None else colours[i]
+        for v in rows["composite"].to_list()
+    ]
+    return rows.with_columns(pl.Series("fill", fills, dtype=pl.String))
+
+
+def format_local_time(moment: dt.datetime | None, lang: str, timezone: str) -> str:
+    """A stored moment shown in the province's time zone: vi "14:05 21/11/2026", en "21/11/2026, 2:05 PM".
+
+    A naive moment is taken as UTC (the ledger stores UTC).
+    """
+    if moment is None:
+        return "—"
+    from zoneinfo import ZoneInfo
+
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    local = moment.astimezone(ZoneInfo(timezone))
+    if lang == "vi":
+        return local.strftime("%H:%M %d/%m/%Y")
+    return local.strftime("%d/%m/%Y, ") + local.strftime("%I:%M %p").lstrip("0")
+
+
+def deadline_text(deadlines: ReportDeadlines | int, lang: str) -> str:
+    """The report deadline in words, exactly: "hạn: hết ngày 10 tháng sau" (per frequency when they differ)."""
+    if isinstance(deadlines, int):
+        deadlines = ReportDeadlines(monthly=deadlines, quarterly=deadlines, yearly=deadlines)
+    days = {f: deadlines.day(f) for f in Frequency}
+    if len(set(days.values())) == 1:
+        return t("reporting.deadline", lang, day=days[Frequency.MONTHLY])
+    parts = [t(f"reporting.deadline_{f.value}", lang, day=d) for f, d in days.items()]
+    return t("reporting.deadline_prefix", lang) + "; ".join(parts)

@@ -8,67 +8,56 @@ import polars as pl  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from ioc.labels import t  # noqa: E402
-from ioc.views import commune_rows  # noqa: E402
+from ioc.views import commune_choices, commune_rows, composite_counts, count_statuses  # noqa: E402
 
 ctx = ui.context()
 lang = ctx.lang
 with ui.guarded(lang):
     ui.page_header(t("commune.title", lang), ctx)
-    communes = ctx.config.registry.communes.sort("display_name")
-    names = dict(zip(communes["code"], communes["display_name"], strict=True))
-    code = ui.url_selectbox(
-        t("commune.pick", lang),
-        list(names),
-        format_func=lambda c: f"{names[c]} ({c})",
-        key="commune",
-    )
+    query = st.text_input(t("commune.search", lang), key="commune_q", placeholder="tan hoa, 90053…")
+    choices = dict(commune_choices(ctx.config.registry.communes, lang, query))
+    if not choices:
+        st.info(t("commune.no_match", lang, q=query))
+        st.stop()
+    code = ui.url_selectbox(t("commune.pick", lang), list(choices), format_func=choices.get, key="commune")
 
     ranking = ctx.composite("commune")
     mine = ranking.filter(pl.col("unit_code") == code)
-    c1, c2, c3 = st.columns(3)
+    rows = commune_rows(ctx.scores(), ctx.config, code, lang)
     if mine.height:
         r = mine.row(0, named=True)
-        c1.metric(
-            t("commune.rank", lang),
-            t("commune.rank_value", lang, rank=r["rank"], total=ranking.height),
-            border=True,
-        )
-        c2.metric(
-            t("col.composite", lang),
-            f"{r['composite'] * 100:.0f}%",
+        score = "—" if r["composite"] is None else f"{r['composite'] * 100:.0f}%"
+        st.markdown(
+            f"**{t('commune.rank', lang)}: {t('commune.rank_value', lang, rank=r['rank'], total=ranking.height)}**"
+            f" · {t('col.composite', lang)}: **{score}**",
             help=t("commune.composite_help", lang),
-            border=True,
         )
-        c3.metric(
-            "✔ / ▲ / ✖ / ○",
-            f"{r['n_green']} / {r['n_amber']} / {r['n_red']} / {r['n_no_data'] + r['n_stale']}",
-            border=True,
-        )
+        # every status apart, in words: stale is not "no data", no unit target is counted in no colour
+        ui.status_counts(composite_counts(r), lang)
+    elif not rows.is_empty():
+        ui.status_counts(count_statuses(rows), lang)
 
-    rows = commune_rows(ctx.scores(), ctx.config, code, lang)
     if rows.is_empty():
         st.info(t("empty.no_data", lang))
         st.stop()
-    ui.legend(lang)
+    st.caption(t("glance.pick_row", lang))
     event = ui.table(
         rows,
         {
-            "name": st.column_config.TextColumn(t("col.indicator", lang), width="medium", pinned=True),
-            "value_text": st.column_config.TextColumn(t("col.commune_value", lang)),
-            "province_text": st.column_config.TextColumn(t("col.province_value", lang)),
-            "target_text": st.column_config.TextColumn(t("col.target", lang)),
-            "expected_text": st.column_config.TextColumn(t("col.expected", lang)),
-            "status_text": st.column_config.TextColumn(t("col.status", lang)),
+            "name": st.column_config.TextColumn(t("col.indicator", lang), width=190),
+            "status_chip": ui.status_column(t("col.status", lang), lang),
+            "value_text": st.column_config.TextColumn(t("col.commune_value", lang), width="small"),
+            "target_text": st.column_config.TextColumn(t("col.target", lang), width="small"),
+            "trend_text": st.column_config.TextColumn(t("col.trend", lang), width=150),
+            "province_text": st.column_config.TextColumn(t("col.province_value", lang), width="small"),
             "reason": st.column_config.TextColumn(t("col.reason", lang), width="large"),
-            "trend_text": st.column_config.TextColumn(t("col.trend", lang)),
-            "period_text": st.column_config.TextColumn(t("col.period", lang)),
+            "expected_text": st.column_config.TextColumn(t("col.expected", lang), width="small"),
+            "period_text": st.column_config.TextColumn(t("col.period", lang), width="small"),
         },
         key="commune_table",
         on_select="rerun",
+        row_height=ui.ROW_HEIGHT,
     )
-    picked = event.selection.rows if event else []
-    if picked:
-        st.switch_page(
-            "pages/indicator.py",
-            query_params={"indicator": rows.row(picked[0], named=True)["indicator"], "unit": code},
-        )
+    if (row := ui.picked_row(event, rows)) is not None:
+        ui.row_detail(row, lang, unit=code)
+    ui.legend(lang)

@@ -9,7 +9,7 @@ import streamlit as st  # noqa: E402
 
 from ioc import ui_cache  # noqa: E402
 from ioc.labels import t  # noqa: E402
-from ioc.views import department_rows  # noqa: E402
+from ioc.views import count_statuses, department_rows, format_local_time, scale_sparklines  # noqa: E402
 
 ctx = ui.context()
 lang = ctx.lang
@@ -19,47 +19,55 @@ with ui.guarded(lang):
     names = dict(zip(departments["id"], departments["name_vi" if lang == "vi" else "name_en"], strict=True))
     dept = ui.url_selectbox(t("department.pick", lang), list(names), format_func=names.get, key="dept")
 
-    st.caption(t("department.help", lang))
     rows = department_rows(ctx.scores(), ctx.config, dept, lang)
     if rows.is_empty():
         st.info(t("department.none", lang))
         st.stop()
-    spark = ui_cache.sparklines(ctx.rev, ctx.sha, ctx.as_of)
+    spark = scale_sparklines(
+        ui_cache.sparklines(ctx.rev, ctx.sha, ctx.as_of), ctx.config.registry.units_frame()
+    )
     last = (
         ui_cache.submissions(ctx.rev)
         .filter(pl.col("status") == "accepted")
-        .select(pl.col("id").alias("submission_id"), pl.col("submitted_at").alias("last_submission"))
+        .select(pl.col("id").alias("submission_id"), "submitted_at")
     )
     rows = rows.join(spark, on=["indicator", "unit_code"], how="left").join(
         last, on="submission_id", how="left"
     )
+    rows = rows.with_columns(
+        pl.Series(
+            "last_submission",
+            [format_local_time(m, lang, ctx.timezone) for m in rows["submitted_at"].to_list()],
+            dtype=pl.String,
+        )
+    )
 
-    counts = {s: int((rows["status"] == s).sum()) for s in ("green", "amber", "red", "stale", "no_data")}
-    ui.status_counts(counts, lang)
-    st.caption(t("department.drill", lang))
+    ui.status_counts(count_statuses(rows), lang)
+    st.caption(f"{t('department.help', lang)} {t('glance.pick_row', lang)}")
+    # name → status → value → target → trend first: on a phone the status shows without scrolling sideways
     event = ui.table(
         rows,
         {
-            "name": st.column_config.TextColumn(t("col.indicator", lang), width="medium", pinned=True),
-            "unit_name": st.column_config.TextColumn(t("col.unit", lang)),
-            "value_text": st.column_config.TextColumn(t("col.value", lang)),
-            "target_text": st.column_config.TextColumn(t("col.target", lang)),
-            "expected_text": st.column_config.TextColumn(t("col.expected", lang)),
-            "status_text": st.column_config.TextColumn(t("col.status", lang)),
+            "name": st.column_config.TextColumn(t("col.indicator", lang), width=190),
+            "status_chip": ui.status_column(t("col.status", lang), lang),
+            "value_text": st.column_config.TextColumn(t("col.value", lang), width="small"),
+            "target_text": st.column_config.TextColumn(t("col.target", lang), width="small"),
+            "trend_text": st.column_config.TextColumn(t("col.trend", lang), width=140),
             "reason": st.column_config.TextColumn(t("col.reason", lang), width="large"),
-            "trend_text": st.column_config.TextColumn(t("col.trend", lang)),
-            "spark": st.column_config.LineChartColumn(t("col.sparkline", lang)),
-            "period_text": st.column_config.TextColumn(t("col.period", lang)),
-            "last_submission": st.column_config.DatetimeColumn(
-                t("col.last_submission", lang), format="DD/MM/YYYY HH:mm"
+            "spark_scaled": st.column_config.BarChartColumn(
+                t("col.sparkline", lang), y_min=0, y_max=1, help=t("glance.spark_help", lang), color="#0072B2"
+            ),
+            "expected_text": st.column_config.TextColumn(t("col.expected", lang), width="small"),
+            "unit_name": st.column_config.TextColumn(t("col.unit", lang), width="medium"),
+            "period_text": st.column_config.TextColumn(t("col.period", lang), width="small"),
+            "last_submission": st.column_config.TextColumn(
+                t("col.last_submission", lang), help=t("glance.submitted_local", lang, tz=ctx.timezone)
             ),
         },
         key="dept_table",
         on_select="rerun",
+        row_height=ui.ROW_HEIGHT,
     )
-    picked = event.selection.rows if event else []
-    if picked:
-        row = rows.row(picked[0], named=True)
-        st.switch_page(
-            "pages/indicator.py", query_params={"indicator": row["indicator"], "unit": row["unit_code"]}
-        )
+    if (row := ui.picked_row(event, rows)) is not None:
+        ui.row_detail(row, lang)
+    ui.legend(lang)

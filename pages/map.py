@@ -8,8 +8,15 @@ import polars as pl  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from ioc import charts  # noqa: E402
-from ioc.labels import STATUS, t  # noqa: E402
-from ioc.views import composite_map_rows, indicator_rows  # noqa: E402
+from ioc.labels import t  # noqa: E402
+from ioc.views import (  # noqa: E402
+    composite_bands,
+    composite_map_legend,
+    composite_map_rows,
+    indicator_rows,
+    status_legend,
+    with_composite_bands,
+)
 
 ctx = ui.context()
 lang = ctx.lang
@@ -28,11 +35,16 @@ with ui.guarded(lang):
         format_func=lambda o: t("map.composite", lang) if o == "__composite__" else commune_indicators[o],
     )
     if choice == "__composite__":
-        rows = composite_map_rows(ctx.composite("commune"), ctx.config, lang)
+        # quantile bands on a colour-blind-safe sequential scale: units spread over the colours, never one amber
+        ranking = ctx.composite("commune")
+        bands = composite_bands(ranking["composite"])
+        rows = with_composite_bands(composite_map_rows(ranking, ctx.config, lang), bands)
         value_label = t("map.composite", lang)
+        legend = composite_map_legend(bands, lang)
     else:
         rows = indicator_rows(ctx.scores(), ctx.config, choice, lang).filter(pl.col("level") == "commune")
         value_label = commune_indicators[choice]
+        legend = [(label, colour) for label, colour, _ in status_legend(lang)]
 
     registry = ctx.config.registry
     if not registry.boundaries:
@@ -44,12 +56,14 @@ with ui.guarded(lang):
         value_label=value_label,
         target_label=t("col.target", lang),
     )
-    event = st.pydeck_chart(deck, height=620, key="map", on_select="rerun", selection_mode="single-object")
+    ui.swatches(legend)
     if choice == "__composite__":
-        words = {s: STATUS[s].label(lang) for s in ("green", "amber", "red")}
-        st.caption(t("map.composite_help", lang, **words))
-    else:
-        ui.legend(lang)
+        st.caption(t("map.bands_help", lang, n=len(bands)))
+    # the bordered box keeps the chart's toolbar (fullscreen) inside it, clear of the picker above
+    with st.container(border=True):
+        event = st.pydeck_chart(
+            deck, height=440, key="map", on_select="rerun", selection_mode="single-object"
+        )
     picked = (event.selection.objects.get("communes") or []) if event else []
     if picked:
         code = picked[0].get("code") or picked[0].get("properties", {}).get("code")
@@ -57,11 +71,11 @@ with ui.guarded(lang):
             st.switch_page("pages/commune.py", query_params={"commune": code})
     with st.expander(t("indicator.table", lang)):
         ui.table(
-            rows,
+            rows.with_columns(pl.concat_list("status_text").alias("status_chip")),
             {
-                "unit_name": st.column_config.TextColumn(t("col.unit", lang)),
-                "value_text": st.column_config.TextColumn(value_label),
-                "target_text": st.column_config.TextColumn(t("col.target", lang)),
-                "status_text": st.column_config.TextColumn(t("col.status", lang)),
+                "unit_name": st.column_config.TextColumn(t("col.unit", lang), width=150),
+                "status_chip": ui.status_column(t("col.status", lang), lang),
+                "value_text": st.column_config.TextColumn(value_label, width="medium"),
+                "target_text": st.column_config.TextColumn(t("col.target", lang), width="small"),
             },
         )

@@ -343,3 +343,23 @@ def test_a_province_value_that_disagrees_with_its_units_is_flagged_in_words() ->
     assert province_disagreement(agreeing, config, "rate", "2025-07", "vi") is None
     # an older disagreement does not flag the period viewed
     assert province_disagreement(obs, config, "rate", "2025-08", "vi") is None
+
+
+def test_scoring_reads_the_report_deadline_setting() -> None:
+    from ioc.targets import ReportDeadlines, ReportingRules
+
+    config = _current_year_config()
+    obs = _current_year_obs()
+    mid_december = dt.date(2026, 12, 15)
+    # reports due on the 10th: November's is due by 15/12 → Q4 is judged at 11/2026 and October's value is stale
+    row = row_of(score(obs, config, "2026-Q4", today=mid_december), "monthly_rate", "90001")
+    assert row["judged_month"] == "2026-11" and row["status"] == "stale"
+    # reports due on the 20th: November's is not due yet → Q4 is judged at 10/2026, October's value is current
+    later = config.targets.model_copy(
+        update={
+            "reporting": ReportingRules(deadline_day=ReportDeadlines(monthly=20, quarterly=20, yearly=20))
+        }
+    )
+    config20 = type(config)(targets=later, registry=config.registry, path=config.path, sha256="t20")
+    row = row_of(score(obs, config20, "2026-Q4", today=mid_december), "monthly_rate", "90001")
+    assert row["judged_month"] == "2026-10" and row["status"] != "stale"

@@ -95,6 +95,15 @@ def _text(at: AppTest) -> str:
     return "\n".join(parts)
 
 
+def _counts(at: AppTest) -> dict[str, int]:
+    """The compact row of counts: `:green-badge[✔ Đạt kế hoạch **3**]` … → {"✔ Đạt kế hoạch": 3, …}."""
+    for m in at.markdown:
+        found = re.findall(r":[a-z]+-badge\[(.+?) \*\*(\d+)\*\*\]", str(m.value))
+        if found:
+            return {label: int(n) for label, n in found}
+    raise AssertionError("no row of counts on the page")
+
+
 @pytest.mark.parametrize("lang", ["vi", "en"])
 @pytest.mark.parametrize("page", list(PAGES))
 def test_page_runs_and_shows_statuses(seeded: Path, page: str, lang: str) -> None:
@@ -119,9 +128,9 @@ def test_overview_counts_match_scores_and_use_vietnamese_numbers(seeded: Path, d
     engine = get_engine(f"sqlite:///{seeded / 'ioc.sqlite3'}")
     scores = score(rollup(ledger.current_observations(engine), demo_config), demo_config, MONTHS[-1])
     head = headline(scores, demo_config)
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["✔ Đạt kế hoạch"] == str(int((head["status"] == "green").sum()))
-    assert metrics["✖ Chậm kế hoạch"] == str(int((head["status"] == "red").sum()))
+    counts = _counts(at)
+    assert counts["✔ Đạt kế hoạch"] == int((head["status"] == "green").sum())
+    assert counts["✖ Chậm kế hoạch"] == int((head["status"] == "red").sum())
     reasons = "\n".join(m.value for m in at.markdown)
     assert re.search(r"\d+,\d%", reasons), "reasons show Vietnamese percentages, e.g. 84,6%"
 
@@ -144,8 +153,7 @@ def test_department_page_lists_owned_and_measured_indicators_with_reasons(seeded
 
 def test_commune_page_shows_rank_and_province_value(seeded: Path) -> None:
     at = _app("en", "commune", commune="90001")
-    labels = {m.label: m.value for m in at.metric}
-    assert labels["Rank"].endswith("of 100")
+    assert re.search(r"\*\*Rank: \d+ of 100\*\*", _text(at))
     table = at.dataframe[0].value
     # the commune's value and the province's value side by side, both formatted
     assert {"value_text", "province_text"} <= set(table.columns)
@@ -410,3 +418,125 @@ def test_indicator_page_says_where_a_dossier_rate_comes_from(seeded: Path) -> No
     at = _app("en", "indicator", indicator="vneid_level2")
     about = next(m.value for m in at.markdown if "Source:" in m.value)
     assert "Typed in by Provincial Police in its monthly workbook" in about
+
+
+# ---- at a glance ------------------------------------------------------------------------------------
+
+
+def test_department_table_puts_name_status_value_target_trend_first(seeded: Path) -> None:
+    at = _app("vi", "department", dept="ttpvhcc")
+    table = at.dataframe[0].value
+    assert list(table.columns[:5]) == ["name", "status_chip", "value_text", "target_text", "trend_text"]
+    # the status cell is a tag with icon and word (coloured by the column's options)
+    words = {tag for tags in table["status_chip"] for tag in tags}
+    assert words and all(w[0] in "✔▲✖◷○◇" and len(w) > 3 for w in words)
+    counts = _counts(at)
+    assert sum(counts.values()) == len(table)
+    assert "◷ Số liệu cũ" in counts and "◇ Không giao mục tiêu riêng" in counts
+
+
+def test_selecting_a_row_shows_its_whole_reason_and_a_link(seeded: Path) -> None:
+    at = _app(
+        "en", "department", dept="ttpvhcc", state={"dept_table": {"selection": {"rows": [1], "columns": []}}}
+    )
+    table = at.dataframe[0].value
+    reason = table["reason"].iloc[1]
+    detail = "\n".join(str(m.value) for m in at.markdown)
+    assert len(reason) > 20 and reason in detail  # the whole reason, not a cut cell
+    assert any("Open the indicator" in str(getattr(e, "proto", "")) for e in at.get("page_link"))
+
+
+def test_commune_counts_say_every_status_apart_in_words(seeded: Path, demo_config) -> None:
+    at = _app("vi", "commune", commune="90001")
+    counts = _counts(at)
+    assert list(counts) == [
+        "✖ Chậm kế hoạch",
+        "▲ Cần chú ý",
+        "✔ Đạt kế hoạch",
+        "◷ Số liệu cũ",
+        "○ Chưa có số liệu",
+        "◇ Không giao mục tiêu riêng",
+    ]
+    table = at.dataframe[0].value
+    assert sum(counts.values()) == len(table)
+
+
+def test_commune_picker_is_in_name_order_and_searchable_without_diacritics(seeded: Path) -> None:
+    at = _app("vi", "commune")
+    options = at.selectbox(key="commune").options
+    names = [o.split(" (")[0] for o in options]
+    assert not all(o.endswith(")") and "(phường" in o for o in options[:10])  # not every Phường first
+    from ioc.views import commune_sort_key
+
+    assert names == sorted(names, key=commune_sort_key)
+    at.text_input(key="commune_q").set_value("tan hoa").run()
+    found = at.selectbox(key="commune").options
+    assert found and all(o.startswith("Tân Hòa") for o in found)
+
+
+def test_reporting_starts_at_the_period_shown_and_states_the_deadline(seeded: Path) -> None:
+    at = _app("vi", "reporting")
+    table = at.dataframe[0].value
+    assert list(table.columns[:2]) == ["unit_name", MONTHS[-1]]  # the current period first
+    assert table["unit_name"].notna().all() and len(table) > 0  # no empty rows
+    assert all(len(cell) == 1 for cell in table[MONTHS[-1]])  # one coloured tag per cell
+    assert "hạn: hết ngày 10 tháng sau" in _text(at)
+
+
+def test_reporting_deadline_follows_the_setting(seeded: Path, tmp_path: Path, monkeypatch) -> None:
+    text = (ROOT / "targets.yaml").read_text(encoding="utf-8")
+    changed = text.replace("\nstatus:", "\nreporting:\n  deadline_day: {monthly: 12}\nstatus:", 1)
+    assert changed != text
+    for name in ("targets.yaml",):
+        (tmp_path / name).write_text(changed, encoding="utf-8")
+    for item in ROOT.iterdir():
+        if item.is_dir() and item.name in {"province", "data_sources"}:
+            (tmp_path / item.name).symlink_to(item)
+    monkeypatch.setenv("IOC_TARGETS", str(tmp_path / "targets.yaml"))
+    _clear_streamlit_caches()
+    try:
+        at = _app("vi", "reporting")
+        captions = [c.value for c in at.caption]
+        # only the monthly day changed: the caption names each frequency's day
+        assert any("báo cáo tháng hết ngày 12 tháng sau" in c for c in captions), captions
+        assert any("báo cáo quý hết ngày 10 tháng sau" in c for c in captions), captions
+    finally:
+        monkeypatch.delenv("IOC_TARGETS")
+        _clear_streamlit_caches()
+
+
+@pytest.mark.parametrize(
+    ("params", "gran", "period", "shown"),
+    [
+        ({"period": "2026-Q3"}, "quarter", "2026-Q3", "Quý 3/2026"),
+        ({"gran": "year"}, "year", "2026", "Kỳ: 2026"),
+        ({"period": "2026-08"}, "month", "2026-08", "Kỳ: 08/2026"),
+    ],
+)
+def test_period_and_granularity_round_trip_through_the_url(
+    seeded: Path, params: dict, gran: str, period: str, shown: str
+) -> None:
+    at = _app("vi", "department", dept="so_y_te", **params)
+    assert shown in " ".join(c.value for c in at.caption)
+    assert at.query_params["gran"] in (gran, [gran])
+    assert at.query_params["period"] in (period, [period])
+    assert at.query_params["dept"] in ("so_y_te", ["so_y_te"])
+    # the same link opened at the root (no forwarding through `_to`) shows the same period
+    at = _app("vi", None, **params)
+    assert shown in " ".join(c.value for c in at.caption)
+    assert at.query_params["period"] in (period, [period])
+
+
+def test_composite_map_separates_units_and_single_indicators_keep_status_colours(seeded: Path) -> None:
+    at = _app("en", "map")
+    spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    fills = {tuple(f["properties"]["fill"]) for f in spec["layers"][0]["data"]["features"]}
+    assert len(fills) >= 4  # quantile bands, not one amber
+    assert spec.get("mapProvider") in (None, "")
+    at = _app("en", "map", map_indicator="dossier_online_rate")
+    spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    from ioc.charts import _hex_to_rgba
+    from ioc.labels import STATUS
+
+    status_fills = {tuple(_hex_to_rgba(look.colour)) for look in STATUS.values()}
+    assert {tuple(f["properties"]["fill"]) for f in spec["layers"][0]["data"]["features"]} <= status_fills

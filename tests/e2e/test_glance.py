@@ -1,0 +1,170 @@
+"""Pages read at a glance, in headless Chromium at a desk size (1600×1000) and a phone size (390×844).
+
+Both languages, every page: no sideways overflow of the page; on Department, Commune and Reporting the status
+of the first rows is in the first screen; the Reporting table starts at the period shown; a row's whole
+reason can be read; the map's toolbar leaves the picker free. st.dataframe draws on a canvas, so tables are
+read through the grid's accessible table (the cells it renders, i.e. the ones in view). Screenshots go to
+`screenshots/glance/` (git-ignored). IOC_E2E_DATA_DIR reuses an already seeded data folder (faster locally).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_browser import (
+    _assert_clean,
+    _open,
+    _settle,
+    _start_server,
+    browser,  # noqa: F401 - fixture
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "screenshots" / "glance"
+PAGES = ["overview", "department", "commune", "indicator", "map", "upload", "reporting"]
+SIZES = {"desk": (1600, 1000), "phone": (390, 844)}
+STATUS_ICONS = "✔▲✖◷○◇"
+REPORT_ICONS = "✔◷✖○·"
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    seeded = os.environ.get("IOC_E2E_DATA_DIR")
+    data_dir = Path(seeded) if seeded else tmp_path_factory.mktemp("glance-data")
+    proc, url = _start_server(data_dir)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def _grid(page, index: int = 0) -> dict:
+    """The rows the grid renders (header first) and where the table sits on the page."""
+    return page.evaluate(
+        """(index) => {
+          const df = document.querySelectorAll('[data-testid="stDataFrame"]')[index];
+          if (!df) return null;
+          const box = df.getBoundingClientRect();
+          const rows = [...df.querySelectorAll('table tr')].map(tr => [...tr.children].map(td => td.textContent));
+          return {top: box.top, left: box.left, width: box.width, height: box.height, rows};
+        }""",
+        index,
+    )
+
+
+def _overflow(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def _url(server: str, page: str, lang: str, extra: str = "") -> str:
+    return (f"{server}/?lang={lang}" if page == "overview" else f"{server}/{page}?lang={lang}") + extra
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_page_fits_and_shows_status_first(browser, server: str, lang: str, size: str) -> None:  # noqa: F811
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    width, height = SIZES[size]
+    for name in PAGES:
+        ctx, page, guard = _open(browser, _url(server, name, lang), width=width, height=height)
+        try:
+            text = _settle(page)
+            _assert_clean(text, page)
+            time.sleep(1)
+            page.screenshot(path=str(SHOTS / f"{name}-{lang}-{width}.png"))
+            assert _overflow(page) <= 1, f"{name} ({lang}, {width}px) overflows sideways"
+            assert not guard.requests, f"{name} requested off-machine URLs: {guard.requests[:5]}"
+            if name in {"department", "commune", "reporting"}:
+                grid = _grid(page)
+                assert grid and len(grid["rows"]) >= 3, f"{name}: no table rows rendered"
+                header, first, second = grid["rows"][:3]
+                status_at = 1  # name (or unit) first, then the status (or the period shown)
+                icons = REPORT_ICONS if name == "reporting" else STATUS_ICONS
+                for row in (first, second):
+                    assert len(row) > status_at and row[status_at][:1] in icons, (name, width, header, row)
+                # the first two rows are inside the first screen
+                assert grid["top"] + 40 + 2 * 72 <= height, (name, width, grid["top"])
+                assert grid["left"] >= 0 and grid["left"] + min(grid["width"], 300) <= width
+            if name == "overview":
+                counts = page.get_by_text("✖ ", exact=False).first
+                assert counts.bounding_box()["y"] < height, "the counts are not in the first screen"
+        finally:
+            ctx.close()
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_reporting_starts_at_the_period_shown(browser, server: str, size: str) -> None:  # noqa: F811
+    width, height = SIZES[size]
+    ctx, page, _ = _open(
+        browser, _url(server, "reporting", "vi", "&period=2026-09&gran=month"), width=width, height=height
+    )
+    try:
+        text = _settle(page)
+        assert "hạn: hết ngày 10 tháng sau" in text
+        header = _grid(page)["rows"][0]
+        assert header[:2] == ["Đơn vị", "09/2026"], header  # the period's column is the first after the unit
+    finally:
+        ctx.close()
+
+
+def test_a_rows_whole_reason_opens_on_click(browser, server: str) -> None:  # noqa: F811
+    for width, height in SIZES.values():
+        ctx, page, _ = _open(
+            browser, _url(server, "department", "vi", "&dept=vp_ubnd"), width=width, height=height
+        )
+        try:
+            _settle(page)
+            grid = _grid(page)
+            header = grid["rows"][0]
+            # click the second row's selection box (left edge of the grid)
+            page.mouse.click(grid["left"] + 16, grid["top"] + 36 + 72 + 36)
+            detail = page.locator(".st-key-row_detail")
+            detail.wait_for(timeout=60000)
+            _settle(page)
+            shown = detail.inner_text()
+            assert "Lý do:" in shown and not shown.rstrip().endswith("…")
+            box = detail.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width
+            if "Lý do" in header:  # at desk size the reason column is in view: the panel holds all of it
+                reason = grid["rows"][2][header.index("Lý do")]
+                assert reason and reason in shown, (reason, shown)
+            page.screenshot(path=str(SHOTS / f"department-detail-{width}.png"))
+        finally:
+            ctx.close()
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_map_toolbar_leaves_the_picker_free(browser, server: str, size: str) -> None:  # noqa: F811
+    width, height = SIZES[size]
+    ctx, page, guard = _open(browser, _url(server, "map", "en"), width=width, height=height)
+    try:
+        _settle(page)
+        deck = page.locator('[data-testid="stDeckGlJsonChart"]').first
+        deck.wait_for(timeout=30000)
+        deck.hover()
+        time.sleep(1)
+        picker = page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').first.bounding_box()
+        deck_box = deck.bounding_box()
+        assert deck_box["x"] >= 0 and deck_box["x"] + deck_box["width"] <= width
+        for button in page.locator('[data-testid="stElementToolbarButton"]').all():
+            b = button.bounding_box()
+            if not b:
+                continue
+            overlaps = not (
+                b["x"] + b["width"] <= picker["x"]
+                or picker["x"] + picker["width"] <= b["x"]
+                or b["y"] + b["height"] <= picker["y"]
+                or picker["y"] + picker["height"] <= b["y"]
+            )
+            assert not overlaps, ("a toolbar button covers the picker", b, picker)
+        page.screenshot(path=str(SHOTS / f"map-hover-{width}.png"))
+        assert not guard.requests
+    finally:
+        ctx.close()
