@@ -16,9 +16,9 @@ import polars as pl
 import pytest
 
 from ioc import demo
-from ioc.demo_dossiers import dossiers_for_month, rates_for
-from ioc.demo_units import DEFAULT_SEED, units_texts, write_units
-from ioc.demo_values import month_range, simulate, unit_sizes
+from ioc.demo.dossiers import dossiers_for_month, rates_for
+from ioc.demo.units import DEFAULT_SEED, units_texts, write_units
+from ioc.demo.values import month_range, simulate, unit_sizes
 from ioc.textnorm import canonical_key
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,8 +1,8 @@
 """The demo history's script: which files arrive when (`plan`), and the bytes of each (`History`).
 
 Deterministic from the seed: which department-months are missing, late or faulty, every value, every
-file's bytes. Department workbooks come from `ioc.template` filled in by `ioc.demo_workbooks`; the
-report-system exports from `ioc.demo_dossiers` written by `ioc.export_writers`.
+file's bytes. Department workbooks come from `ioc.template` filled in by `ioc.demo.workbooks`; the
+report-system exports from `ioc.demo.dossiers` written by `ioc.export_writers`.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import polars as pl
 
 from ioc import template as tpl
 from ioc.config import Config
-from ioc.demo_dossiers import dossiers_for_month, procedure_stats, rates_for
-from ioc.demo_values import simulate, unit_sizes
-from ioc.demo_workbooks import Fault, WorkbookMaker, stable_xlsx
+from ioc.demo.dossiers import dossiers_for_month, procedure_stats, rates_for
+from ioc.demo.values import simulate, unit_sizes
+from ioc.demo.workbooks import Fault, WorkbookMaker, stable_xlsx
 from ioc.exports_config import ExportKind
 
 # (scenario, department, where in the history as a fraction of the months)

@@ -23,13 +23,13 @@ from sqlalchemy import Engine
 
 from ioc import template as tpl
 from ioc.config import Config
-from ioc.demo_plan import Event, History, plan
-from ioc.demo_units import DEFAULT_SEED, write_units
-from ioc.demo_values import month_range
+from ioc.demo.plan import Event, History, plan
+from ioc.demo.units import DEFAULT_SEED, write_units
+from ioc.demo.values import month_range
 
 log = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PROVINCE_DIR = ROOT / "province"
 FIRST_MONTH, LAST_MONTH = "2024-07", "2026-10"
 WHO_EXPORTS = "ttpvhcc"  # the service centre exports the procedure system's files
@@ -395,7 +395,3 @@ def main(argv: list[str] | None = None) -> int:
         for line in summary.unexpected:
             print(f"  unexpected: {line}", file=sys.stderr)
     return 1 if summary.unexpected else 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
