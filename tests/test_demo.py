@@ -18,7 +18,8 @@ import pytest
 from ioc import demo
 from ioc.demo.dossiers import dossiers_for_month, rates_for
 from ioc.demo.units import DEFAULT_SEED, units_texts, write_units
-from ioc.demo.values import month_range, simulate, unit_sizes
+from ioc.demo.values import INDEPENDENT_PROVINCE, month_range, simulate, unit_sizes
+from ioc.targets import WorkbookSource
 from ioc.textnorm import canonical_key
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -180,6 +181,73 @@ def test_exports_before_july_2025_name_the_former_communes(demo_config) -> None:
     assert june["code"].is_unique().all() and 500 < june.height < 5_000
 
 
+# ------------------------------------------------------------------------------ province vs its units
+
+
+def _contradictions(obs: pl.DataFrame, config) -> list[str]:
+    """Province values reported directly that disagree with their units' roll-up by more than the amber
+    tolerance: communes where the indicator is measured for communes, else departments; ratio = Σnum/Σden,
+    sum, mean as the indicator declares. Percent tolerances are points, others relative %."""
+    province = config.registry.province_code
+    communes = set(config.registry.communes["code"].cast(pl.String).to_list())
+    departments = set(config.registry.departments["id"].to_list())
+    default = config.targets.status.amber_tolerance
+    found = []
+    for ind in config.targets.indicators:
+        levels = {lv.value for lv in ind.levels}
+        if "province" not in levels or ind.id in INDEPENDENT_PROVINCE:
+            continue
+        units = communes if "commune" in levels else departments if "department" in levels else set()
+        mine = obs.filter(pl.col("indicator") == ind.id)
+        direct = mine.filter(pl.col("unit_code") == province).select("period", pl.col("value").alias("p"))
+        below = mine.filter(pl.col("unit_code").is_in(sorted(units)))
+        if direct.is_empty() or below.is_empty():
+            continue
+        per = 100.0 if ind.unit.value == "percent" else 1.0
+        if ind.rollup.value == "ratio":
+            parts = below.filter(pl.col("numerator").is_not_null() & pl.col("denominator").is_not_null())
+            agg = (pl.col("numerator").sum() / pl.col("denominator").sum() * per).alias("r")
+        elif ind.rollup.value == "sum":
+            parts, agg = below.filter(pl.col("value").is_not_null()), pl.col("value").sum().alias("r")
+        else:
+            parts, agg = below.filter(pl.col("value").is_not_null()), pl.col("value").mean().alias("r")
+        rolled = parts.group_by("period").agg(agg)
+        tol = ind.tolerance(default)
+        for period, p, r in direct.join(rolled, on="period").select("period", "p", "r").iter_rows():
+            allowed = tol if ind.unit.value == "percent" else tol / 100 * max(abs(r), 1.0)
+            if abs(p - r) > allowed:
+                found.append(f"{ind.id} {period}: province {p:.2f} vs units' {ind.rollup.value} {r:.2f}")
+    return found
+
+
+def test_simulated_province_values_agree_with_their_units(demo_config) -> None:
+    months = month_range("2024-07", "2026-10")
+    values = simulate(demo_config, months, DEFAULT_SEED)
+    assert _contradictions(values, demo_config) == []
+    # the check has teeth: every indicator measured at the province and below is compared somewhere
+    below = [
+        i.id
+        for i in demo_config.targets.indicators
+        if len(i.levels) > 1 and isinstance(i.source, WorkbookSource)
+    ]
+    compared = values.filter(pl.col("indicator").is_in(below) & (pl.col("level") == "province"))
+    assert set(compared["indicator"].unique().to_list()) == set(below) - set(INDEPENDENT_PROVINCE)
+    # and a province value pushed to 100% above departments far below it is caught
+    tampered = values.with_columns(
+        pl.when((pl.col("indicator") == "tthc_full_online") & (pl.col("level") == "province"))
+        .then(100.0)
+        .otherwise(pl.col("value"))
+        .alias("value")
+    )
+    assert any(c.startswith("tthc_full_online") for c in _contradictions(tampered, demo_config))
+
+
+def test_every_on_purpose_exception_says_why(demo_config) -> None:
+    ids = {i.id for i in demo_config.targets.indicators}
+    for ind, why in INDEPENDENT_PROVINCE.items():
+        assert ind in ids and len(why) > 20, ind
+
+
 # ------------------------------------------------------------------------------------------ short history
 
 SHORT = month_range("2025-08", "2025-10")  # after the merger; 2025-09 ends a quarter
@@ -254,6 +322,16 @@ def test_observations_cover_workbooks_wide_sheet_and_exports(history, demo_confi
     typed = [ws.cell(r, 3).value for r in range(6, 20)]
     assert all(isinstance(t, str) and "," in t for t in typed if t is not None)
     assert all(ws.cell(r, 1).value is None for r in range(6, 20))
+
+
+def test_ingested_province_values_agree_with_their_units(history, demo_config) -> None:
+    from ioc import ledger
+
+    _, engine, _ = history
+    obs = ledger.current_observations(engine)
+    # what the dashboard reads: typed province rows beside typed unit rows (blanks and revisions included)
+    assert obs.filter(pl.col("unit_code") == demo_config.registry.province_code).height > 0
+    assert _contradictions(obs, demo_config) == []
 
 
 def test_second_run_changes_nothing(history, demo_config) -> None:
