@@ -3,13 +3,14 @@ that history through the same loaders users go through. Nothing in the core pack
 command line (`python -m ioc demo`) and the app's first start (`ui_cache.ensure_seeded`) do.
 
 Modules: `units` (the units files), `values` (simulated values), `plan` (which file arrives when, and its
-bytes), `workbooks` (department workbooks), `dossiers` (report-system data), `seed` (generate and ingest).
+bytes), `workbooks` (department workbooks), `dossiers` (report-system data), `seed` (generate and ingest),
+`first_start` (the app's first start: the opening months now, the rest in the background).
 """
 
 from __future__ import annotations
 
-from ioc.demo.plan import plan
-from ioc.demo.seed import DemoSummary, ensure_demo, generate, has_submissions, main, partition
+from ioc.demo.first_start import ensure_demo, progress
+from ioc.demo.seed import DemoSummary, generate, has_submissions, main, partition
 from ioc.demo.units import write_units
 
 __all__ = [
@@ -19,6 +20,6 @@ __all__ = [
     "has_submissions",
     "main",
     "partition",
-    "plan",
+    "progress",
     "write_units",
 ]
