@@ -23,12 +23,13 @@ from ioc.targets import Level
 from ioc.views import sparklines as _sparklines
 
 
-@st.cache_resource
+# No spinners: on a first start the only wait shown is the seeding's, in the UI language (ioc_app.py).
+@st.cache_resource(show_spinner=False)
 def settings() -> Settings:
     return get_settings()
 
 
-@st.cache_resource(on_release=lambda e: e.dispose())
+@st.cache_resource(on_release=lambda e: e.dispose(), show_spinner=False)
 def engine(url: str) -> Engine:
     """One engine (connection pool) per database URL, schema migrated on first use."""
     eng = store.get_engine(url)
@@ -40,7 +41,7 @@ def db() -> Engine:
     return engine(settings().resolved_database_url())
 
 
-@st.cache_resource
+@st.cache_resource(show_spinner=False)
 def _config(path: str, mtime_ns: int) -> Config:
     return load_config(Path(path))
 
