@@ -2,12 +2,14 @@
 the user waits, the rest of the history fills in behind it, and the app can say how far that has got.
 
 Every file still goes through the real ingest path; only the order changes. The opening set is chosen so
-that the overview of the latest month (and the month before, which it compares with) is exactly what the
-complete history gives: for each department, its latest accepted workbook carrying each of its
-frequencies up to each of those two months, and the first one for indicators whose commune targets are
-shares of the first reported period. A test checks the equality. Until the rest is in, the app says the
-earlier history is still loading (`progress`, `filling_text`), so a partial history is never shown as
-complete.
+that every unit's score for the latest month and the month before (which the overview compares with) is
+what the complete history gives: for each department and each frequency it reports, its latest accepted
+workbook up to each of those two months — and earlier ones while a cell left blank hides a unit's latest
+value — plus the first one for indicators whose commune targets are shares of the first reported period;
+the report-system exports of the two latest months up to each (a commune without a dossier in a month has
+no rate that month). A test checks the equality on a short history. Until the rest is in, every page says
+the earlier history is still loading (`progress`, `filling_text`), so a partial history is never shown
+as complete.
 
 The background fill is a separate, lower-priority process that records its progress and a heartbeat in
 `data_dir/demo/seeding.json`; a fill cut short (server stopped) resumes on the next start, skipping the
