@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import socket
 import statistics
@@ -163,6 +164,7 @@ def server_run(browser: object | None, timeout: float) -> dict[str, float | str 
         out["load_after"] = _load()
     finally:
         _stop(proc)
+        shutil.rmtree(data_dir, ignore_errors=True)
     return out
 
 
@@ -190,6 +192,9 @@ t2 = time.perf_counter()
 obs = rollup(ledger.current_observations(engine), config)
 scores = score(obs, config, months[-1])
 t3 = time.perf_counter()
+engine.dispose()
+import shutil
+shutil.rmtree(data_dir, ignore_errors=True)
 print(json.dumps({"imports_config_s": t1 - t0, "opening_months_s": t2 - t1, "files": summary.files,
                   "first_scoring_s": t3 - t2, "cpu_s": time.process_time()}))
 """
