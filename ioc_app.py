@@ -62,8 +62,9 @@ if (target := st.query_params.get("_to")) in pages:
     params = {k: v for k, v in st.query_params.to_dict().items() if k != "_to"}
     st.switch_page(pages[target], query_params=params)
 
-with st.spinner(t("seeding", lang), show_time=True):
+with st.spinner(ui_cache.seeding_wait_text(lang)):
     ui_cache.ensure_seeded(settings.resolved_database_url(), config.sha256)
+ui_cache.seeding_notice(lang)
 
 rev = ui_cache.revision()
 observations = ui_cache.observations(rev, config.sha256)

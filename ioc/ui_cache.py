@@ -24,12 +24,13 @@ from ioc.targets import Level
 from ioc.views import sparklines as _sparklines
 
 
-@st.cache_resource
+# No spinners: on a first start the only wait shown is the seeding's, in the UI language (ioc_app.py).
+@st.cache_resource(show_spinner=False)
 def settings() -> Settings:
     return get_settings()
 
 
-@st.cache_resource(on_release=lambda e: e.dispose())
+@st.cache_resource(on_release=lambda e: e.dispose(), show_spinner=False)
 def engine(url: str) -> Engine:
     """One engine (connection pool) per database URL, schema migrated on first use."""
     eng = store.get_engine(url)
@@ -41,7 +42,7 @@ def db() -> Engine:
     return engine(settings().resolved_database_url())
 
 
-@st.cache_resource
+@st.cache_resource(show_spinner=False)
 def _config(path: str, mtime_ns: int) -> Config:
     return load_config(Path(path))
 
@@ -52,18 +53,48 @@ def config() -> Config:
     return _config(str(path), path.stat().st_mtime_ns)
 
 
+def _seeds_demo() -> bool:
+    return settings().seed_demo and config().targets.demo
+
+
 @st.cache_resource(show_spinner=False)
 def ensure_seeded(url: str, targets_sha: str) -> bool:
-    """Seed the demo province once per process when the database is empty (first start)."""
-    s = settings()
-    if not s.seed_demo:
-        return False
-    cfg = config()
-    if not cfg.targets.demo:
+    """Seed the demo province once per process when the database is empty (first start): the months the
+    opening view needs now, the rest of the history in a background process (see `seeding_notice`)."""
+    if not _seeds_demo():
         return False
     from ioc.demo import ensure_demo
 
-    return ensure_demo(cfg, db(), s.data_dir)
+    return ensure_demo(config(), db(), settings().data_dir, background=True)
+
+
+def seeding_wait_text(lang: str) -> str:
+    """What the first-start wait screen says, in the UI language, with the expected wait."""
+    from ioc.demo.first_start import wait_text
+
+    return wait_text(lang)
+
+
+def seeding_notice(lang: str) -> None:
+    """While the demo's earlier history is still loading, say so on every page (updated every few
+    seconds); once it is complete, rerun the app so every view shows the whole history."""
+    if not _seeds_demo():
+        return
+    from ioc.demo.first_start import filling_text, progress
+
+    data_dir = settings().data_dir
+    if progress(data_dir) is None:
+        return
+
+    @st.fragment(run_every=3)
+    def _notice() -> None:
+        state = progress(data_dir)
+        if state is None:
+            st.rerun(scope="app")
+        else:
+            st.info(filling_text(lang, state), icon=":material/hourglass_top:")
+
+    _notice()
 
 
 def revision() -> int:

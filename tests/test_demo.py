@@ -16,9 +16,11 @@ import polars as pl
 import pytest
 
 from ioc import demo
-from ioc.demo_dossiers import dossiers_for_month, rates_for
-from ioc.demo_units import DEFAULT_SEED, units_texts, write_units
-from ioc.demo_values import month_range, simulate, unit_sizes
+from ioc.demo.dossiers import dossiers_for_month, rates_for
+from ioc.demo.plan import plan
+from ioc.demo.units import DEFAULT_SEED, units_texts, write_units
+from ioc.demo.values import INDEPENDENT_PROVINCE, month_range, simulate, unit_sizes
+from ioc.targets import WorkbookSource
 from ioc.textnorm import canonical_key
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -180,6 +182,73 @@ def test_exports_before_july_2025_name_the_former_communes(demo_config) -> None:
     assert june["code"].is_unique().all() and 500 < june.height < 5_000
 
 
+# ------------------------------------------------------------------------------ province vs its units
+
+
+def _contradictions(obs: pl.DataFrame, config) -> list[str]:
+    """Province values reported directly that disagree with their units' roll-up by more than the amber
+    tolerance: communes where the indicator is measured for communes, else departments; ratio = Σnum/Σden,
+    sum, mean as the indicator declares. Percent tolerances are points, others relative %."""
+    province = config.registry.province_code
+    communes = set(config.registry.communes["code"].cast(pl.String).to_list())
+    departments = set(config.registry.departments["id"].to_list())
+    default = config.targets.status.amber_tolerance
+    found = []
+    for ind in config.targets.indicators:
+        levels = {lv.value for lv in ind.levels}
+        if "province" not in levels or ind.id in INDEPENDENT_PROVINCE:
+            continue
+        units = communes if "commune" in levels else departments if "department" in levels else set()
+        mine = obs.filter(pl.col("indicator") == ind.id)
+        direct = mine.filter(pl.col("unit_code") == province).select("period", pl.col("value").alias("p"))
+        below = mine.filter(pl.col("unit_code").is_in(sorted(units)))
+        if direct.is_empty() or below.is_empty():
+            continue
+        per = 100.0 if ind.unit.value == "percent" else 1.0
+        if ind.rollup.value == "ratio":
+            parts = below.filter(pl.col("numerator").is_not_null() & pl.col("denominator").is_not_null())
+            agg = (pl.col("numerator").sum() / pl.col("denominator").sum() * per).alias("r")
+        elif ind.rollup.value == "sum":
+            parts, agg = below.filter(pl.col("value").is_not_null()), pl.col("value").sum().alias("r")
+        else:
+            parts, agg = below.filter(pl.col("value").is_not_null()), pl.col("value").mean().alias("r")
+        rolled = parts.group_by("period").agg(agg)
+        tol = ind.tolerance(default)
+        for period, p, r in direct.join(rolled, on="period").select("period", "p", "r").iter_rows():
+            allowed = tol if ind.unit.value == "percent" else tol / 100 * max(abs(r), 1.0)
+            if abs(p - r) > allowed:
+                found.append(f"{ind.id} {period}: province {p:.2f} vs units' {ind.rollup.value} {r:.2f}")
+    return found
+
+
+def test_simulated_province_values_agree_with_their_units(demo_config) -> None:
+    months = month_range("2024-07", "2026-10")
+    values = simulate(demo_config, months, DEFAULT_SEED)
+    assert _contradictions(values, demo_config) == []
+    # the check has teeth: every indicator measured at the province and below is compared somewhere
+    below = [
+        i.id
+        for i in demo_config.targets.indicators
+        if len(i.levels) > 1 and isinstance(i.source, WorkbookSource)
+    ]
+    compared = values.filter(pl.col("indicator").is_in(below) & (pl.col("level") == "province"))
+    assert set(compared["indicator"].unique().to_list()) == set(below) - set(INDEPENDENT_PROVINCE)
+    # and a province value pushed to 100% above departments far below it is caught
+    tampered = values.with_columns(
+        pl.when((pl.col("indicator") == "tthc_full_online") & (pl.col("level") == "province"))
+        .then(100.0)
+        .otherwise(pl.col("value"))
+        .alias("value")
+    )
+    assert any(c.startswith("tthc_full_online") for c in _contradictions(tampered, demo_config))
+
+
+def test_every_on_purpose_exception_says_why(demo_config) -> None:
+    ids = {i.id for i in demo_config.targets.indicators}
+    for ind, why in INDEPENDENT_PROVINCE.items():
+        assert ind in ids and len(why) > 20, ind
+
+
 # ------------------------------------------------------------------------------------------ short history
 
 SHORT = month_range("2025-08", "2025-10")  # after the merger; 2025-09 ends a quarter
@@ -256,6 +325,16 @@ def test_observations_cover_workbooks_wide_sheet_and_exports(history, demo_confi
     assert all(ws.cell(r, 1).value is None for r in range(6, 20))
 
 
+def test_ingested_province_values_agree_with_their_units(history, demo_config) -> None:
+    from ioc import ledger
+
+    _, engine, _ = history
+    obs = ledger.current_observations(engine)
+    # what the dashboard reads: typed province rows beside typed unit rows (blanks and revisions included)
+    assert obs.filter(pl.col("unit_code") == demo_config.registry.province_code).height > 0
+    assert _contradictions(obs, demo_config) == []
+
+
 def test_second_run_changes_nothing(history, demo_config) -> None:
     from ioc import ledger
     from ioc.ingest import ingest_file
@@ -292,11 +371,11 @@ def test_two_workers_split_the_departments_and_report_back(demo_config, tmp_path
     engine = get_engine(f"sqlite:///{(tmp_path / 'ioc.sqlite3').as_posix()}")
     migrate(engine)
     months = ["2025-09"]
-    owner = demo.partition(demo_config, months, 2)
+    owner = demo.partition(demo_config, plan(demo_config, months, DEFAULT_SEED), 2)
     assert set(owner.values()) == {0, 1} and "exports" in owner
     summary = demo.generate(demo_config, tmp_path, engine=engine, months=months, workers=2)
     assert summary.unexpected == []
-    assert summary.files == len(demo.plan(demo_config, months, DEFAULT_SEED))
+    assert summary.files == len(plan(demo_config, months, DEFAULT_SEED))
     subs = ledger.submissions(engine)
     assert subs.height == summary.files == sum(summary.by_status.values())
     # both processes' departments are in the one ledger
@@ -310,3 +389,172 @@ def test_command_line_writes_the_inbox_without_ingesting(tmp_path: Path, monkeyp
     written = sorted(p.name for p in (tmp_path / "demo" / "inbox" / "2025-09").iterdir())
     assert "danh-sach-ho-so-2025-09.csv" in written and "so_khcn.xlsx" in written
     assert not (tmp_path / "never.sqlite3").exists()
+
+
+# ------------------------------------------------------------------------------------------ first start
+
+OPENING = month_range("2025-11", "2026-04")  # a year end (2025-12) and two quarter ends
+SHOWN = [
+    "indicator", "level", "unit_code", "period", "value", "target", "expected", "gap", "status",
+    "reason_vi", "reason_en", "trend", "trend_vi", "pace_needed", "reference_period", "lag",
+]  # fmt: skip
+
+
+def _engine(data_dir: Path):
+    from ioc.store import get_engine, migrate
+
+    engine = get_engine(f"sqlite:///{(data_dir / 'ioc.sqlite3').as_posix()}")
+    migrate(engine)
+    return engine
+
+
+def _views(engine, config) -> dict[str, tuple]:
+    """What the overview shows for the latest month and the month before, and every unit's score."""
+    from ioc import ledger
+    from ioc.rollup import rollup
+    from ioc.scoring import score
+    from ioc.views import overview, previous_period
+
+    obs = rollup(ledger.current_observations(engine), config)
+    out = {}
+    for as_of in OPENING[-2:]:
+        now, before = score(obs, config, as_of), score(obs, config, previous_period(as_of))
+        ov = overview(now, before, config, "vi")
+        out[as_of] = (
+            ov.counts,
+            ov.by_pillar,
+            ov.completeness,
+            ov.worst.select("indicator", "status", "reason_vi"),
+            ov.improved.select("indicator", "change_text"),
+            now.select(SHOWN).sort("indicator", "unit_code"),
+        )
+    return out, obs
+
+
+@pytest.fixture(scope="module")
+def opening(tmp_path_factory: pytest.TempPathFactory, demo_config):
+    """A ledger seeded as the app's first start does it: the opening files (viewed), then the rest."""
+    data_dir = tmp_path_factory.mktemp("opening")
+    engine = _engine(data_dir)
+    first = demo.generate(demo_config, data_dir, engine=engine, months=OPENING, phase="first")
+    views_first, obs_first = _views(engine, demo_config)
+    rest = demo.generate(demo_config, data_dir, engine=engine, months=OPENING, phase="rest")
+    views_all, obs_all = _views(engine, demo_config)
+    return data_dir, first, rest, (views_first, obs_first), (views_all, obs_all)
+
+
+def test_the_opening_files_are_a_small_part_of_the_history(opening, demo_config) -> None:
+    _, first, rest, (_, obs_first), (_, obs_all) = opening
+    assert first.unexpected == [] and rest.unexpected == []
+    assert first.files + rest.files == len(plan(demo_config, OPENING, DEFAULT_SEED))
+    # over the demo's whole history the opening set is a small part of the files
+    from ioc.demo.first_start import split
+    from ioc.demo.seed import FIRST_MONTH, LAST_MONTH
+
+    months = month_range(FIRST_MONTH, LAST_MONTH)
+    events = plan(demo_config, months, DEFAULT_SEED)
+    opening_set, later = split(demo_config, events, months)
+    assert len(opening_set) + len(later) == len(events) and len(opening_set) * 8 < len(events)
+    assert {ev.period for ev in opening_set} >= set(months[-2:])
+    # the opening ledger really is partial: most departments' earlier months are missing from it
+    assert obs_first.height < obs_all.height * 0.75
+
+
+def test_the_opening_view_is_exactly_what_the_whole_history_gives(opening) -> None:
+    _, _, _, (views_first, _), (views_all, _) = opening
+    previous, latest = OPENING[-2:]
+    # the overview of the latest month, which the app opens on, compared with the month before
+    counts, by_pillar, completeness, worst, improved, scores = views_all[latest]
+    f_counts, f_pillar, f_completeness, f_worst, f_improved, f_scores = views_first[latest]
+    assert f_counts == counts and sum(counts.values()) > 20
+    assert f_pillar.equals(by_pillar)
+    assert f_completeness == completeness
+    assert f_worst.equals(worst) and f_improved.equals(improved) and improved.height > 0
+    # every unit's value, status, reason and trend in both months, not only the province's
+    assert f_scores.equals(scores)
+    assert views_first[previous][-1].equals(views_all[previous][-1])
+
+
+def test_files_are_the_same_bytes_whichever_phase_makes_them(opening, demo_config, tmp_path: Path) -> None:
+    data_dir = opening[0]
+    demo.generate(demo_config, tmp_path, months=OPENING)  # every file in order, no ledger
+
+    def files(root: Path) -> list[Path]:
+        return sorted(p.relative_to(root) for p in (root / "demo" / "inbox").rglob("*") if p.is_file())
+
+    ours = files(tmp_path)
+    assert ours == files(data_dir) and len(ours) > 60
+    for rel in ours:
+        assert _sha(tmp_path / rel) == _sha(data_dir / rel), rel
+
+
+def test_first_start_seeds_the_opening_months_then_the_rest_and_reports_progress(
+    demo_config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ioc import ledger
+    from ioc.demo import first_start
+
+    engine = _engine(tmp_path)
+    months = month_range("2026-08", "2026-10")
+    assert first_start.progress(tmp_path) is None
+    seen = []
+    real_fill = first_start.fill
+
+    def spy(config, data_dir, eng, seed, ms, **kw):  # the state the page reads before the rest is in
+        seen.append(first_start.progress(data_dir))
+        return real_fill(config, data_dir, eng, seed, ms, **kw)
+
+    monkeypatch.setattr(first_start, "fill", spy)
+    assert first_start.ensure_demo(demo_config, engine, tmp_path, months=months) is True
+    before = seen[0]
+    assert before is not None and before.stage == "rest" and before.running
+    assert before.months_total == 3 and before.months_done < 3
+    assert f"{before.months_done}/3 tháng" in first_start.filling_text("vi", before)
+    # done: nothing pending, every planned file in the ledger, and a second start does nothing
+    assert first_start.progress(tmp_path) is None
+    assert ledger.submissions(engine).height == len(plan(demo_config, months, DEFAULT_SEED))
+    assert first_start.ensure_demo(demo_config, engine, tmp_path, months=months) is False
+
+
+def test_an_interrupted_fill_resumes_on_the_next_start(demo_config, tmp_path: Path) -> None:
+    from ioc import ledger
+    from ioc.demo import first_start
+
+    engine = _engine(tmp_path)
+    months = month_range("2026-09", "2026-10")
+    demo.generate(demo_config, tmp_path, engine=engine, months=months, phase="first")
+    # the server stopped during the fill a while ago: its last heartbeat is old
+    stale = first_start.Seeding("rest", 2, 0, beat=0.0)
+    first_start._write_state(tmp_path, stale)
+    assert not first_start.read_state(tmp_path).running
+    assert "khởi động lại" in first_start.filling_text("vi", stale)
+    assert first_start.ensure_demo(demo_config, engine, tmp_path, months=months) is False  # nothing to open
+    assert first_start.progress(tmp_path) is None
+    assert ledger.submissions(engine).height == len(plan(demo_config, months, DEFAULT_SEED))
+
+
+def test_the_app_fills_the_history_in_a_background_process(demo_config, tmp_path: Path) -> None:
+    import time
+
+    from ioc import ledger
+    from ioc.demo import first_start
+
+    engine = _engine(tmp_path)
+    months = month_range("2026-09", "2026-10")
+    assert first_start.ensure_demo(demo_config, engine, tmp_path, background=True, months=months) is True
+    # returns with the opening files in; the rest arrives from another process
+    state = first_start.progress(tmp_path)
+    assert state is not None and state.running
+    deadline = time.time() + 240
+    while first_start.progress(tmp_path) is not None and time.time() < deadline:
+        time.sleep(0.5)
+    assert first_start.progress(tmp_path) is None, (tmp_path / "demo" / "fill.log").read_text()
+    assert ledger.submissions(engine).height == len(plan(demo_config, months, DEFAULT_SEED))
+
+
+def test_the_wait_screen_speaks_the_ui_language_without_a_timer() -> None:
+    from ioc.demo.first_start import wait_text
+
+    vi, en = wait_text("vi"), wait_text("en")
+    assert vi.startswith("Đang tạo tỉnh mẫu lần đầu") and "giây" in vi
+    assert en.startswith("Creating the demo province") and "seconds" in en

@@ -61,15 +61,35 @@ def unit_sizes(config: Config, seed: int) -> pl.DataFrame:
     return pl.DataFrame({"unit_code": communes.get_column("code"), "size": sizes})
 
 
+def rolls_up_from(ind: Indicator) -> Level | None:
+    """The level the demo province's value of `ind` is made from: its communes when it is measured there,
+    else its departments, else none (a value only the province reports).
+
+    A province value typed beside its units' values must agree with their roll-up: a department that
+    reports 100% for the province while its own departments sit at 51–66% contradicts itself on screen.
+    """
+    if Level.PROVINCE not in ind.levels:
+        return None
+    for level in (Level.COMMUNE, Level.DEPARTMENT):
+        if level in ind.levels:
+            return level
+    return None
+
+
+# Indicators whose province value is simulated on its own even though units report too, each with why it
+# is on purpose (shown in the demo's description). None today: every province value is its units' roll-up.
+INDEPENDENT_PROVINCE: dict[str, str] = {}
+
+
 def _units_of(ind: Indicator, config: Config) -> list[tuple[str, str]]:
-    """(unit_code, level) the indicator is simulated for."""
+    """(unit_code, level) the indicator is simulated for; the province only where no unit level makes it."""
     reg = config.registry
     out: list[tuple[str, str]] = []
     if Level.COMMUNE in ind.levels:
         out += [(c, Level.COMMUNE.value) for c in reg.commune_codes()]
     if Level.DEPARTMENT in ind.levels:
         out += [(d, Level.DEPARTMENT.value) for d in sorted(reg.departments.get_column("id").to_list())]
-    if Level.PROVINCE in ind.levels and Level.COMMUNE not in ind.levels:
+    if Level.PROVINCE in ind.levels and (rolls_up_from(ind) is None or ind.id in INDEPENDENT_PROVINCE):
         out.append((reg.province_code, Level.PROVINCE.value))
     return out
 
@@ -90,6 +110,7 @@ def _baseline(ind: Indicator) -> tuple[float, dt.date]:
 def _params(config: Config, seed: int) -> pl.DataFrame:
     """One row per indicator × unit: baseline, target, pace, noise, denominator scale."""
     rng = random.Random(f"{seed}:params")
+    reg = config.registry
     sizes = dict(unit_sizes(config, seed).iter_rows())
     total = sum(sizes.values())
     rows = []
@@ -104,12 +125,17 @@ def _params(config: Config, seed: int) -> pl.DataFrame:
         gap = ind.target.value - b
         den_scale = rng.uniform(0.01, 0.25)  # e.g. dossiers or households per inhabitant
         overrides = {o.unit: o.value for o in ind.overrides}
+        source = rolls_up_from(ind)
+        n_departments = max(1, reg.departments.height)
         for code, level in _units_of(ind, config):
-            share = sizes.get(code, total / len(sizes)) / total
-            if few:
+            if level == Level.DEPARTMENT.value:
+                share = 1 / n_departments
+            else:
+                share = sizes.get(code, total / len(sizes)) / total
+            if few and level == Level.COMMUNE.value:
                 share = sizes[code] / hot_total if code in hot else 0.0
-            summed = level == Level.COMMUNE.value and ind.rollup == Rollup.SUM
-            if summed:  # the province target is a total: each commune carries its share
+            summed = source is not None and level == source.value and ind.rollup == Rollup.SUM
+            if summed:  # the province target is a total: each unit carries its share
                 bu, xu = b * share, ind.target.value * share
             elif level == Level.PROVINCE.value:  # the plan's own baseline
                 bu, xu = b, ind.target.value
@@ -153,7 +179,8 @@ def _params(config: Config, seed: int) -> pl.DataFrame:
 
 def simulate(config: Config, months: list[str], seed: int) -> pl.DataFrame:
     """Values for every indicator × unit × period in `months`: indicator, unit_code, level, period, value,
-    numerator, denominator (province rows of commune indicators are rolled up from the communes)."""
+    numerator, denominator (a province value is rolled up from its communes, else its departments, by the
+    indicator's rule; only a province-only indicator has a path of its own)."""
     params = _params(config, seed)
     meta = pl.DataFrame(
         [
@@ -212,29 +239,32 @@ def simulate(config: Config, months: list[str], seed: int) -> pl.DataFrame:
 
 
 def _province_rows(config: Config, df: pl.DataFrame) -> pl.DataFrame:
-    """Province values of commune indicators, rolled up by each indicator's rule (what a department
-    types in the province row of its template)."""
+    """Province values rolled up from the level each indicator is measured at below the province
+    (communes, else departments) by the indicator's rule — what a department types in the province row of
+    its template, so the province never contradicts its own units."""
+    inds = [i for i in config.targets.indicators if rolls_up_from(i) and i.id not in INDEPENDENT_PROVINCE]
     rules = pl.DataFrame(
         {
-            "indicator": [i.id for i in config.targets.indicators],
-            "rollup": [i.rollup.value for i in config.targets.indicators],
-            "per": [100.0 if i.unit == MeasureUnit.PERCENT else 1.0 for i in config.targets.indicators],
-            "province": [Level.PROVINCE in i.levels for i in config.targets.indicators],
-        }
+            "indicator": [i.id for i in inds],
+            "rollup": [i.rollup.value for i in inds],
+            "per": [100.0 if i.unit == MeasureUnit.PERCENT else 1.0 for i in inds],
+            "digits": [4 if i.unit == MeasureUnit.RATIO else 2 for i in inds],
+            "source": [rolls_up_from(i).value for i in inds],  # type: ignore[union-attr]
+        },
+        schema_overrides={"indicator": pl.String, "rollup": pl.String, "source": pl.String},
     )
-    communes = df.filter(pl.col("level") == Level.COMMUNE.value).join(rules, on="indicator")
-    communes = communes.filter(pl.col("province"))
+    units = df.join(rules, left_on=["indicator", "level"], right_on=["indicator", "source"])
     num, den = pl.col("numerator").sum(), pl.col("denominator").sum()
     value = (
         pl.when(pl.first("rollup") == Rollup.SUM.value)
         .then(pl.col("value").sum())
         .when(pl.first("rollup") == Rollup.RATIO.value)
         .then((num / den * pl.first("per")).round(2))
-        .otherwise(pl.col("value").mean().round(4))
+        .otherwise((pl.col("value").mean() * 10 ** pl.first("digits")).round(0) / 10 ** pl.first("digits"))
     )
     ratio = pl.first("rollup") == Rollup.RATIO.value
     return (
-        communes.group_by("indicator", "period")
+        units.group_by("indicator", "period")
         .agg(
             value.alias("value"),
             pl.when(ratio).then(num).alias("numerator"),

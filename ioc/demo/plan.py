@@ -1,8 +1,8 @@
 """The demo history's script: which files arrive when (`plan`), and the bytes of each (`History`).
 
 Deterministic from the seed: which department-months are missing, late or faulty, every value, every
-file's bytes. Department workbooks come from `ioc.template` filled in by `ioc.demo_workbooks`; the
-report-system exports from `ioc.demo_dossiers` written by `ioc.export_writers`.
+file's bytes. Department workbooks come from `ioc.template` filled in by `ioc.demo.workbooks`; the
+report-system exports from `ioc.demo.dossiers` written by `ioc.export_writers`.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import polars as pl
 
 from ioc import template as tpl
 from ioc.config import Config
-from ioc.demo_dossiers import dossiers_for_month, procedure_stats, rates_for
-from ioc.demo_values import simulate, unit_sizes
-from ioc.demo_workbooks import Fault, WorkbookMaker, stable_xlsx
+from ioc.demo.dossiers import dossiers_for_month, procedure_stats, rates_for
+from ioc.demo.values import simulate, unit_sizes
+from ioc.demo.workbooks import Fault, WorkbookMaker, stable_xlsx
 from ioc.exports_config import ExportKind
 
 # (scenario, department, where in the history as a fraction of the months)
@@ -156,7 +156,10 @@ class History:
         self.sizes = unit_sizes(config, seed)
         self.rates = rates_for(config, self.values, months)
         self.maker = WorkbookMaker(config)
-        self.carried: pl.DataFrame | None = None  # last month's open dossiers, per receiver
+        self.months = list(months)
+        self._open: dict[
+            str, pl.DataFrame
+        ] = {}  # per month: its dossiers still open at the end, per receiver
         owners = {i.id: i.owner for i in config.targets.indicators}
         p = pl.col("period")
         quarter_end = (p.str.slice(6, 1).cast(pl.Int32) * 3).cast(pl.String).str.zfill(2)
@@ -200,10 +203,10 @@ class History:
         blank = [rng.random() < 0.01 for _ in range(rows.height)]
         is_commune = pl.col("level") == "commune"
         rows = rows.with_columns(pl.Series("_blank", blank))
-        rows = rows.with_columns(
-            pl.when(pl.col("_blank") & is_commune).then(None).otherwise(pl.col(c)).alias(c)
+        rows = rows.with_columns(pl.col("_blank") & is_commune & pl.col("value").is_not_null()).with_columns(
+            pl.when(pl.col("_blank")).then(None).otherwise(pl.col(c)).alias(c)
             for c in ("value", "numerator", "denominator")
-        ).drop("_blank")
+        )  # `_blank` stays: which values the officer left out (see `reported`)
         if revise:  # a corrected version: a handful of commune values revised upwards
             fix = [rng.random() < 0.05 for _ in range(rows.height)]
             rows = (
@@ -238,9 +241,22 @@ class History:
         )
         return f"Xã {names[len(names) // 2]}" if names else "Xã Không Tồn Tại"
 
+    def _rng(self, ev: Event) -> random.Random:
+        return random.Random(f"{self.seed}:{ev.period}:{ev.department}:{ev.name}")
+
+    def reported(self, ev: Event) -> pl.DataFrame:
+        """indicator, unit_code, blank: every value the event's workbook would carry, and whether the officer
+        left it blank (a wide sheet has only its communes) — what an accepted file puts in the ledger."""
+        filled = self._filled(ev.department or "", ev.period, self._rng(ev), ev.revise)
+        if ev.kind == "wide":
+            filled = filled.filter(pl.col("level") == "commune")
+        return filled.filter(pl.col("value").is_not_null() | pl.col("_blank")).select(
+            "indicator", "unit_code", pl.col("_blank").alias("blank")
+        )
+
     def workbook(self, ev: Event) -> bytes:
         """A department workbook for the event (long layout, or wide for the wide scenario)."""
-        rng = random.Random(f"{self.seed}:{ev.period}:{ev.department}:{ev.name}")
+        rng = self._rng(ev)
         filled = self._filled(ev.department or "", ev.period, rng, ev.revise)
         when = dt.datetime.combine(_next_month(ev.period), dt.time(0, 0))
         if ev.kind == "wide":
@@ -248,14 +264,30 @@ class History:
         text = self._former_name() if ev.fault == "unknown-commune" else None
         return self.maker.long(ev.department or "", ev.period, filled, when, fault=ev.fault, fault_text=text)
 
+    def _dossiers(self, period: str) -> pl.DataFrame:
+        rng = random.Random(f"{self.seed}:dossiers:{period}")
+        return dossiers_for_month(self.config, period, self.rates, self.sizes, rng)
+
+    def _carried(self, period: str) -> pl.DataFrame | None:
+        """The previous month's dossiers still open (received from the previous period): made from that
+        month's own dossiers, so a month's files are the same bytes whichever order the months are made in."""
+        i = self.months.index(period) if period in self.months else 0
+        if i == 0:
+            return None  # the history's first month: nothing carried over
+        prev = self.months[i - 1]
+        if prev not in self._open:
+            self._open[prev] = procedure_stats(self._dossiers(prev), None).select(
+                "receiver", "in_progress_total"
+            )
+        return self._open[prev]
+
     def exports(self, period: str, folder: Path) -> tuple[Path, Path]:
         """The month's dossier list (CSV) and procedure statistics report (xlsx), written into `folder`."""
         from ioc.export_writers import write_dossiers, write_procedure_report
 
-        rng = random.Random(f"{self.seed}:dossiers:{period}")
-        dossiers = dossiers_for_month(self.config, period, self.rates, self.sizes, rng)
-        stats = procedure_stats(dossiers, self.carried)
-        self.carried = stats.select("receiver", "in_progress_total")
+        dossiers = self._dossiers(period)
+        stats = procedure_stats(dossiers, self._carried(period))
+        self._open[period] = stats.select("receiver", "in_progress_total")
         export = next((e for e in self.config.targets.exports if e.kind == ExportKind.DOSSIERS), None)
         headers, labels = {}, {}
         if export is not None:

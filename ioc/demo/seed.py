@@ -1,5 +1,5 @@
 """The demo province: generate its units files and 28 months of history, and ingest that history through
-the same loaders users go through (`python -m ioc demo`, and `ensure_demo` on the app's first start).
+the same loaders users go through (`python -m ioc demo`; the app's first start is `ioc.demo.first_start`).
 
 Everything is deterministic from the seed: the units files, the values, which department-months are
 missing, late or faulty, and the bytes of every file (so a second run finds only duplicates).
@@ -18,23 +18,28 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from sqlalchemy import Engine
 
 from ioc import template as tpl
 from ioc.config import Config
-from ioc.demo_plan import Event, History, plan
-from ioc.demo_units import DEFAULT_SEED, write_units
-from ioc.demo_values import month_range
+from ioc.demo.plan import Event, History, plan
+from ioc.demo.units import DEFAULT_SEED, write_units
+from ioc.demo.values import month_range
 
 log = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PROVINCE_DIR = ROOT / "province"
 FIRST_MONTH, LAST_MONTH = "2024-07", "2026-10"
 WHO_EXPORTS = "ttpvhcc"  # the service centre exports the procedure system's files
 
-__all__ = ["DemoSummary", "ensure_demo", "generate", "main", "plan", "write_units"]
+# all: the whole history; first: the files the opening view depends on; rest: the others (`first_start`)
+Phase = Literal["all", "first", "rest"]
+PHASES: tuple[Phase, ...] = ("all", "first", "rest")
+
+__all__ = ["DemoSummary", "generate", "main", "partition", "plan", "write_units"]
 
 
 @dataclass
@@ -65,23 +70,27 @@ def _known_hashes(engine: Engine) -> set[str]:
     return set(subs["sha256"].to_list()) if "sha256" in subs.columns else set()
 
 
-def _stream(ev: Event) -> str:
+def stream_of(ev: Event) -> str:
     """The ordered stream an event belongs to: its department, or the report-system exports."""
     return ev.department if ev.kind in ("workbook", "wide") and ev.department else "exports"
 
 
-def partition(config: Config, months: list[str], parts: int) -> dict[str, int]:
+def partition(config: Config, events: list[Event], parts: int) -> dict[str, int]:
     """Streams (departments, exports) spread over `parts` workers by estimated work, heaviest first.
 
     Each stream stays in one worker, so a department's files still arrive in their own order."""
-    load: dict[str, float] = {"exports": 0.0}
-    for dept in config.registry.departments["id"].to_list():
-        for period in months:
-            n = tpl.template_rows(config, dept, period).height
-            if n:
-                # measured: ~0.1 s per file plus ~0.4 ms per row to ingest
-                load[dept] = load.get(dept, 0.0) + 230 + n
-    load["exports"] = len(months) * 1_300.0  # two exports a month, written and ingested: ~0.6 s
+    load: dict[str, float] = {}
+    rows: dict[tuple[str, str], int] = {}
+    for ev in events:
+        stream = stream_of(ev)
+        if stream == "exports":
+            load[stream] = load.get(stream, 0.0) + 650  # a month's two exports, written and ingested: ~0.6 s
+            continue
+        key = (stream, ev.period)
+        if key not in rows:
+            rows[key] = tpl.template_rows(config, stream, ev.period).height
+        # measured: ~0.1 s per file plus ~0.4 ms per row to ingest
+        load[stream] = load.get(stream, 0.0) + 230 + rows[key]
     totals = [0.0] * parts
     out: dict[str, int] = {}
     for name, work in sorted(load.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -99,13 +108,11 @@ def _file_url(engine: Engine) -> str | None:
     return url.render_as_string(hide_password=False)
 
 
-def _spawn(
-    config: Config, data_dir: Path, url: str, seed: int, months: list[str], k: int, n: int
-) -> subprocess.Popen[bytes]:
-    """Start worker `k` of `n` as a fresh interpreter (no fork of a threaded server process)."""
+def worker_env(config: Config, data_dir: Path, url: str) -> dict[str, str]:
+    """The environment of a seeding process started from this one: same database, data and targets."""
     import os
 
-    env = {
+    return {
         **os.environ,
         "IOC_DATABASE_URL": url,
         "IOC_DATA_DIR": str(Path(data_dir).resolve()),
@@ -113,6 +120,12 @@ def _spawn(
         # small frames: one Polars thread per worker costs less than two processes sharing two cores
         "POLARS_MAX_THREADS": "1",
     }
+
+
+def _spawn(
+    config: Config, data_dir: Path, url: str, seed: int, months: list[str], phase: Phase, k: int, n: int
+) -> subprocess.Popen[bytes]:
+    """Start worker `k` of `n` as a fresh interpreter (no fork of a threaded server process)."""
     cmd = [
         sys.executable,
         "-m",
@@ -123,6 +136,8 @@ def _spawn(
         str(seed),
         "--months",
         f"{months[0]}:{months[-1]}",
+        "--phase",
+        phase,
         "--part",
         f"{k}/{n}",
         "--json",
@@ -130,6 +145,7 @@ def _spawn(
     # output goes to files, not pipes: a pipe nobody reads until the end would stall a chatty worker
     logs = Path(data_dir) / "demo"
     logs.mkdir(parents=True, exist_ok=True)
+    env = worker_env(config, data_dir, url)
     with (logs / f"worker-{k}.out").open("wb") as out, (logs / f"worker-{k}.log").open("wb") as err:
         return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=err)
 
@@ -165,31 +181,42 @@ def generate(
     echo: Callable[[str], None] | None = None,
     workers: int = 1,
     part: tuple[int, int] | None = None,
+    phase: Phase = "all",
+    on_file: Callable[[Event], None] | None = None,
+    history: History | None = None,
 ) -> DemoSummary:
     """Write the history's files under `data_dir/demo/inbox/<period>/` and, with an engine, ingest each
     the moment it "arrives". A file whose bytes the ledger already holds is skipped, so a second run
     changes nothing.
+
+    `months` is the whole history (it decides every value and file); `phase` picks which of its files
+    this run makes: all, the `first` ones the opening view depends on, or the `rest`
+    (`first_start.split`). Each file's bytes are the same in any phase. `on_file` is called after each
+    file (progress). `history`: the simulated history of these months and seed, when the caller has it.
 
     `workers` > 1 spreads the departments over that many processes (this one and `workers - 1` fresh
     interpreters); `part=(k, n)` is what such a worker runs: only the streams `partition` gives it.
     """
     import hashlib
 
+    from ioc.demo.first_start import split
     from ioc.ingest import ingest_file
 
     t0 = time.perf_counter()
     data_dir = Path(data_dir)
     months = months or month_range(FIRST_MONTH, LAST_MONTH)
     events = everything = plan(config, months, seed)
+    history = history or History(config, months, seed)
+    if phase != "all":
+        events = split(config, everything, months, history)[0 if phase == "first" else 1]
     url = _file_url(engine) if engine is not None else None
     children = []
     if part is None and workers > 1 and url is not None:
         part = (0, workers)
-        children = [_spawn(config, data_dir, url, seed, months, k, workers) for k in range(1, workers)]
+        children = [_spawn(config, data_dir, url, seed, months, phase, k, workers) for k in range(1, workers)]
     if part is not None:
-        owner = partition(config, months, part[1])
-        events = [ev for ev in events if owner.get(_stream(ev), 0) == part[0]]
-    history = History(config, months, seed)
+        owner = partition(config, events, part[1])
+        events = [ev for ev in events if owner.get(stream_of(ev), 0) == part[0]]
     history.expect(everything)
     inbox = data_dir / "demo" / "inbox"
     known = _known_hashes(engine) if engine is not None else set()
@@ -220,6 +247,8 @@ def generate(
         sha = hashlib.sha256(path.read_bytes()).hexdigest()
         if sha in known:
             summary.by_status["already-in-ledger"] += 1
+            if on_file is not None:
+                on_file(ev)
             continue
         known.add(sha)
         is_export = ev.kind in ("dossiers", "procedure_stats")
@@ -241,6 +270,8 @@ def generate(
         if report.status != ev.expect and report.status != "duplicate":
             errs = "; ".join(f"{i.code} {i.location()}: {i.message}" for i in report.errors[:3])
             summary.unexpected.append(f"{ev.period} {ev.name}: {report.status} (expected {ev.expect}) {errs}")
+        if on_file is not None:
+            on_file(ev)
     for k, proc in enumerate(children, start=1):
         result, tail = _collect(data_dir, k, proc)
         if result is None:
@@ -270,20 +301,6 @@ def default_workers() -> int:
     import os
 
     return 2 if (os.cpu_count() or 1) >= 2 else 1
-
-
-def ensure_demo(config: Config, engine: Engine, data_dir: Path) -> bool:
-    """Seed the demo history when the ledger is empty (the app's first start); True when it did."""
-    from ioc.store import migrate
-
-    migrate(engine)
-    if has_submissions(engine):
-        return False
-    summary = generate(config, Path(data_dir), engine=engine, workers=default_workers())
-    log.info("demo province seeded: %s", summary.line())
-    for line in summary.unexpected:
-        log.warning("demo seeding: %s", line)
-    return True
 
 
 def _parse_months(text: str) -> list[str]:
@@ -328,10 +345,18 @@ def _parser() -> argparse.ArgumentParser:
         help=f"months to generate (default {FIRST_MONTH}:{LAST_MONTH})",
     )
     p.add_argument("--workers", type=int, default=None, help="processes to use (default: 2 on 2+ cores)")
+    p.add_argument(
+        "--phase",
+        choices=PHASES,
+        default="all",
+        help="all (default); first: only the files the opening view needs; rest: the others",
+    )
     p.add_argument("--out", type=Path, default=PROVINCE_DIR, help="folder of the units files (units only)")
     # internal: what a worker process runs (its share k/n) and how it reports back to its parent
     p.add_argument("--part", type=_parse_part, default=None, help=argparse.SUPPRESS)
     p.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
+    # internal: the app's first start fills the rest of the history in the background with this
+    p.add_argument("--fill", action="store_true", help=argparse.SUPPRESS)
     return p
 
 
@@ -355,6 +380,12 @@ def main(argv: list[str] | None = None) -> int:
             print(issue, file=sys.stderr)
         return 2
     months = args.months or month_range(FIRST_MONTH, LAST_MONTH)
+    if args.fill:
+        from ioc.demo.first_start import fill
+        from ioc.store import get_engine
+
+        engine = get_engine(settings.resolved_database_url())
+        return fill(config, settings.data_dir, engine, args.seed, months, nice=True)
     engine = None
     if not args.no_ingest:
         engine = get_engine(settings.resolved_database_url())
@@ -375,6 +406,7 @@ def main(argv: list[str] | None = None) -> int:
         echo=echo,
         workers=workers,
         part=args.part,
+        phase=args.phase,
     )
     if args.json:
         print(
@@ -395,7 +427,3 @@ def main(argv: list[str] | None = None) -> int:
         for line in summary.unexpected:
             print(f"  unexpected: {line}", file=sys.stderr)
     return 1 if summary.unexpected else 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from ioc import template as tpl
 from ioc.config import Config
-from ioc.demo_units import old_style
+from ioc.demo.units import old_style
 from ioc.targets import Level, MeasureUnit
 
 Fault = Literal["percent-over-100", "unknown-commune", "text-in-value"]
