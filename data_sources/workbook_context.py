@@ -9,7 +9,7 @@ import fastexcel
 
 from data_sources import ParseResult
 from ioc.config import Config
-from ioc.issues import Issue, Severity
+from ioc.issues import Issue, IssueCap, Severity
 from ioc.targets import Level
 from ioc.template import (
     INPUT_SHEET,
@@ -27,7 +27,12 @@ class ReadContext:
 
     file: str
     sheet: str | None = None
-    issues: list[Issue] = field(default_factory=list)
+    cap: IssueCap = field(default_factory=IssueCap)
+
+    @property
+    def issues(self) -> list[Issue]:
+        """The issues found so far: at most `MAX_PER_CODE` per code, then one counting the rest."""
+        return self.cap.issues()
 
     def add(
         self,
@@ -45,12 +50,16 @@ class ReadContext:
         sheet: str | None = None,
         extra: dict[str, Any] | None = None,
     ) -> None:
-        self.issues.append(
+        severity = Severity.WARNING if warning else Severity.ERROR
+        if not self.cap.room(code, severity):  # counted, not built: a million bad rows cost nothing
+            self.cap.count(code, 1, severity)
+            return
+        self.cap.add(
             Issue(
                 code,
                 en,
                 vi,
-                Severity.WARNING if warning else Severity.ERROR,
+                severity,
                 file=self.file,
                 sheet=sheet if sheet is not None else self.sheet,
                 row=row,

@@ -1,5 +1,10 @@
 """The one ingest path for every file, used by the command line, the inbox and the upload page:
-gate → archive → duplicate check → detect source → parse → crosswalk → validate → one transaction."""
+gate → archive → duplicate check → detect and read (in a worker process, `ioc.parse_worker`) → crosswalk →
+validate → one transaction.
+
+`ingest(path, config, engine, data_dir, IngestOptions(...))` is the entry point; `ingest_file` takes the same
+options as keywords (what the command line and the demo call).
+"""
 
 from __future__ import annotations
 
@@ -22,8 +27,9 @@ from sqlalchemy import Engine
 from data_sources import Progress
 from ioc import filegate, ledger, validation
 from ioc.config import Config
-from ioc.issues import Issue, IssueError, Severity
+from ioc.issues import Issue, Severity, cap_issues
 from ioc.observations import conform
+from ioc.parse_worker import ParseLimits, ParseRequest, read_file
 from ioc.periods import is_period, shift
 from ioc.replacement import Replacement, plan_replacement
 from ioc.store import write_transaction
@@ -80,10 +86,11 @@ def config_errors(issues: list[Issue]) -> list[Issue]:
     return [i for i in issues if i.is_error and (i.code == "export-config" or i.file == "targets.yaml")]
 
 
-def _internal_error(file: str, exc: BaseException) -> Issue:
+def _internal_error(file: str, exc: BaseException | str) -> Issue:
+    what = exc if isinstance(exc, str) else f"{type(exc).__name__}: {exc}"
     return Issue(
         code="internal-error",
-        message=f"The file could not be read because of an internal error ({type(exc).__name__}: {exc}).",
+        message=f"The file could not be read because of an internal error ({what}).",
         message_vi="Không đọc được tệp do lỗi nội bộ của hệ thống; hãy báo cho quản trị viên.",
         file=file,
         hint="Report this to the administrator with the file; nothing was stored from it.",
@@ -112,6 +119,32 @@ def _apply_crosswalk(obs: pl.DataFrame, config: Config) -> tuple[pl.DataFrame, l
     return frame, list(issues)
 
 
+@dataclass(frozen=True)
+class IngestOptions:
+    """How one file is ingested: who sends it, what they declare, and how it is handled.
+
+    `who` is the acting user. `source` / `export_id` choose the loader and export format (else the file's kind
+    is detected); `department` / `period` are what the uploader declared (a template's `_meta` is checked
+    against them). `display_name` is the name the user knows the file by. `dry_run` stores nothing.
+    `submitted_at` records when the file reached the IOC when that was earlier than now (a back-filled
+    history, a file recovered from e-mail); it defaults to now. `limits` bound the worker process that reads
+    the file (`ioc.parse_worker`).
+    """
+
+    who: str
+    display_name: str | None = None
+    source: str | None = None
+    export_id: str | None = None
+    department: str | None = None
+    period: str | None = None
+    dry_run: bool = False
+    progress: Progress | None = None
+    max_bytes: int = filegate.MAX_BYTES
+    note: str | None = None
+    submitted_at: dt.datetime | None = None
+    limits: ParseLimits | None = None
+
+
 def ingest_file(
     path: Path,
     config: Config,
@@ -129,12 +162,42 @@ def ingest_file(
     max_bytes: int = filegate.MAX_BYTES,
     note: str | None = None,
     submitted_at: dt.datetime | None = None,
+    limits: ParseLimits | None = None,
+) -> IngestReport:
+    """Ingest one file, the options given as keywords (see `IngestOptions`); never raises at the user."""
+    options = IngestOptions(
+        who=who,
+        display_name=display_name,
+        source=source,
+        export_id=export_id,
+        department=department,
+        period=period,
+        dry_run=dry_run,
+        progress=progress,
+        max_bytes=max_bytes,
+        note=note,
+        submitted_at=submitted_at,
+        limits=limits,
+    )
+    return ingest(path, config, engine, data_dir, options)
+
+
+def ingest(
+    path: Path, config: Config, engine: Engine, data_dir: Path, options: IngestOptions
 ) -> IngestReport:
     """Ingest one file: accepted whole (one transaction) or rejected whole; never raises at the user.
 
-    `submitted_at` records when the file reached the IOC when that was earlier than now (a back-filled
-    history, a file recovered from e-mail); it defaults to now.
+    The steps: gate (bytes only) → archive → duplicate check → detect and read in a worker process with
+    memory and time limits → crosswalk → validate → record.
     """
+    who, dry_run, department, period = options.who, options.dry_run, options.department, options.period
+    source, export_id, note, submitted_at = (
+        options.source,
+        options.export_id,
+        options.note,
+        options.submitted_at,
+    )
+    display_name, max_bytes = options.display_name, options.max_bytes
     t0 = time.perf_counter()
     path = Path(path)
     name = display_name or path.name
@@ -157,12 +220,13 @@ def ingest_file(
         ]
         return done()
 
-    gate = filegate.check_file(
+    shape = filegate.inspect_file(
         data,
         name,
         max_bytes=max_bytes,
         max_uncompressed=max(filegate.MAX_UNCOMPRESSED, 10 * max_bytes),
     )
+    gate = shape.issues
     # Archive first, even a file about to be rejected: nothing a department sent is ever lost.
     if dry_run:
         sha, stored = hashlib.sha256(data).hexdigest(), None
@@ -218,33 +282,36 @@ def ingest_file(
         ]
         return done()
 
-    try:
-        from data_sources.registry import detect
-
-        chosen, export = detect(path, config, source=source, export_id=export_id)
-    except IssueError as err:
-        return finish_rejected(gate + err.issues)
-    except Exception as exc:
-        log.exception("detecting the source of %s failed", name)
-        return finish_rejected([*gate, _internal_error(name, exc)])
-    report.source = chosen.name
-    report.export_id = export.id if export is not None else export_id
-
-    try:
-        result = chosen.read(
-            path,
-            config,
-            export,
-            display_name=name,
-            progress=progress,
+    outcome = read_file(
+        ParseRequest(
+            path=str(path),
+            name=name,
+            source=source,
+            export_id=export_id,
             department=department,
             period=period,
-        )
+            sparse_parts=shape.sparse_parts,
+            sheet_names=tuple((sh.part, sh.name) for sh in shape.sheets),
+        ),
+        config,
+        options.limits,
+        options.progress,
+    )
+    if outcome.source is not None:
+        report.source = outcome.source
+    if outcome.crash is not None:  # a loader bug must not become a traceback in front of a user
+        log.error("reading %s failed: %s", name, outcome.crash_trace or outcome.crash)
+        return finish_rejected([*gate, _internal_error(name, outcome.crash)])
+    if outcome.result is None:  # detection failed, or the file could not be read safely
+        return finish_rejected(cap_issues([*gate, *outcome.issues]))
+    result = outcome.result
+    report.export_id = outcome.export_id
+    try:
         obs = conform(result.observations)
         obs, xwalk_issues = _apply_crosswalk(obs, config)
         obs = conform(obs)
-    except Exception as exc:  # a loader bug must not become a traceback in front of a user
-        log.exception("reading %s with %s failed", name, chosen.name)
+    except Exception as exc:  # a bug here must not become a traceback in front of a user
+        log.exception("normalising %s failed", name)
         return finish_rejected([*gate, _internal_error(name, exc)])
 
     if config_errors(result.issues):  # the configuration's fault: record nothing, the file waits
@@ -271,6 +338,7 @@ def ingest_file(
         except Exception as exc:  # a validation bug rejects the file with a message, not a traceback
             log.exception("validating %s failed", name)
             issues.append(_internal_error(name, exc))
+    issues = cap_issues(issues)  # a million bad rows are listed as 50 and counted
     if any(i.is_error for i in issues):
         return finish_rejected(issues)
 

@@ -123,3 +123,79 @@ def issues_frame(issues: list[Issue], lang: str = "en") -> pl.DataFrame:
         "hint": pl.String,
     }
     return pl.DataFrame(rows, schema=schema)
+
+
+MAX_PER_CODE = 50  # issues listed per code and severity; the rest are counted in one more issue
+
+
+def _vi_count(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def more_like_this(first: Issue, more: int) -> Issue:
+    """The issue that stands for `more` unlisted issues like `first` ("… and 1,048,421 more like this")."""
+    noun_vi = "lỗi" if first.is_error else "cảnh báo"
+    return Issue(
+        code=first.code,
+        message=f"… and {more:,} more like this ({first.code}).",
+        message_vi=f"… và {_vi_count(more)} {noun_vi} tương tự ({first.code}).",
+        severity=first.severity,
+        file=first.file,
+        sheet=first.sheet,
+        extra={"omitted": more},
+    )
+
+
+class IssueCap:
+    """Collects issues, keeping at most `limit` per code and severity and counting the rest.
+
+    Loaders add to it as they find problems, so that a file of a million identical bad rows costs fifty
+    `Issue` objects, not a million; `issues()` ends each capped code with one `more_like_this` issue.
+    """
+
+    def __init__(self, limit: int = MAX_PER_CODE) -> None:
+        self.limit = limit
+        self._kept: list[Issue] = []
+        self._seen: dict[tuple[str, Severity], int] = {}
+        self._first: dict[tuple[str, Severity], Issue] = {}
+
+    def room(self, code: str, severity: Severity = Severity.ERROR) -> int:
+        """How many more issues with this code and severity would still be listed."""
+        return max(self.limit - self._seen.get((code, severity), 0), 0)
+
+    def add(self, issue: Issue) -> None:
+        """Keep `issue` if its code has room, else count it (a summary issue counts what it stands for)."""
+        key = (issue.code, issue.severity)
+        n = int(issue.extra.get("omitted", 0)) if issue.extra else 0
+        if n:  # an earlier cap's "… and N more": count N, list nothing
+            self._seen[key] = self._seen.get(key, 0) + n
+            self._first.setdefault(key, issue)
+            return
+        self._seen[key] = self._seen.get(key, 0) + 1
+        self._first.setdefault(key, issue)
+        if self._seen[key] <= self.limit:
+            self._kept.append(issue)
+
+    def count(self, code: str, n: int, severity: Severity = Severity.ERROR) -> None:
+        """Count `n` issues of `code` that were found but never built (their first ones were added)."""
+        key = (code, severity)
+        self._seen[key] = self._seen.get(key, 0) + n
+
+    def issues(self) -> list[Issue]:
+        """The kept issues in the order found, each capped code followed by its count of the rest."""
+        out = list(self._kept)
+        listed: dict[tuple[str, Severity], int] = {}
+        for i in self._kept:
+            listed[(i.code, i.severity)] = listed.get((i.code, i.severity), 0) + 1
+        for key, seen in self._seen.items():
+            if seen > listed.get(key, 0) and key in self._first:
+                out.append(more_like_this(self._first[key], seen - listed.get(key, 0)))
+        return out
+
+
+def cap_issues(issues: list[Issue], limit: int = MAX_PER_CODE) -> list[Issue]:
+    """At most `limit` issues per code and severity, then one issue counting the rest (used everywhere)."""
+    cap = IssueCap(limit)
+    for issue in issues:
+        cap.add(issue)
+    return cap.issues()
