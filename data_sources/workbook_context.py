@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,6 +11,7 @@ import fastexcel
 from data_sources import ParseResult
 from ioc.config import Config
 from ioc.issues import Issue, IssueCap, Severity
+from ioc.periods import period_start
 from ioc.targets import Level
 from ioc.template import (
     INPUT_SHEET,
@@ -73,6 +75,12 @@ class ReadContext:
         )
 
 
+def _latest_reportable() -> dt.date:
+    """The latest period start a file may report on: the next month's (a clock or a time zone apart)."""
+    today = dt.date.today()
+    return dt.date(today.year + today.month // 12, today.month % 12 + 1, 1)
+
+
 def file_context(
     config: Config,
     ctx: ReadContext,
@@ -90,6 +98,20 @@ def file_context(
                 f"the '{META_SHEET}' sheet does not come from this app's template (template_version "
                 f"'{version}')",
                 f"sheet '{META_SHEET}' không thuộc biểu mẫu của ứng dụng (template_version '{version}')",
+                sheet=META_SHEET,
+                row=vrow or None,
+                column="B" if vrow else None,
+                value=version,
+                expected=TEMPLATE_VERSION,
+                hint="download a new template from the app",
+                hint_vi="tải biểu mẫu mới từ ứng dụng",
+            )
+            return None, None, None, None
+        if version != TEMPLATE_VERSION:  # our template family, but a layout this version cannot read
+            ctx.add(
+                "unknown-template-version",
+                f"the template version '{version}' is not one this app reads ({TEMPLATE_VERSION})",
+                f"phiên bản biểu mẫu '{version}' không phải phiên bản ứng dụng đọc được ({TEMPLATE_VERSION})",
                 sheet=META_SHEET,
                 row=vrow or None,
                 column="B" if vrow else None,
@@ -131,6 +153,20 @@ def file_context(
                 hint_vi="chọn đúng kỳ khi nộp, hoặc tải biểu mẫu của kỳ đó",
             )
         department, period = meta_dep, meta_period
+        if is_period(meta_period) and period_start(meta_period) > _latest_reportable():
+            ctx.add(
+                "period-in-future",
+                f"the template's period {meta_period} has not begun yet",
+                f"kỳ {period_vi(meta_period)} của biểu mẫu chưa bắt đầu",
+                sheet=META_SHEET,
+                row=per_row,
+                column="B",
+                value=meta_period,
+                expected=f"a period that has begun (today is {dt.date.today().isoformat()})",
+                hint="download the template for the period you report on",
+                hint_vi="tải biểu mẫu của kỳ cần báo cáo",
+            )
+            return None, None, None, None
         sha, sha_row = meta.get("targets_sha256", ("", 0))
         if sha and sha != config.sha256:
             ctx.add(

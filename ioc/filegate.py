@@ -530,7 +530,7 @@ class _PartScanner:
         buf = self._tail + chunk
         self._tail = chunk[-_OVERLAP:]
         # cell references first, so that a refusal names the cell rather than its row
-        for wide, wide_row, short, long_row in _RARE_REF.findall(buf):
+        for wide, wide_row, short, long_row in sorted(_RARE_REF.findall(buf), reverse=True):
             self._row(int(wide_row or long_row), (wide or short).decode() or None)
         rows = _ROW_REF.findall(buf)
         if rows:

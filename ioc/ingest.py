@@ -66,6 +66,7 @@ class IngestReport:
     seconds: float = 0.0
     observations: pl.DataFrame | None = None  # the parsed frame (dry runs and accepted files), for previews
     replacement: Replacement | None = None  # the earlier export file(s) this one replaces, by month
+    parse_peak_mb: float = 0.0  # peak resident memory of the worker process that read the file
 
     @property
     def errors(self) -> list[Issue]:
@@ -297,6 +298,7 @@ def ingest(
         options.limits,
         options.progress,
     )
+    report.parse_peak_mb = outcome.peak_rss_mb
     if outcome.source is not None:
         report.source = outcome.source
     if outcome.crash is not None:  # a loader bug must not become a traceback in front of a user

@@ -10,6 +10,15 @@ from typing import Any
 
 import polars as pl
 
+MAX_SHOWN = 80  # characters of a cell's text quoted in a message
+MAX_MESSAGE = 1_000  # characters of one message
+_LONG_RUN = re.compile(r"\S{" + str(MAX_SHOWN + 1) + ",}")
+
+
+def shorten(text: str, limit: int = MAX_SHOWN) -> str:
+    """`text` cut to `limit` characters, with "…" when something was cut."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -41,6 +50,21 @@ class Issue:
     hint: str | None = None
     hint_vi: str | None = None
     extra: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        # A 32,000-character cell must not be echoed whole into every message, report and ledger row.
+        if self.value is not None and len(self.value) > MAX_SHOWN:
+            full, short = self.value, shorten(self.value)
+            object.__setattr__(self, "value", short)
+            for attr in ("message", "message_vi"):
+                text = getattr(self, attr)
+                if text and full in text:
+                    object.__setattr__(self, attr, text.replace(full, short))
+        for attr in ("message", "message_vi"):
+            text = getattr(self, attr)
+            if text and len(text) > 2 * MAX_SHOWN:
+                text = _LONG_RUN.sub(lambda m: shorten(m.group(0)), text)
+                object.__setattr__(self, attr, shorten(text, MAX_MESSAGE))
 
     @property
     def is_error(self) -> bool:

@@ -23,7 +23,7 @@ import tempfile
 import threading
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
@@ -61,6 +61,7 @@ class ParseLimits:
     cpu_seconds: int = 300
     wall_seconds: float = 600.0
     isolated: bool = True
+    fault: str | None = None  # tests only: every worker misbehaves so (see `ParseRequest.fault`)
 
     @classmethod
     def from_env(cls) -> ParseLimits:
@@ -291,6 +292,8 @@ def read_file(
     memory = limits.memory_bytes(size)
     ctx = _context()
     receiver, sender = ctx.Pipe(duplex=False)
+    if limits.fault and not request.fault:
+        request = replace(request, fault=limits.fault)
     proc = ctx.Process(target=_child, args=(sender, request, config, memory, limits.cpu_seconds), daemon=True)
     proc.start()
     sender.close()

@@ -13,12 +13,16 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from ioc.config import Config
+from ioc.filegate import EXTENSIONS
 from ioc.i18n import format_period
 from ioc.ingest import IngestReport, ingest_bytes
 from ioc.labels import t
 from ioc.periods import frequency_of, shift
 from ioc.template import build_template
 from ioc.ui import show_issues
+
+# What the administrator's uploader offers: exactly what the upload gate accepts (never a type it refuses).
+ADMIN_UPLOAD_TYPES = [ext.lstrip(".") for ext in EXTENSIONS]
 
 
 def open_periods(as_of: str, n: int = 6) -> list[str]:

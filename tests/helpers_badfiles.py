@@ -55,7 +55,9 @@ def raw_xlsx(
                 rows.setdefault(row, []).append(f'<c r="{ref}"><v>{value}</v></c>')
         body = "".join(f'<row r="{r}">{"".join(cs)}</row>' for r, cs in sorted(rows.items()))
         dim = f'<dimension ref="{dimension}"/>' if dimension else ""
-        sheet_xml.append(f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{_NS}">{dim}<sheetData>{body}</sheetData></worksheet>')
+        sheet_xml.append(
+            f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{_NS}">{dim}<sheetData>{body}</sheetData></worksheet>'
+        )
     count = len(strings) if sst_count is None else sst_count
     unique = len(strings) if sst_unique is None else sst_unique
     sst = (
@@ -66,7 +68,9 @@ def raw_xlsx(
     names = list(sheets)
     workbook = (
         f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{_NS}" xmlns:r="{_REL}"><sheets>'
-        + "".join(f'<sheet name="{escape(n)}" sheetId="{i + 1}" r:id="rId{i + 1}"/>' for i, n in enumerate(names))
+        + "".join(
+            f'<sheet name="{escape(n)}" sheetId="{i + 1}" r:id="rId{i + 1}"/>' for i, n in enumerate(names)
+        )
         + "</sheets></workbook>"
     )
     wb_rels = (
@@ -129,4 +133,36 @@ def with_cells(xlsx: bytes, sheet: str, cells: dict[str, str | float]) -> bytes:
         ws[ref] = value
     out = io.BytesIO()
     wb.save(out)
+    return out.getvalue()
+
+
+def million_rows_xlsx(rows: int = 1_048_575, commune: str = "90001") -> bytes:
+    """A department's own long table: a header and `rows` identical rows (a whole Excel sheet of duplicates)."""
+    head = '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c></row>'
+    body = "".join(
+        f'<row r="{r}"><c r="A{r}" t="s"><v>3</v></c><c r="B{r}" t="s"><v>4</v></c><c r="C{r}"><v>70</v></c></row>'
+        for r in range(2, rows + 2)
+    )
+    data = raw_xlsx(
+        {
+            "Số liệu": {
+                "A1": "Mã chỉ tiêu",
+                "B1": "Mã đơn vị",
+                "C1": "Giá trị",
+                "A2": "online_rate",
+                "B2": commune,
+            }
+        }
+    )
+    # replace the two-row sheet by the long one (the shared strings stay as written)
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info in src.infolist():
+            part = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                part = re.sub(
+                    rb"<sheetData>.*</sheetData>", f"<sheetData>{head}{body}</sheetData>".encode(), part
+                )
+            zf.writestr(info.filename, part)
     return out.getvalue()
