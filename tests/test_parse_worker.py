@@ -246,3 +246,26 @@ def test_a_whole_sheet_of_duplicate_rows_is_refused_in_bounded_time(tmp_path, wb
     assert [(i.code, i.value) for i in report.errors] == [("too-many-rows", "1,048,576 rows")]
     assert report.parse_peak_mb < 1024, report.parse_peak_mb
     eng.dispose()
+
+
+def test_counts_typed_in_a_template_read_thousands_and_refuse_fractions(
+    tmp_path, wb_config, template
+) -> None:
+    import io
+
+    import openpyxl
+
+    from data_sources.workbook import SOURCE
+
+    wb = openpyxl.load_workbook(io.BytesIO(template))
+    ws = wb[INPUT_SHEET]
+    rows = [r for r in ws.iter_rows(min_row=6) if r[0].value == "clinics"]
+    for row, typed in zip(rows, ["1,234", "2,5", "1.234"], strict=False):
+        row[6].value = typed
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    res = SOURCE.read(path, wb_config, None, department="so_y_te", period="2025-08")
+    bad = [(i.code, i.row, i.column, i.value) for i in res.issues if i.code == "count-not-whole"]
+    assert bad == [("count-not-whole", rows[1][6].row, "G", "2,5")]
+    counts = res.observations.filter(res.observations["indicator"] == "clinics")["value"].to_list()
+    assert sorted(counts) == [1234.0, 1234.0]
