@@ -718,9 +718,7 @@ def test_check_explains_the_unit_target_rule_of_every_sum_indicator(capsys):
 
 
 def test_share_basis_must_be_a_period_or_a_communes_column(tmp_path):
-    text = variant(
-        ("    rollup: sum\n", "    rollup: sum\n    unit_target: share\n    share_basis: populaton\n")
-    )
+    text = variant(("    rollup: sum\n", "    rollup: sum\n    unit_target: share\n    share_basis: populaton\n"))
     i = one(issues_of(tmp_path, text), "bad-share-basis")
     assert i.field == "indicators[1].share_basis" and i.line == 46
     assert "neither a period" in i.message and "communes.csv" in i.message
