@@ -8,6 +8,7 @@ export's locale. CSV (any supported encoding) or a spreadsheet.
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 
@@ -40,10 +41,12 @@ from ioc.config import Config
 from ioc.csvread import check_legacy_font, head_lines, open_utf8
 from ioc.exports_config import ExportConfig, ExportKind
 from ioc.issues import Issue
-from ioc.numbers import parse_number_column
+from ioc.numbers import count_values, is_fraction, parse_number_column
 from ioc.observations import conform
+from ioc.targets import MeasureUnit
 from ioc.textnorm import clean_text
 
+log = logging.getLogger(__name__)
 NAME = "long"
 HEAD_ROWS = 20
 FIELDS = ("unit", "period", "indicator", "value", "numerator", "denominator")
@@ -80,6 +83,7 @@ def _read_table(
                 infer_schema=False,
                 schema={f"c{i}": pl.String for i in range(width)},
                 truncate_ragged_lines=True,
+                missing_columns="insert",  # a title line above the header has fewer fields than the table
                 n_rows=n_rows,
             )
         finally:
@@ -163,9 +167,19 @@ def read(
     t0 = time.perf_counter()
     try:
         data, cols, sheet, problems, detail = _read_table(path, file, export, progress)
-    except Exception as e:
+    except Exception as e:  # the reader's own words are not for the user: say what to do, log the rest
+        log.warning("reading %s as a long export failed: %s", file, e)
         res.issues.append(
-            issue("unreadable-file", f"cannot read the file: {e}", f"không đọc được tệp: {e}", file=file)
+            issue(
+                "unreadable-file",
+                "cannot read the file as a table: its lines do not split into the same columns (a broken "
+                "quote or a stray separator)",
+                "không đọc được tệp thành bảng: các dòng không tách được thành cùng các cột (dấu nháy "
+                "hoặc dấu phân cách bị lỗi)",
+                file=file,
+                hint="open the file in Excel and save it again as CSV (UTF-8)",
+                hint_vi="hãy mở tệp bằng Excel và lưu lại dạng CSV (UTF-8)",
+            )
         )
         return res
     res.issues += problems
@@ -260,6 +274,35 @@ def read(
                 hint="type the number alone (84,63 or 1.672)",
                 hint_vi="chỉ nhập số (84,63 hoặc 1.672)",
             )
+    # counts: "1,234" is a thousands separator (a count is never 1.234); "2,5" is an error, not 2.5
+    counts = [i.id for i in config.targets.indicators if i.unit == MeasureUnit.COUNT]
+    for fld in ("value", "numerator", "denominator"):
+        if fld not in data.columns or not counts:
+            continue
+        is_count = pl.col("__i").is_in(counts).fill_null(False) & pl.col(f"__why_{fld}").is_null()
+        data = data.with_columns(
+            pl.when(is_count)
+            .then(count_values(pl.col(fld), pl.col(f"__{fld}")))
+            .otherwise(pl.col(f"__{fld}"))
+            .alias(f"__{fld}")
+        )
+        fractions = data.filter(is_count & is_fraction(pl.col(f"__{fld}")))
+        located(
+            "count-not-whole",
+            "a count must be a whole number",
+            "số đếm phải là số nguyên",
+            fld,
+            fractions.sort("row"),
+            expected="a whole number (1.234 or 1234)",
+            hint="type the count without decimals",
+            hint_vi="hãy nhập số đếm không có phần thập phân",
+        )
+        data = data.with_columns(
+            pl.when(is_count & is_fraction(pl.col(f"__{fld}")))
+            .then(pl.lit("a count must be a whole number"))
+            .otherwise(pl.col(f"__why_{fld}"))
+            .alias(f"__why_{fld}")
+        )
     if "value" in data.columns:
         missing = data.filter(pl.col("__value").is_null() & pl.col("__why_value").is_null())
         if "__numerator" in data.columns and "__denominator" in data.columns:

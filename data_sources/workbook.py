@@ -71,6 +71,7 @@ from data_sources.xlsx_cells import (
 )
 from ioc.config import Config
 from ioc.exports_config import ExportConfig
+from ioc.numbers import count_values, is_fraction
 from ioc.observations import conform
 from ioc.targets import MeasureUnit, Rollup, WorkbookSource
 from ioc.template import (
@@ -338,6 +339,19 @@ def _observations(
         cells = cells.with_columns(pl.col("indicator_text").alias("indicator"))
     cells = cells.join(inds, on="indicator", how="left")
     cells = parse_values(cells, sheet.facts, pl.col("measure") == MeasureUnit.PERCENT.value)
+    # a count: "1,234" typed as text is 1234 (a count is never 1.234); a fraction is an error for that cell
+    is_count = (pl.col("measure") == MeasureUnit.COUNT.value).fill_null(False) & pl.col("problem").is_null()
+    cells = cells.with_columns(
+        pl.when(is_count & pl.col("text_number"))
+        .then(count_values(pl.col("text"), pl.col("num")))
+        .otherwise("num")
+        .alias("num")
+    ).with_columns(
+        pl.when(is_count & is_fraction(pl.col("num")))
+        .then(pl.lit("count-not-whole"))
+        .otherwise("problem")
+        .alias("problem")
+    )
     result.detail["percent_format_cells"] = int(cells["from_percent_format"].sum())
     result.detail["text_number_cells"] = int(cells.filter(pl.col("num").is_not_null())["text_number"].sum())
 

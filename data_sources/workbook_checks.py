@@ -83,6 +83,19 @@ def cell_issue(ctx: ReadContext, rec: dict[str, Any]) -> None:
         )
         return
     shown = rec["text"] if rec["text"] is not None else rec.get("shown")
+    if rec["problem"] == "count-not-whole":
+        ctx.add(
+            "count-not-whole",
+            f"a count must be a whole number, not {shown}",
+            f"số đếm phải là số nguyên, không phải {shown}",
+            row=rec["row"],
+            column=rec["column"],
+            value=shown,
+            expected="a whole number (1.234 or 1234)",
+            hint="type the count without decimals",
+            hint_vi="hãy nhập số đếm không có phần thập phân",
+        )
+        return
     if rec["kind"] == "error":
         en, vi = "is an Excel error value, not a number", "là giá trị lỗi của Excel, không phải số"
     elif rec["kind"] == "bool":

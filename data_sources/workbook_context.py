@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -9,7 +10,8 @@ import fastexcel
 
 from data_sources import ParseResult
 from ioc.config import Config
-from ioc.issues import Issue, Severity
+from ioc.issues import Issue, IssueCap, Severity
+from ioc.periods import period_start
 from ioc.targets import Level
 from ioc.template import (
     INPUT_SHEET,
@@ -27,7 +29,12 @@ class ReadContext:
 
     file: str
     sheet: str | None = None
-    issues: list[Issue] = field(default_factory=list)
+    cap: IssueCap = field(default_factory=IssueCap)
+
+    @property
+    def issues(self) -> list[Issue]:
+        """The issues found so far: at most `MAX_PER_CODE` per code, then one counting the rest."""
+        return self.cap.issues()
 
     def add(
         self,
@@ -45,12 +52,16 @@ class ReadContext:
         sheet: str | None = None,
         extra: dict[str, Any] | None = None,
     ) -> None:
-        self.issues.append(
+        severity = Severity.WARNING if warning else Severity.ERROR
+        if not self.cap.room(code, severity):  # counted, not built: a million bad rows cost nothing
+            self.cap.count(code, 1, severity)
+            return
+        self.cap.add(
             Issue(
                 code,
                 en,
                 vi,
-                Severity.WARNING if warning else Severity.ERROR,
+                severity,
                 file=self.file,
                 sheet=sheet if sheet is not None else self.sheet,
                 row=row,
@@ -62,6 +73,12 @@ class ReadContext:
                 extra=extra or {},
             )
         )
+
+
+def _latest_reportable() -> dt.date:
+    """The latest period start a file may report on: the next month's (a clock or a time zone apart)."""
+    today = dt.date.today()
+    return dt.date(today.year + today.month // 12, today.month % 12 + 1, 1)
 
 
 def file_context(
@@ -81,6 +98,20 @@ def file_context(
                 f"the '{META_SHEET}' sheet does not come from this app's template (template_version "
                 f"'{version}')",
                 f"sheet '{META_SHEET}' không thuộc biểu mẫu của ứng dụng (template_version '{version}')",
+                sheet=META_SHEET,
+                row=vrow or None,
+                column="B" if vrow else None,
+                value=version,
+                expected=TEMPLATE_VERSION,
+                hint="download a new template from the app",
+                hint_vi="tải biểu mẫu mới từ ứng dụng",
+            )
+            return None, None, None, None
+        if version != TEMPLATE_VERSION:  # our template family, but a layout this version cannot read
+            ctx.add(
+                "unknown-template-version",
+                f"the template version '{version}' is not one this app reads ({TEMPLATE_VERSION})",
+                f"phiên bản biểu mẫu '{version}' không phải phiên bản ứng dụng đọc được ({TEMPLATE_VERSION})",
                 sheet=META_SHEET,
                 row=vrow or None,
                 column="B" if vrow else None,
@@ -122,6 +153,20 @@ def file_context(
                 hint_vi="chọn đúng kỳ khi nộp, hoặc tải biểu mẫu của kỳ đó",
             )
         department, period = meta_dep, meta_period
+        if is_period(meta_period) and period_start(meta_period) > _latest_reportable():
+            ctx.add(
+                "period-in-future",
+                f"the template's period {meta_period} has not begun yet",
+                f"kỳ {period_vi(meta_period)} của biểu mẫu chưa bắt đầu",
+                sheet=META_SHEET,
+                row=per_row,
+                column="B",
+                value=meta_period,
+                expected=f"a period that has begun (today is {dt.date.today().isoformat()})",
+                hint="download the template for the period you report on",
+                hint_vi="tải biểu mẫu của kỳ cần báo cáo",
+            )
+            return None, None, None, None
         sha, sha_row = meta.get("targets_sha256", ("", 0))
         if sha and sha != config.sha256:
             ctx.add(

@@ -130,7 +130,9 @@ def check_duplicates(ctx: ReadContext, live: pl.DataFrame) -> pl.DataFrame:
     dup = ok.join(first, on=["indicator", "unit_code", "obs_period"]).filter(
         pl.col("row") != pl.col("_first")
     )
-    for rec in dup.sort("row").iter_rows(named=True):
+    room = ctx.cap.room("duplicate-row")
+    ctx.cap.count("duplicate-row", max(dup.height - room, 0))  # the rest are counted, never built
+    for rec in dup.sort("row").head(room).iter_rows(named=True):
         ctx.add(
             "duplicate-row",
             f"'{rec['indicator']}' for {rec['unit_code']} ({rec['obs_period']}) is already given on row "

@@ -12,10 +12,16 @@ from typing import Any
 import fastexcel
 import polars as pl
 
+from ioc.issues import Issue, IssueError
 from ioc.template import (
     META_SHEET,
 )
 from ioc.textnorm import nfc
+
+# A department workbook holds one row per indicator and commune (a province: ~170 communes × 60 indicators =
+# 10,200 rows). A sheet far longer than that is not one, and reading it cell by cell would take minutes: it is
+# refused with its row count before the cell scan (a report-system export is read by its own loader).
+MAX_SHEET_ROWS = 100_000
 
 try:  # untrusted XML: refuse entity tricks (ECOSYSTEM §3.2)
     from defusedxml.ElementTree import fromstring as _xml_fromstring
@@ -200,9 +206,29 @@ def _xls_facts(reader: fastexcel.ExcelReader, sheet_name: str, letters: list[str
     return pl.DataFrame(cols, schema=_FACTS_SCHEMA)
 
 
+def _too_many_rows(file: str, sheet: str, rows: int) -> Issue:
+    return Issue(
+        code="too-many-rows",
+        message=f"Sheet '{sheet}' has {rows:,} rows; a department workbook has at most {MAX_SHEET_ROWS:,} "
+        "(one row per indicator and commune).",
+        message_vi=f"Trang '{sheet}' có {rows:,} dòng; biểu số liệu của sở, ngành có tối đa {MAX_SHEET_ROWS:,} "
+        "dòng (mỗi dòng một chỉ tiêu của một đơn vị).".replace(",", "."),
+        file=file,
+        sheet=sheet,
+        value=f"{rows:,} rows",
+        expected=f"at most {MAX_SHEET_ROWS:,} rows",
+        hint="Delete the empty or repeated rows below the table; a report-system export is uploaded by the "
+        "administrator as an export.",
+        hint_vi="Hãy xóa các dòng trống hoặc lặp lại bên dưới bảng; tệp xuất từ hệ thống báo cáo do quản trị viên "
+        "nạp theo loại tệp xuất.",
+    )
+
+
 def load_sheet(reader: fastexcel.ExcelReader, name: str, path: Path) -> SheetGrid:
     """Read one sheet as text with exact Excel rows and letters (blank rows kept)."""
     sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
+    if sheet.total_height > MAX_SHEET_ROWS:
+        raise IssueError([_too_many_rows(path.name, name, sheet.total_height)])
     raw = sheet.to_polars()
     # fastexcel starts at the first used column: name each column by its real letter
     letters = [col_letter(c.absolute_index) for c in sheet.available_columns()]

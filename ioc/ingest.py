@@ -1,5 +1,10 @@
 """The one ingest path for every file, used by the command line, the inbox and the upload page:
-gate → archive → duplicate check → detect source → parse → crosswalk → validate → one transaction."""
+gate → archive → duplicate check → detect and read (in a worker process, `ioc.parse_worker`) → crosswalk →
+validate → one transaction.
+
+`ingest(path, config, engine, data_dir, IngestOptions(...))` is the entry point; `ingest_file` takes the same
+options as keywords (what the command line and the demo call).
+"""
 
 from __future__ import annotations
 
@@ -26,8 +31,9 @@ from sqlalchemy import Engine
 from data_sources import Progress
 from ioc import filegate, ledger, store, validation
 from ioc.config import Config
-from ioc.issues import Issue, IssueError, Severity
+from ioc.issues import Issue, Severity, cap_issues
 from ioc.observations import conform
+from ioc.parse_worker import ParseLimits, ParseRequest, read_file
 from ioc.periods import is_period, shift
 from ioc.replacement import Replacement, plan_replacement
 
@@ -66,6 +72,7 @@ class IngestReport:
     seconds: float = 0.0
     observations: pl.DataFrame | None = None  # the parsed frame (dry runs and accepted files), for previews
     replacement: Replacement | None = None  # the earlier export file(s) this one replaces, by month
+    parse_peak_mb: float = 0.0  # peak resident memory of the worker process that read the file
 
     @property
     def errors(self) -> list[Issue]:
@@ -98,10 +105,11 @@ def config_errors(issues: list[Issue]) -> list[Issue]:
     return [i for i in issues if i.is_error and (i.code == "export-config" or i.file == "targets.yaml")]
 
 
-def _internal_error(file: str, exc: BaseException) -> Issue:
+def _internal_error(file: str, exc: BaseException | str) -> Issue:
+    what = exc if isinstance(exc, str) else f"{type(exc).__name__}: {exc}"
     return Issue(
         code="internal-error",
-        message=f"The file could not be read because of an internal error ({type(exc).__name__}: {exc}).",
+        message=f"The file could not be read because of an internal error ({what}).",
         message_vi="Không đọc được tệp do lỗi nội bộ của hệ thống; hãy báo cho quản trị viên.",
         file=file,
         hint="Report this to the administrator with the file; nothing was stored from it.",
@@ -235,6 +243,7 @@ def ingest_file(
     kinds: Collection[str] | None = None,
     record_rejected: bool = False,
     follow_links: bool = True,
+    limits: ParseLimits | None = None,
 ) -> IngestReport:
     """Ingest one file: accepted whole (one transaction) or rejected whole; never raises at the user.
 
@@ -244,6 +253,10 @@ def ingest_file(
     kind is rejected. `record_rejected` makes a dry run (the Upload page's check step) archive and record
     a file it rejects, as a rejected submission that supersedes nothing — every file's bytes are kept.
     `follow_links=False` (the inbox) refuses a symbolic link instead of reading what it points to.
+    `limits` bound the worker process that reads the file (memory, CPU time, wall clock).
+
+    The steps: size → gate (bytes only) → stage → duplicate check → detect and read in a worker process
+    with memory and time limits → crosswalk → validate → record.
 
     The bytes are staged (written and flushed to disk) before any parser sees them, and enter the archive
     in the same step as their ledger row: never a row without bytes, nor archived bytes without a row.
@@ -277,12 +290,13 @@ def ingest_file(
         report.issues = [_too_large(name, size, max_bytes)]
         return done()
 
-    gate = filegate.check_file(
+    shape = filegate.inspect_file(
         data,
         name,
         max_bytes=max_bytes,
         max_uncompressed=max(filegate.MAX_UNCOMPRESSED, 10 * max_bytes),
     )
+    gate = shape.issues
     ledger.sweep_incoming_now_and_then(data_dir, engine)
     # Staged before anything parses the file: nothing a department sent is lost to a parser, and the
     # bytes enter the archive with their ledger row (see `ledger.archived_transaction`).
@@ -307,6 +321,8 @@ def ingest_file(
             note=note,
             submitted_at=submitted_at,
             kinds=kinds,
+            shape=shape,
+            limits=limits,
         )
     except store.LedgerBusyError as busy:
         # another writer held the lock too long: nothing stored, nothing archived; the file is sent again
@@ -338,6 +354,8 @@ def _ingest_staged(
     note: str | None,
     submitted_at: dt.datetime | None,
     kinds: Collection[str] | None,
+    shape: filegate.GateReport,
+    limits: ParseLimits | None,
 ) -> IngestReport:
     """Everything after the file is staged: duplicate check, parse, validate, record."""
     name = report.file_name
@@ -391,36 +409,38 @@ def _ingest_staged(
         ]
         return done()
 
-    try:
-        from data_sources.registry import detect
-
-        chosen, export = detect(path, config, source=source, export_id=export_id, allowed=kinds)
-    except IssueError as err:
-        report.source = getattr(err, "source", None) or report.source  # refused: what it was taken for
-        return finish_rejected(gate + err.issues)
-    except Exception as exc:
-        log.exception("detecting the source of %s failed", name)
-        return finish_rejected([*gate, _internal_error(name, exc)])
-    report.source = chosen.name
-    report.export_id = export.id if export is not None else export_id
-
-    try:
-        result = chosen.read(
-            path,
-            config,
-            export,
-            display_name=name,
-            progress=progress,
+    outcome = read_file(
+        ParseRequest(
+            path=str(path),
+            name=name,
+            source=source,
+            export_id=export_id,
             department=department,
             period=period,
-        )
+            sparse_parts=shape.sparse_parts,
+            sheet_names=tuple((sh.part, sh.name) for sh in shape.sheets),
+            allowed=tuple(kinds) if kinds is not None else None,
+        ),
+        config,
+        limits,
+        progress,
+    )
+    report.parse_peak_mb = outcome.peak_rss_mb
+    if outcome.source is not None:
+        report.source = outcome.source
+    if outcome.crash is not None:  # a loader bug must not become a traceback in front of a user
+        log.error("reading %s failed: %s", name, outcome.crash_trace or outcome.crash)
+        return finish_rejected([*gate, _internal_error(name, outcome.crash)])
+    if outcome.result is None:  # detection failed, or the file could not be read safely
+        return finish_rejected(cap_issues([*gate, *outcome.issues]))
+    result = outcome.result
+    report.export_id = outcome.export_id
+    try:
         obs = conform(result.observations)
         obs, xwalk_issues = _apply_crosswalk(obs, config)
         obs = conform(obs)
-    except (ParseError, IssueError) as err:  # the parse step's own account of why it gave no result
-        return finish_rejected([*gate, *err.issues])
-    except Exception as exc:  # a loader bug must not become a traceback in front of a user
-        log.exception("reading %s with %s failed", name, chosen.name)
+    except Exception as exc:  # a bug here must not become a traceback in front of a user
+        log.exception("normalising %s failed", name)
         return finish_rejected([*gate, _internal_error(name, exc)])
 
     if config_errors(result.issues):  # the configuration's fault: record nothing, the file waits
@@ -447,6 +467,7 @@ def _ingest_staged(
         except Exception as exc:  # a validation bug rejects the file with a message, not a traceback
             log.exception("validating %s failed", name)
             issues.append(_internal_error(name, exc))
+    issues = cap_issues(issues)  # a million bad rows are listed as 50 and counted
     if any(i.is_error for i in issues):
         return finish_rejected(issues)
 

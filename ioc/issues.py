@@ -10,6 +10,15 @@ from typing import Any
 
 import polars as pl
 
+MAX_SHOWN = 80  # characters of a cell's text quoted in a message
+MAX_MESSAGE = 1_000  # characters of one message
+_LONG_RUN = re.compile(r"\S{" + str(MAX_SHOWN + 1) + ",}")
+
+
+def shorten(text: str, limit: int = MAX_SHOWN) -> str:
+    """`text` cut to `limit` characters, with "…" when something was cut."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -41,6 +50,21 @@ class Issue:
     hint: str | None = None
     hint_vi: str | None = None
     extra: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        # A 32,000-character cell must not be echoed whole into every message, report and ledger row.
+        if self.value is not None and len(self.value) > MAX_SHOWN:
+            full, short = self.value, shorten(self.value)
+            object.__setattr__(self, "value", short)
+            for attr in ("message", "message_vi"):
+                text = getattr(self, attr)
+                if text and full in text:
+                    object.__setattr__(self, attr, text.replace(full, short))
+        for attr in ("message", "message_vi"):
+            text = getattr(self, attr)
+            if text and len(text) > 2 * MAX_SHOWN:
+                text = _LONG_RUN.sub(lambda m: shorten(m.group(0)), text)
+                object.__setattr__(self, attr, shorten(text, MAX_MESSAGE))
 
     @property
     def is_error(self) -> bool:
@@ -123,3 +147,79 @@ def issues_frame(issues: list[Issue], lang: str = "en") -> pl.DataFrame:
         "hint": pl.String,
     }
     return pl.DataFrame(rows, schema=schema)
+
+
+MAX_PER_CODE = 50  # issues listed per code and severity; the rest are counted in one more issue
+
+
+def _vi_count(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def more_like_this(first: Issue, more: int) -> Issue:
+    """The issue that stands for `more` unlisted issues like `first` ("… and 1,048,421 more like this")."""
+    noun_vi = "lỗi" if first.is_error else "cảnh báo"
+    return Issue(
+        code=first.code,
+        message=f"… and {more:,} more like this ({first.code}).",
+        message_vi=f"… và {_vi_count(more)} {noun_vi} tương tự ({first.code}).",
+        severity=first.severity,
+        file=first.file,
+        sheet=first.sheet,
+        extra={"omitted": more},
+    )
+
+
+class IssueCap:
+    """Collects issues, keeping at most `limit` per code and severity and counting the rest.
+
+    Loaders add to it as they find problems, so that a file of a million identical bad rows costs fifty
+    `Issue` objects, not a million; `issues()` ends each capped code with one `more_like_this` issue.
+    """
+
+    def __init__(self, limit: int = MAX_PER_CODE) -> None:
+        self.limit = limit
+        self._kept: list[Issue] = []
+        self._seen: dict[tuple[str, Severity], int] = {}
+        self._first: dict[tuple[str, Severity], Issue] = {}
+
+    def room(self, code: str, severity: Severity = Severity.ERROR) -> int:
+        """How many more issues with this code and severity would still be listed."""
+        return max(self.limit - self._seen.get((code, severity), 0), 0)
+
+    def add(self, issue: Issue) -> None:
+        """Keep `issue` if its code has room, else count it (a summary issue counts what it stands for)."""
+        key = (issue.code, issue.severity)
+        n = int(issue.extra.get("omitted", 0)) if issue.extra else 0
+        if n:  # an earlier cap's "… and N more": count N, list nothing
+            self._seen[key] = self._seen.get(key, 0) + n
+            self._first.setdefault(key, issue)
+            return
+        self._seen[key] = self._seen.get(key, 0) + 1
+        self._first.setdefault(key, issue)
+        if self._seen[key] <= self.limit:
+            self._kept.append(issue)
+
+    def count(self, code: str, n: int, severity: Severity = Severity.ERROR) -> None:
+        """Count `n` issues of `code` that were found but never built (their first ones were added)."""
+        key = (code, severity)
+        self._seen[key] = self._seen.get(key, 0) + n
+
+    def issues(self) -> list[Issue]:
+        """The kept issues in the order found, each capped code followed by its count of the rest."""
+        out = list(self._kept)
+        listed: dict[tuple[str, Severity], int] = {}
+        for i in self._kept:
+            listed[(i.code, i.severity)] = listed.get((i.code, i.severity), 0) + 1
+        for key, seen in self._seen.items():
+            if seen > listed.get(key, 0) and key in self._first:
+                out.append(more_like_this(self._first[key], seen - listed.get(key, 0)))
+        return out
+
+
+def cap_issues(issues: list[Issue], limit: int = MAX_PER_CODE) -> list[Issue]:
+    """At most `limit` issues per code and severity, then one issue counting the rest (used everywhere)."""
+    cap = IssueCap(limit)
+    for issue in issues:
+        cap.add(issue)
+    return cap.issues()

@@ -242,3 +242,24 @@ def parse_number_column(
     else:
         frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("reason"))
     return frame.get_column("value").alias(name), frame.get_column("reason").alias(name)
+
+
+# A count typed with one kind of separator between groups of three digits ("1,234", "1.234.567"): whatever the
+# file's decimal mark, a count cannot be 1.234, so the separator is a thousands separator.
+_COUNT_GROUPED = r"^[+-]?\d{1,3}(?:,\d{3})+$|^[+-]?\d{1,3}(?:\.\d{3})+$"
+
+
+def count_values(text: pl.Expr, value: pl.Expr) -> pl.Expr:
+    """The value of a count cell: "1,234" and "1.234" read as 1234 (unambiguous thousands); else `value`."""
+    stripped = text.str.strip_chars()
+    grouped = stripped.str.contains(_COUNT_GROUPED)
+    return (
+        pl.when(grouped.fill_null(False))
+        .then(stripped.str.replace_all(r"[.,]", "").cast(pl.Float64, strict=False))
+        .otherwise(value)
+    )
+
+
+def is_fraction(value: pl.Expr) -> pl.Expr:
+    """True where a number has a fractional part (a count of 2.5 dossiers is a typing error)."""
+    return value.is_not_null() & value.is_finite() & (value != value.floor())

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 
 from data_sources.registry import DEPARTMENT_SOURCES, EXPORT_SOURCES
 from ioc.config import Config
+from ioc.filegate import EXTENSIONS
 from ioc.i18n import format_period
 from ioc.ingest import IngestReport, ingest_bytes
 from ioc.labels import t
@@ -41,6 +42,10 @@ def word(key: str, lang: str, **kwargs: object) -> str:
     vi, en = _WORDS[key]
     text = vi if lang == "vi" else en
     return text.format(**kwargs) if kwargs else text
+
+
+# What the administrator's uploader offers: exactly what the upload gate accepts (never a type it refuses).
+ADMIN_UPLOAD_TYPES = [ext.lstrip(".") for ext in EXTENSIONS]
 
 
 def open_periods(as_of: str, n: int = 6) -> list[str]:

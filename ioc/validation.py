@@ -29,13 +29,11 @@ import polars as pl
 from rapidfuzz import process
 
 from ioc.config import Config
-from ioc.issues import Issue, Severity
+from ioc.issues import MAX_PER_CODE, Issue, Severity, more_like_this
 from ioc.observations import conform
 from ioc.periods import period_frequency_expr, period_index_expr, period_start_expr
 from ioc.targets import Level, MeasureUnit
 
-# At most this many issues per code are listed one by one; the rest are summarised in one issue.
-MAX_PER_CODE = 50
 JUMP_FACTOR_PP = 3.0  # × tolerance, percent indicators
 JUMP_RELATIVE = 0.5  # other units
 OUTLIER_Z = 5.0
@@ -152,19 +150,7 @@ class _Collector:
     def finish(self) -> list[Issue]:
         for code, n in self.counts.items():
             if n > MAX_PER_CODE:
-                first = self.first[code]
-                more = n - MAX_PER_CODE
-                self.issues.append(
-                    Issue(
-                        code=code,
-                        message=f"… and {more} more rows with the same problem ({code}).",
-                        message_vi=f"… và {more} dòng khác có cùng lỗi ({code}).",
-                        severity=first.severity,
-                        file=first.file,
-                        sheet=first.sheet,
-                        extra={"omitted": more},
-                    )
-                )
+                self.issues.append(more_like_this(self.first[code], n - MAX_PER_CODE))
         # Errors before warnings, then in the order of the file; "… and N more" after the listed ones.
         self.issues.sort(key=lambda i: (not i.is_error, i.sheet or "", i.row is None, i.row or 0))
         return self.issues

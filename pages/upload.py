@@ -68,7 +68,7 @@ with ui.guarded(lang):
         )
         adm_nonce = st.session_state.setdefault("adm_nonce", 0)
         export_file = st.file_uploader(
-            t("upload.export_file", lang), type=["xlsx", "xls", "csv", "txt"], key=f"adm_file_{adm_nonce}"
+            t("upload.export_file", lang), type=upload.ADMIN_UPLOAD_TYPES, key=f"adm_file_{adm_nonce}"
         )
         if export_file is not None and st.button(t("upload.ingest", lang), type="primary"):
             with st.spinner(t("upload.ingest", lang)):

@@ -14,6 +14,7 @@ from ioc import ledger, store, validation
 from ioc.config import Config
 from ioc.ingest import ingest_bytes, ingest_file, ingest_inbox
 from ioc.issues import Issue, Severity
+from ioc.parse_worker import ParseLimits
 
 TODAY = dt.date(2026, 1, 15)
 
@@ -430,8 +431,13 @@ def test_a_loader_crash_becomes_an_issue_not_a_traceback(config, engine, data_di
         raise ZeroDivisionError("bug in a loader")
 
     monkeypatch.setattr(type(long_export.SOURCE), "read", broken)
-    report = ingest_bytes(long_csv(august([70])).encode(), "a.csv", config, engine, data_dir, who="a")
+    # read in this process: a patched loader does not reach the worker processes
+    in_process = ParseLimits(isolated=False)
+    report = ingest_bytes(
+        long_csv(august([70])).encode(), "a.csv", config, engine, data_dir, who="a", limits=in_process
+    )
     assert report.status == "rejected" and [i.code for i in report.errors] == ["internal-error"]
+    assert "ZeroDivisionError" in report.errors[0].message
     assert count(engine, "observations") == 0
 
 
