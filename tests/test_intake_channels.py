@@ -25,8 +25,7 @@ from test_procedure_stats import DEPARTMENTS as STATS_DEPARTMENTS
 from data_sources.registry import DEPARTMENT_SOURCES, EXPORT_SOURCES
 from ioc import ledger, store
 from ioc.export_writers import write_procedure_report
-from ioc.ingest import ParseError, csv_safe, ingest_bytes, ingest_file, ingest_inbox
-from ioc.issues import Issue
+from ioc.ingest import csv_safe, ingest_bytes, ingest_file, ingest_inbox
 
 
 @pytest.fixture(scope="module")
@@ -254,30 +253,24 @@ def test_the_same_bytes_under_two_extensions_are_archived_once(config, engine, d
 
 
 def test_a_parse_step_that_fails_leaves_a_rejected_row_for_the_archived_bytes(
-    config, engine, data_dir, tmp_path, monkeypatch
+    config, engine, data_dir, tmp_path
 ) -> None:
-    """The contract with the parse step (run in a worker process): whatever it raises — its own
-    `ParseError` (worker crashed, out of memory or time), or anything else — the file is recorded as a
-    rejected submission with its bytes archived. The worker is stood in for by a loader that fails."""
-    from data_sources.registry import sources
+    """The contract with the parse step (run in a worker process): whatever happens to the worker — killed,
+    out of memory, aborted by the parser library — the file is recorded as a rejected submission with its bytes
+    archived, and nothing is left staged."""
+    from ioc.parse_worker import ParseLimits
 
-    loader = sources()["long"]
     path = tmp_path / "t8.csv"
-    path.write_text(long_csv([("90001", "2025-08", "online_rate", "70")]), encoding="utf-8")
-    crash = Issue(code="parser-crashed", message="the parser stopped (signal 6)", message_vi="trình đọc dừng")
-    for n, failure in enumerate([ParseError([crash]), MemoryError("no room"), RuntimeError("bug")]):
-
-        def fail(*_a, _failure=failure, **_k):
-            raise _failure
-
-        monkeypatch.setattr(type(loader), "read", fail)  # the class: undoing leaves no instance attribute
+    for n, (fault, code) in enumerate(
+        [("kill", "unsafe-file"), ("memory", "unsafe-file"), ("abort", "unsafe-file")]
+    ):
         path.write_text(long_csv([("90001", "2025-08", "online_rate", str(70 + n))]), encoding="utf-8")
-        report = ingest_file(path, config, engine, data_dir, who="inbox")
-        assert report.status == "rejected" and report.submission_id is not None
+        limits = ParseLimits(memory_mb=400, fault=fault)
+        report = ingest_file(path, config, engine, data_dir, who="inbox", limits=limits)
+        assert report.status == "rejected" and report.submission_id is not None, (fault, report.issues)
         row = ledger.submission(engine, report.submission_id)
         assert row["status"] == "rejected" and row["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
-        codes = [i.code for i in row["issues"]]
-        assert codes == (["parser-crashed"] if n == 0 else ["internal-error"])
+        assert [i.code for i in row["issues"]] == [code], (fault, row["issues"])
     assert count(engine, "files") == 3 and len(archived(data_dir)) == 3 and staged(data_dir) == []
 
 
