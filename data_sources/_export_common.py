@@ -20,6 +20,7 @@ from ioc.exports_config import FORMER_UNITS_UNTIL, ColumnSpec, ExportConfig, Exp
 from ioc.filters import quantity_problems
 from ioc.issues import Issue, Severity
 from ioc.observations import OBSERVATION_SCHEMA, conform, empty_observations
+from ioc.periods import normalise_period, period_months  # noqa: F401  (the export loaders import them here)
 from ioc.targets import ExportSource, Indicator, Level, MeasureUnit
 from ioc.textnorm import clean_text, full_key
 
@@ -441,52 +442,6 @@ def period_from_text(text: str) -> tuple[str | None, str | None]:
     if m and not re.search(r"\d+\s+tháng", t):  # "6 tháng đầu năm 2025" is not a year
         return m.group(1), m.group(0).strip()
     return None, None
-
-
-_PERIOD_FORMS = (
-    (re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$"), lambda m: f"{m[1]}-{m[2]}"),
-    (re.compile(r"^(\d{4})-q([1-4])$"), lambda m: f"{m[1]}-Q{m[2]}"),
-    (re.compile(r"^(\d{4})$"), lambda m: m[1]),
-    (
-        re.compile(r"^(?:t|tháng)?\s*(\d{1,2})\s*[/.-]\s*(\d{4})$"),
-        lambda m: f"{m[2]}-{int(m[1]):02d}" if 1 <= int(m[1]) <= 12 else None,
-    ),
-    (
-        re.compile(r"^(\d{4})\s*[/.-]\s*(\d{1,2})$"),
-        lambda m: f"{m[1]}-{int(m[2]):02d}" if 1 <= int(m[2]) <= 12 else None,
-    ),
-    (
-        re.compile(r"^(?:q|quý)\s*([1-4]|iv|iii|ii|i)\s*[/.-]?\s*(\d{4})$"),
-        lambda m: f"{m[2]}-Q{_ROMAN.get(m[1]) or m[1]}",
-    ),
-    (re.compile(r"^(\d{4})\s*[/.-]?\s*q([1-4])$"), lambda m: f"{m[1]}-Q{m[2]}"),
-)
-
-
-def normalise_period(text: object) -> str | None:
-    """A period as written in a file ("2025-08", "08/2025", "T8/2025", "Quý 3/2025", "2025") → canonical."""
-    if text is None:
-        return None
-    if isinstance(text, (dt.date, dt.datetime)):
-        return f"{text.year:04d}-{text.month:02d}"
-    s = clean_text(str(text)).casefold().removesuffix(".0")
-    s = re.sub(r"^năm\s+", "", s)
-    for pattern, make in _PERIOD_FORMS:
-        m = pattern.match(s)
-        if m:
-            return make(m)
-    return None
-
-
-def period_months(period: str) -> tuple[str, str]:
-    """The first and last month ("YYYY-MM") of a period."""
-    if len(period) == 7 and period[4] == "-" and period[5] != "Q":
-        return period, period
-    y = int(period[:4])
-    if "Q" in period:
-        q = int(period[-1])
-        return f"{y:04d}-{3 * q - 2:02d}", f"{y:04d}-{3 * q:02d}"
-    return f"{y:04d}-01", f"{y:04d}-12"
 
 
 # ---- observations ---------------------------------------------------------------------------------------

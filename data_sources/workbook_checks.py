@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import polars as pl
@@ -10,11 +9,9 @@ import polars as pl
 from data_sources.sheet_header import Header
 from data_sources.workbook_context import ReadContext, period_vi
 from ioc.config import Config
+from ioc.periods import normalise_period
 from ioc.targets import Level
-from ioc.template import (
-    is_period,
-)
-from ioc.textnorm import full_key, full_key_expr
+from ioc.textnorm import full_key_expr
 
 MAX_LISTED_ROWS = 12  # rows listed in one summarising warning
 
@@ -50,22 +47,6 @@ def _resolve_units(config: Config, texts: pl.Series) -> pl.DataFrame:
         .otherwise(pl.col("level"))
         .alias("level"),
     )
-
-
-def _normalise_period_text(text: str) -> str | None:
-    """A period typed in a sheet → canonical: "08/2025", "T8/2025", "Quý 3/2025", "Q3/2025", "2025-08"."""
-    raw = text.strip()
-    if is_period(raw):
-        return raw
-    t = full_key(raw).replace(" ", "")
-    if m := re.fullmatch(r"(?:t|tháng)?(\d{1,2})[/.-](\d{4})", t):
-        month = int(m.group(1))
-        return f"{m.group(2)}-{month:02d}" if 1 <= month <= 12 else None
-    if m := re.fullmatch(r"(?:q|quý)([1-4])[/.-](\d{4})", t):
-        return f"{m.group(2)}-Q{m.group(1)}"
-    if m := re.fullmatch(r"(\d{4})-?q([1-4])", t):
-        return f"{m.group(1)}-Q{m.group(2)}"
-    return None
 
 
 def cell_issue(ctx: ReadContext, rec: dict[str, Any]) -> None:
@@ -345,9 +326,7 @@ def _unit_issue(ctx: ReadContext, rec: dict[str, Any], config: Config) -> None:
 def check_periods(ctx: ReadContext, live: pl.DataFrame, period: str) -> pl.DataFrame:
     """The observation period from the file's period and the indicator's frequency; a period column
     in the sheet must agree."""
-    typed = {
-        t: _normalise_period_text(t) for t in live.get_column("period_text").drop_nulls().unique().to_list()
-    }
+    typed = {t: normalise_period(t) for t in live.get_column("period_text").drop_nulls().unique().to_list()}
     live = live.with_columns(
         pl.col("period").alias("obs_period"),
         pl.col("period_text").replace_strict(typed, default=None, return_dtype=pl.String).alias("_typed"),

@@ -329,3 +329,50 @@ def judged_month(as_of: str, today: dt.date | None, deadline_day: DeadlineDay = 
 def is_partial(as_of: str, judged: str) -> bool:
     """True when the view of `as_of` is judged before the period's end (a period not yet ended or due)."""
     return period_end(judged) < period_end(as_of)
+
+
+# ---- periods as people write them ---------------------------------------------------------------------
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_PERIOD_FORMS = (
+    (re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$"), lambda m: f"{m[1]}-{m[2]}"),
+    (re.compile(r"^(\d{4})-q([1-4])$"), lambda m: f"{m[1]}-Q{m[2]}"),
+    (re.compile(r"^(\d{4})$"), lambda m: m[1]),
+    (
+        re.compile(r"^(?:t|tháng)?\s*(\d{1,2})\s*[/.-]\s*(\d{4})$"),
+        lambda m: f"{m[2]}-{int(m[1]):02d}" if 1 <= int(m[1]) <= 12 else None,
+    ),
+    (
+        re.compile(r"^(\d{4})\s*[/.-]\s*(\d{1,2})$"),
+        lambda m: f"{m[1]}-{int(m[2]):02d}" if 1 <= int(m[2]) <= 12 else None,
+    ),
+    (
+        re.compile(r"^(?:q|quý)\s*([1-4]|iv|iii|ii|i)\s*[/.-]?\s*(\d{4})$"),
+        lambda m: f"{m[2]}-Q{_ROMAN.get(m[1]) or m[1]}",
+    ),
+    (re.compile(r"^(\d{4})\s*[/.-]?\s*q([1-4])$"), lambda m: f"{m[1]}-Q{m[2]}"),
+)
+
+
+def normalise_period(text: object) -> str | None:
+    """A period as written in a file ("2025-08", "08/2025", "T8/2025", "Quý 3/2025", "2025") → canonical."""
+    if text is None:
+        return None
+    if isinstance(text, (dt.date, dt.datetime)):
+        return f"{text.year:04d}-{text.month:02d}"
+    from ioc.textnorm import clean_text
+
+    s = clean_text(str(text)).casefold().removesuffix(".0")
+    s = re.sub(r"^năm\s+", "", s)
+    for pattern, make in _PERIOD_FORMS:
+        m = pattern.match(s)
+        if m:
+            return make(m)
+    return None
+
+
+def period_months(period: str) -> tuple[str, str]:
+    """The first and last month ("YYYY-MM") of a period."""
+    return period_of(period_start(period), Frequency.MONTHLY), period_of(
+        period_end(period), Frequency.MONTHLY
+    )
