@@ -482,7 +482,9 @@ def _cmd_meeting_pack(args: argparse.Namespace) -> int:
         timezone=settings.timezone,
     )
     args.out.write_bytes(build_pack(view, config, timezone=settings.timezone))
-    print(f"{args.out}: meeting pack for {args.period} ({view.at_risk.height} at risk, {view.actions.height} open actions)")
+    print(
+        f"{args.out}: meeting pack for {args.period} ({view.at_risk.height} at risk, {view.actions.height} open actions)"
+    )
     return 0
 
 
@@ -504,7 +506,10 @@ def _cmd_locks(args: argparse.Namespace) -> int:
 
     engine, _ = _engine()
     df = meeting_locks.lock_history(engine, args.period)
-    rows = [[r["id"], r["period"], r["action"], f"{r['at']:%Y-%m-%d %H:%M} UTC", r["who"], r["note"] or ""] for r in df.iter_rows(named=True)]
+    rows = [
+        [r["id"], r["period"], r["action"], f"{r['at']:%Y-%m-%d %H:%M} UTC", r["who"], r["note"] or ""]
+        for r in df.iter_rows(named=True)
+    ]
     print(_table(rows, ["id", "period", "action", "at", "who", "note"]) if rows else "no locks yet")
     return 0
 

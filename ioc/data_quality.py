@@ -103,7 +103,10 @@ def owed_periods(scores: pl.DataFrame, config: Config) -> pl.DataFrame:
     """(department, period): the reports each owner department owes for the view — the period each of its
     indicators is judged against (`reference_period`: the month, or the quarter or year holding it)."""
     owners = pl.DataFrame(
-        {"indicator": [i.id for i in config.targets.indicators], "department": [i.owner for i in config.targets.indicators]}
+        {
+            "indicator": [i.id for i in config.targets.indicators],
+            "department": [i.owner for i in config.targets.indicators],
+        }
     )
     if scores.is_empty():
         return pl.DataFrame(schema={"department": pl.String, "period": pl.String})
@@ -137,12 +140,15 @@ def scorecard(
         pl.col("reported").cast(pl.Int64).alias("received"),
     )
     pairs = owed_periods(scores, config).with_columns(
-        pl.col("period").map_elements(lambda p: report_deadline(p, deadline_day), return_dtype=pl.Date).alias("deadline")
+        pl.col("period")
+        .map_elements(lambda p: report_deadline(p, deadline_day), return_dtype=pl.Date)
+        .alias("deadline")
     )
     files = (
         subs.with_columns(
-            pl.coalesce("department", pl.col("export_id").replace_strict(export_owners(config), default=None))
-            .alias("department"),
+            pl.coalesce(
+                "department", pl.col("export_id").replace_strict(export_owners(config), default=None)
+            ).alias("department"),
             pl.col("periods").str.split(",").alias("period"),
         )
         .explode("period")
@@ -189,7 +195,8 @@ def scorecard(
         pl.col("outliers").sum().cast(pl.Int64).alias("outliers"),
     )
     names = config.registry.departments.select(
-        pl.col("id").alias("department"), pl.col("name_vi" if lang == "vi" else "name_en").alias("department_name")
+        pl.col("id").alias("department"),
+        pl.col("name_vi" if lang == "vi" else "name_en").alias("department_name"),
     )
     zero = ("files", "files_clean", "values_sent", "values_replaced", "outliers", "_warn")
     frame = (
@@ -244,7 +251,13 @@ def quality_texts(card: pl.DataFrame, lang: str) -> pl.DataFrame:
             else "—"
         )
         dung.append(
-            t("dq.correct", lang, replaced=r["values_replaced"], sent=r["values_sent"], outliers=r["outliers"])
+            t(
+                "dq.correct",
+                lang,
+                replaced=r["values_replaced"],
+                sent=r["values_sent"],
+                outliers=r["outliers"],
+            )
             if r["values_sent"]
             else "—"
         )

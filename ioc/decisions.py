@@ -62,7 +62,9 @@ class Decision:
 
 
 def _problem(code: str, en: str, vi: str, value: object = None) -> IssueError:
-    return IssueError([Issue(code=code, message=en, message_vi=vi, value=None if value is None else str(value))])
+    return IssueError(
+        [Issue(code=code, message=en, message_vi=vi, value=None if value is None else str(value))]
+    )
 
 
 def _clean_text(text: str, field: str) -> str:
@@ -115,7 +117,9 @@ def add_action(
 ) -> Decision:
     """Record an action item decided in the meeting: what, the owner department, the due date."""
     if not (owner or "").strip():
-        raise _problem("owner-required", "Name the department that carries it out.", "Cần chọn đơn vị thực hiện.")
+        raise _problem(
+            "owner-required", "Name the department that carries it out.", "Cần chọn đơn vị thực hiện."
+        )
     if not isinstance(due, dt.date):
         raise _problem("due-required", "Give a due date.", "Cần có hạn hoàn thành.")
     return _add(engine, "action", period, indicator, unit_code, text, actor, owner.strip(), due)
@@ -133,7 +137,9 @@ def _add(
     due: dt.date | None,
 ) -> Decision:
     if not is_period(period):
-        raise _problem("bad-period", f"'{period}' is not a period.", f"'{period}' không phải là kỳ số liệu.", period)
+        raise _problem(
+            "bad-period", f"'{period}' is not a period.", f"'{period}' không phải là kỳ số liệu.", period
+        )
     if not (indicator or "").strip():
         raise _problem("indicator-required", "Choose an indicator.", "Cần chọn chỉ tiêu.")
     body = _clean_text(text, "text")
@@ -222,7 +228,11 @@ def close_action(engine: Engine, decision_id: int, *, actor: str, note: str) -> 
             )
         values = {k: last[k] for k in DECISION_SCHEMA if k != "id"}
         values.update(
-            version=last["version"] + 1, state="closed", closing_note=closing, author=who, recorded_at=utcnow()
+            version=last["version"] + 1,
+            state="closed",
+            closing_note=closing,
+            author=who,
+            recorded_at=utcnow(),
         )
         return _row(conn, values)
 
@@ -247,10 +257,13 @@ def current(engine: Engine) -> pl.DataFrame:
     versions = all_versions(engine)
     if versions.is_empty():
         return versions.with_columns(
-            pl.lit(None, pl.Datetime("us")).alias("first_recorded_at"), pl.lit(None, pl.String).alias("first_author")
+            pl.lit(None, pl.Datetime("us")).alias("first_recorded_at"),
+            pl.lit(None, pl.String).alias("first_author"),
         )
     first = versions.filter(pl.col("version") == 1).select(
-        "decision_id", pl.col("recorded_at").alias("first_recorded_at"), pl.col("author").alias("first_author")
+        "decision_id",
+        pl.col("recorded_at").alias("first_recorded_at"),
+        pl.col("author").alias("first_author"),
     )
     return (
         versions.sort("decision_id", "version")
@@ -268,7 +281,9 @@ def open_actions(engine: Engine, *, before: str | None = None) -> pl.DataFrame:
     cur = current(engine).filter((pl.col("kind") == "action") & (pl.col("state") == "open"))
     if before is not None and not cur.is_empty():
         limit = period_end(before)
-        cur = cur.filter(pl.col("period").map_elements(lambda p: period_end(p) <= limit, return_dtype=pl.Boolean))
+        cur = cur.filter(
+            pl.col("period").map_elements(lambda p: period_end(p) <= limit, return_dtype=pl.Boolean)
+        )
     return cur.sort("decision_id")
 
 
@@ -278,3 +293,9 @@ def for_indicator(engine: Engine, indicator: str, unit_code: str | None = None) 
     if unit_code is not None:
         cur = cur.filter(pl.col("unit_code").is_null() | (pl.col("unit_code") == unit_code))
     return cur
+
+
+def revision(engine: Engine) -> int:
+    """Changes whenever a note or action item is recorded (the last version row's id): a cache key."""
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.coalesce(func.max(dec_t.c.id), 0))).scalar_one())

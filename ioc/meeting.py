@@ -60,14 +60,18 @@ def _change_text(delta: float | None, measure: str, decimals: int, lang: str) ->
         return "—"
     sign = "+" if delta > 0 else ("−" if delta < 0 else "±")
     if measure == "percent":
-        return sign + format_value(abs(delta), "ratio", lang, decimals) + (" điểm %" if lang == "vi" else " pp")
+        return (
+            sign + format_value(abs(delta), "ratio", lang, decimals) + (" điểm %" if lang == "vi" else " pp")
+        )
     return sign + format_value(abs(delta), measure, lang, decimals)
 
 
 CHANGE_KINDS = ("turned_red", "turned_green", "up", "down")
 
 
-def changes(now: pl.DataFrame, before: pl.DataFrame, config: Config, lang: str, before_period: str) -> pl.DataFrame:
+def changes(
+    now: pl.DataFrame, before: pl.DataFrame, config: Config, lang: str, before_period: str
+) -> pl.DataFrame:
     """Rows that turned red, turned green, and the biggest movers up and down, each with its reason.
 
     `now` and `before` are decorated scores (`views.decorate`); `kind` is one of CHANGE_KINDS; `headline`
@@ -114,7 +118,9 @@ def changes(now: pl.DataFrame, before: pl.DataFrame, config: Config, lang: str, 
     movers = []
     for is_head in (True, False):
         part = moved.filter(pl.col("headline") == is_head)
-        movers.append(part.filter(pl.col("improvement") > 0).sort("improvement", descending=True).head(MOVERS))
+        movers.append(
+            part.filter(pl.col("improvement") > 0).sort("improvement", descending=True).head(MOVERS)
+        )
         movers.append(part.filter(pl.col("improvement") < 0).sort("improvement").head(MOVERS))
     up_down = pl.concat(movers).with_columns(
         pl.when(pl.col("improvement") > 0).then(pl.lit("up")).otherwise(pl.lit("down")).alias("kind")
@@ -130,12 +136,17 @@ def changes(now: pl.DataFrame, before: pl.DataFrame, config: Config, lang: str, 
     return (
         out.with_columns(
             pl.Series("change_text", texts, dtype=pl.String),
-            pl.format("{}: {} · {}", pl.lit(when), pl.col("before_status_text"), pl.col("before_value_text")).alias(
-                "before_text"
-            ),
+            pl.format(
+                "{}: {} · {}", pl.lit(when), pl.col("before_status_text"), pl.col("before_value_text")
+            ).alias("before_text"),
             pl.col("kind").replace_strict({k: i for i, k in enumerate(CHANGE_KINDS)}).alias("_k"),
         )
-        .sort("_k", pl.col("headline").not_(), pl.col("improvement").abs().fill_null(0), descending=[False, False, True])
+        .sort(
+            "_k",
+            pl.col("headline").not_(),
+            pl.col("improvement").abs().fill_null(0),
+            descending=[False, False, True],
+        )
         .drop("_k", "before_value_text", "before_status_text")
     )
 
@@ -156,7 +167,10 @@ def at_risk(scores: pl.DataFrame, config: Config, lang: str) -> pl.DataFrame:
     if scores.is_empty():
         return scores.with_columns(
             *(pl.lit(None, pl.Float64).alias(c) for c in ("observed_pace", "behind")),
-            *(pl.lit(None, pl.String).alias(c) for c in ("behind_text", "pace_vs", "months_text", "owner_name")),
+            *(
+                pl.lit(None, pl.String).alias(c)
+                for c in ("behind_text", "pace_vs", "months_text", "owner_name")
+            ),
             pl.lit(None, pl.Boolean).alias("headline"),
         )
     sign = pl.when(pl.col("direction") == "lower").then(-1.0).otherwise(1.0)
@@ -167,7 +181,9 @@ def at_risk(scores: pl.DataFrame, config: Config, lang: str) -> pl.DataFrame:
     slow = slow & (pl.col("r_obs") < pl.col("pace_needed") * sign) & met.not_()
     at = pl.col("status").is_in(["amber", "red"]) | ((pl.col("status") == "green") & slow.fill_null(False))
     projected = pl.col("value") + observed * pl.col("months_left")
-    short_deadline = (pl.col("target") - pl.when(slow.fill_null(False)).then(projected).otherwise(pl.col("value"))) * sign
+    short_deadline = (
+        pl.col("target") - pl.when(slow.fill_null(False)).then(projected).otherwise(pl.col("value"))
+    ) * sign
     raw = pl.max_horizontal(short_deadline, pl.col("gap").fill_null(0.0), pl.lit(0.0))
     # a target of 0 (no villages without signal) is measured against the value itself, never divided by 0
     base = pl.max_horizontal(pl.col("target").abs(), pl.col("value").abs(), pl.lit(1.0))
@@ -207,16 +223,41 @@ def at_risk(scores: pl.DataFrame, config: Config, lang: str) -> pl.DataFrame:
         behind_text.append(raw_text + (" điểm %" if lang == "vi" else " pp") if m == "percent" else raw_text)
         months = r["months_left"]
         months_text.append(
-            "—" if months is None else format_value(months, "ratio", lang, 0 if months >= 1.5 or not months else 1)
+            "—"
+            if months is None
+            else format_value(months, "ratio", lang, 0 if months >= 1.5 or not months else 1)
         )
     return rows.with_columns(
         pl.Series("pace_vs", pace_vs, dtype=pl.String),
         pl.Series("behind_text", behind_text, dtype=pl.String),
         pl.Series("months_text", months_text, dtype=pl.String),
-        pl.col("indicator").replace_strict(owners, default=None).replace_strict(dept_names, default=None).alias(
-            "owner_name"
-        ),
+        pl.col("indicator")
+        .replace_strict(owners, default=None)
+        .replace_strict(dept_names, default=None)
+        .alias("owner_name"),
     ).drop("_raw")
+
+
+def _pick(
+    frame: pl.DataFrame, indicator: str, unit: str | None, config: Config, heads: pl.DataFrame | None = None
+) -> dict | None:
+    """The row of `unit` for `indicator` (or the indicator's headline row when no unit is named)."""
+    if frame.is_empty():
+        return None
+    if unit:
+        hit = frame.filter((pl.col("indicator") == indicator) & (pl.col("unit_code") == unit))
+    else:
+        hit = (heads if heads is not None else headline(frame, config)).filter(
+            pl.col("indicator") == indicator
+        )
+    return hit.row(0, named=True) if hit.height else None
+
+
+def _state_text(row: dict | None, period: str, lang: str) -> str:
+    """ "10/2026: 84,6% · ✔ Đạt kế hoạch" """
+    if row is None:
+        return f"{format_period(period, lang)}: —"
+    return f"{format_period(period, lang)}: {row['value_text']} · {row['status_text']}"
 
 
 def action_movement(
@@ -227,7 +268,10 @@ def action_movement(
     `now` is the meeting period's decorated scores; each item's own period is scored through `scores_of`.
     """
     base = actions.with_columns(
-        *(pl.lit(None, pl.String).alias(c) for c in ("name", "unit_name", "then_text", "now_text", "movement_text")),
+        *(
+            pl.lit(None, pl.String).alias(c)
+            for c in ("name", "unit_name", "then_text", "now_text", "movement_text")
+        ),
         pl.lit(None, pl.String).alias("now_status"),
         pl.lit(None, pl.String).alias("owner_name"),
     )
@@ -246,22 +290,8 @@ def action_movement(
             cache[r["period"]] = decorate(scores_of(r["period"]), config, lang)
         then = cache[r["period"]]
 
-        def pick(frame: pl.DataFrame, heads: pl.DataFrame | None = None) -> dict | None:
-            if frame.is_empty():
-                return None
-            if unit:
-                hit = frame.filter((pl.col("indicator") == ind) & (pl.col("unit_code") == unit))
-            else:
-                hit = (heads if heads is not None else headline(frame, config)).filter(pl.col("indicator") == ind)
-            return hit.row(0, named=True) if hit.height else None
-
-        a, b = pick(then), pick(now, heads_now)
+        a, b = _pick(then, ind, unit, config), _pick(now, ind, unit, config, heads_now)
         m, d = measures.get(ind, ("ratio", 1))
-
-        def text(x: dict | None, period: str) -> str:
-            if x is None:
-                return f"{format_period(period, lang)}: —"
-            return f"{format_period(period, lang)}: {x['value_text']} · {x['status_text']}"
 
         if r["period"] == as_of:
             movement = t("meeting.recorded_now", lang)
@@ -274,8 +304,8 @@ def action_movement(
                 **r,
                 "name": names.get(ind, ind),
                 "unit_name": unit_name.get(unit) if unit else None,
-                "then_text": text(a, r["period"]),
-                "now_text": text(b, as_of),
+                "then_text": _state_text(a, r["period"], lang),
+                "now_text": _state_text(b, as_of, lang),
                 "movement_text": movement,
                 "now_status": None if b is None else b["status"],
                 "owner_name": unit_name.get(r["owner"], r["owner"]),
@@ -313,7 +343,8 @@ def _with_source(rows: pl.DataFrame, submissions: pl.DataFrame) -> pl.DataFrame:
     """Add the source of each value: the department that sent it, the submission number and its date."""
     if rows.is_empty():
         return rows.with_columns(
-            pl.lit(None, pl.String).alias("source_department"), pl.lit(None, pl.Datetime("us")).alias("source_at")
+            pl.lit(None, pl.String).alias("source_department"),
+            pl.lit(None, pl.Datetime("us")).alias("source_at"),
         )
     subs = submissions.select(
         pl.col("id").alias("submission_id"),
@@ -329,7 +360,9 @@ def pillar_counts(head: pl.DataFrame, config: Config, lang: str) -> pl.DataFrame
     for p in config.targets.pillars:
         part = head.filter(pl.col("pillar") == p.id) if not head.is_empty() else head
         counts = {s: int((part["status"] == s).sum()) if not part.is_empty() else 0 for s in STATUS_ORDER}
-        rows.append({"pillar": p.id, "pillar_name": p.name.get(lang), **counts, "total": sum(counts.values())})
+        rows.append(
+            {"pillar": p.id, "pillar_name": p.name.get(lang), **counts, "total": sum(counts.values())}
+        )
     return pl.DataFrame(rows)
 
 

@@ -15,8 +15,8 @@ Decisions taken here:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import polars as pl
 from sqlalchemy import Engine, insert, select
@@ -66,7 +66,9 @@ def current_locks(conn: Connection | Engine) -> dict[str, Lock]:
     rows = conn.execute(select(period_locks).order_by(period_locks.c.id)).mappings().all()
     state: dict[str, Lock | None] = {}
     for r in rows:
-        state[r["period"]] = Lock(r["period"], r["at"], r["who"], r["note"]) if r["action"] == "lock" else None
+        state[r["period"]] = (
+            Lock(r["period"], r["at"], r["who"], r["note"]) if r["action"] == "lock" else None
+        )
     return {p: lock for p, lock in state.items() if lock is not None}
 
 
@@ -134,7 +136,13 @@ def _actor(actor: str) -> str:
     who = (actor or "").strip()
     if not who:
         raise IssueError(
-            [Issue(code="actor-required", message="Say who does this.", message_vi="Cần ghi rõ người thực hiện.")]
+            [
+                Issue(
+                    code="actor-required",
+                    message="Say who does this.",
+                    message_vi="Cần ghi rõ người thực hiện.",
+                )
+            ]
         )
     return who
 
@@ -191,7 +199,9 @@ def unlock_period(engine: Engine, period: str, actor: str, *, note: str | None =
                     )
                 ]
             )
-        conn.execute(insert(period_locks).values(period=period, action="unlock", at=utcnow(), who=who, note=note))
+        conn.execute(
+            insert(period_locks).values(period=period, action="unlock", at=utcnow(), who=who, note=note)
+        )
 
 
 LOCK_HISTORY_SCHEMA: dict[str, pl.DataType] = {
@@ -212,3 +222,11 @@ def lock_history(engine: Engine, period: str | None = None) -> pl.DataFrame:
     with engine.connect() as conn:
         rows = [dict(r) for r in conn.execute(query).mappings()]
     return pl.DataFrame(rows, schema=LOCK_HISTORY_SCHEMA)
+
+
+def revision(engine: Engine) -> int:
+    """Changes whenever a period is locked or unlocked (the last event's id): a cache key."""
+    from sqlalchemy import func
+
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.coalesce(func.max(period_locks.c.id), 0))).scalar_one())

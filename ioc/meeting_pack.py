@@ -132,7 +132,9 @@ def sheet_title(name: str, taken: set[str]) -> str:
 def _summary(ws: Worksheet, view: MeetingView, config: Config, timezone: str) -> None:
     lang = view.lang
     province = config.targets.province.name.get(lang)
-    put(ws, 1, 1, t("pack.title", lang, period=format_period(view.period, lang))).font = Font(bold=True, size=14)
+    put(ws, 1, 1, t("pack.title", lang, period=format_period(view.period, lang))).font = Font(
+        bold=True, size=14
+    )
     put(ws, 2, 1, province)
     facts = [
         (t("side.period", lang), format_period(view.period, lang)),
@@ -141,7 +143,12 @@ def _summary(ws: Worksheet, view: MeetingView, config: Config, timezone: str) ->
         (t("pack.generated", lang), format_local_time(view.generated_at, lang, timezone)),
         (
             t("pack.lock", lang),
-            t("meeting.locked_by", lang, time=format_local_time(view.lock.at, lang, timezone), who=view.lock.who)
+            t(
+                "meeting.locked_by",
+                lang,
+                time=format_local_time(view.lock.at, lang, timezone),
+                who=view.lock.who,
+            )
             if view.lock
             else t("meeting.unlocked", lang),
         ),
@@ -163,7 +170,9 @@ def _summary(ws: Worksheet, view: MeetingView, config: Config, timezone: str) ->
         put(ws, r, len(STATUS_ORDER) + 2, row["total"], fmt="0").font = Font(bold=True)
     legend_row = r + 2
     put(ws, legend_row, 1, t("glance.legend", lang)).font = Font(bold=True)
-    for i, (s, (label, _colour, explain)) in enumerate(zip(STATUS_ORDER, view.legend, strict=False), start=1):
+    for i, (s, (_label, _colour, explain)) in enumerate(
+        zip(STATUS_ORDER, view.legend, strict=False), start=1
+    ):
         _status_cell(ws, legend_row + i, 1, s, lang)
         ws.merge_cells(start_row=legend_row + i, start_column=2, end_row=legend_row + i, end_column=7)
         put(ws, legend_row + i, 2, explain, wrap=True)
@@ -289,7 +298,12 @@ QUALITY_COLUMNS = (
 
 
 def _quality_sheet(ws: Worksheet, quality: pl.DataFrame, lang: str) -> None:
-    _header(ws, 1, [t(label, lang) for _c, label, _w, _f in QUALITY_COLUMNS], [w for _c, _l, w, _f in QUALITY_COLUMNS])
+    _header(
+        ws,
+        1,
+        [t(label, lang) for _c, label, _w, _f in QUALITY_COLUMNS],
+        [w for _c, _l, w, _f in QUALITY_COLUMNS],
+    )
     r = 1
     for r, row in enumerate(quality.iter_rows(named=True), start=2):
         for col, (key, _label, _w, fmt) in enumerate(QUALITY_COLUMNS, start=1):
@@ -341,7 +355,9 @@ def _notes_rows(view: MeetingView, config: Config) -> pl.DataFrame:
     shown = set(view.actions["decision_id"].to_list()) if not view.actions.is_empty() else set()
     names = {i.id: i.name.get(view.lang) for i in config.targets.indicators}
     units = config.registry.units_frame()
-    unit_name = dict(zip(units["unit_code"], units["name_vi" if view.lang == "vi" else "name_en"], strict=True))
+    unit_name = dict(
+        zip(units["unit_code"], units["name_vi" if view.lang == "vi" else "name_en"], strict=True)
+    )
     return view.notes.filter(~pl.col("decision_id").is_in(list(shown))).with_columns(
         pl.col("indicator").replace_strict(names, default=None).alias("name"),
         pl.col("unit_code").replace_strict(unit_name, default=None).alias("unit_name"),
