@@ -381,9 +381,7 @@ def decisions_section(v: MeetingView, ctx: Context) -> None:
     if v.actions.is_empty():
         st.caption(t("meeting.no_actions", lang))
     static_table(
-        v.actions.with_columns(
-            pl.col("due").dt.strftime("%d/%m/%Y")
-        ),
+        v.actions.with_columns(pl.col("due").dt.strftime("%d/%m/%Y")),
         {
             "decision_id": "#",
             "name": t("col.indicator", lang),
