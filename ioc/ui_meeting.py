@@ -245,7 +245,7 @@ def admin_panel(ctx: Context, v: MeetingView, actor: str) -> None:
                 owners,
                 index=owners.index(owner_default) if owner_default in owners else 0,
                 format_func=dept_names.get,
-                key="act_owner",
+                key=f"act_owner_{ind}",  # a new indicator offers its own owner first
             )
             due = st.date_input(
                 t("meeting.due", lang),
