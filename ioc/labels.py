@@ -372,7 +372,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     # meeting room (issue 14): the monthly review, its lock, notes and action items, data quality, the pack
     "nav.meeting": ("Họp giao ban", "Meeting"),
     "meeting.title": ("Họp giao ban tháng", "Monthly review meeting"),
-    "meeting.locked": ("🔒 Số liệu đã khoá", "🔒 Figures locked"),
+    "meeting.locked": ("Số liệu đã khoá", "Figures locked"),
     "meeting.locked_by": (
         "Số liệu đã khoá lúc {time} bởi {who}: các con số trong cuộc họp không thay đổi.",
         "Figures locked at {time} by {who}: the numbers discussed will not move.",
