@@ -49,6 +49,7 @@ PAGES = [
     ("map", "nav.map", ":material/map:"),
     ("upload", "nav.upload", ":material/upload_file:"),
     ("reporting", "nav.reporting", ":material/fact_check:"),
+    ("meeting", "nav.meeting", ":material/groups:"),
 ]
 pages = {
     name: st.Page(

@@ -89,6 +89,22 @@ def build_parser() -> argparse.ArgumentParser:
     wt_rev.add_argument("id", type=int)
     wt_rev.add_argument("--who", default=_default_who())
 
+    mp = sub.add_parser("meeting-pack", parents=[glob], help="write the meeting's Excel pack for a period")
+    mp.add_argument("--period", required=True, help="the meeting's period (2026-10, 2026-Q4, 2026)")
+    mp.add_argument("--lang", choices=("vi", "en"), default="vi")
+    mp.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
+
+    lk = sub.add_parser("lock", parents=[glob], help="lock a period: no submission or withdrawal for it")
+    lk.add_argument("--period", required=True)
+    lk.add_argument("--who", default=_default_who())
+    lk.add_argument("--note")
+    ul = sub.add_parser("unlock", parents=[glob], help="unlock a locked period")
+    ul.add_argument("--period", required=True)
+    ul.add_argument("--who", default=_default_who())
+    ul.add_argument("--note")
+    lks = sub.add_parser("locks", parents=[glob], help="every lock and unlock, newest first")
+    lks.add_argument("--period")
+
     sub.add_parser("demo", help="generate and ingest the demo province (see `python -m ioc demo --help`)")
     return parser
 
@@ -437,6 +453,67 @@ def _cmd_wall_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_meeting_pack(args: argparse.Namespace) -> int:
+    from ioc import ledger
+    from ioc.meeting import build_view
+    from ioc.meeting_pack import build_pack
+    from ioc.periods import is_period, local_today
+    from ioc.rollup import rollup
+    from ioc.scoring import score
+    from ioc.settings import get_settings
+    from ioc.views import data_as_of
+
+    if not is_period(args.period):
+        print(f"meeting-pack: '{args.period}' is not a period (2026-10, 2026-Q4, 2026)", file=sys.stderr)
+        return 2
+    config = _load_config(get_settings().targets)
+    engine, settings = _engine()
+    today = local_today(settings.timezone)
+    observations = rollup(ledger.current_observations(engine), config)
+    view = build_view(
+        engine,
+        config,
+        args.period,
+        args.lang,
+        scores_of=lambda p: score(observations, config, p, today=today),
+        submissions=ledger.submissions(engine),
+        today=today,
+        data_as_of=data_as_of(observations),
+        timezone=settings.timezone,
+    )
+    args.out.write_bytes(build_pack(view, config, timezone=settings.timezone))
+    print(
+        f"{args.out}: meeting pack for {args.period} ({view.at_risk.height} at risk, {view.actions.height} open actions)"
+    )
+    return 0
+
+
+def _cmd_lock(args: argparse.Namespace) -> int:
+    from ioc import meeting_locks
+
+    engine, _ = _engine()
+    if args.command == "lock":
+        lock = meeting_locks.lock_period(engine, args.period, args.who, note=args.note)
+        print(f"period {lock.period} locked by {lock.who} at {lock.at:%Y-%m-%d %H:%M} UTC")
+    else:
+        meeting_locks.unlock_period(engine, args.period, args.who, note=args.note)
+        print(f"period {args.period} unlocked by {args.who}")
+    return 0
+
+
+def _cmd_locks(args: argparse.Namespace) -> int:
+    from ioc import meeting_locks
+
+    engine, _ = _engine()
+    df = meeting_locks.lock_history(engine, args.period)
+    rows = [
+        [r["id"], r["period"], r["action"], f"{r['at']:%Y-%m-%d %H:%M} UTC", r["who"], r["note"] or ""]
+        for r in df.iter_rows(named=True)
+    ]
+    print(_table(rows, ["id", "period", "action", "at", "who", "note"]) if rows else "no locks yet")
+    return 0
+
+
 _COMMANDS = {
     "ingest": _cmd_ingest,
     "check": _cmd_check,
@@ -444,6 +521,10 @@ _COMMANDS = {
     "withdraw": _cmd_withdraw,
     "restore": _cmd_restore,
     "wall-token": _cmd_wall_token,
+    "meeting-pack": _cmd_meeting_pack,
+    "lock": _cmd_lock,
+    "unlock": _cmd_lock,
+    "locks": _cmd_locks,
 }
 
 

@@ -29,7 +29,7 @@ import polars as pl
 from sqlalchemy import Engine
 
 from data_sources import Progress
-from ioc import filegate, ledger, store, validation
+from ioc import filegate, ledger, meeting_locks, store, validation
 from ioc.config import Config
 from ioc.issues import Issue, Severity, cap_issues
 from ioc.observations import conform
@@ -457,6 +457,8 @@ def _ingest_staged(
     issues = [*gate, *result.issues, *xwalk_issues]
     if obs.is_empty() and not any(i.is_error for i in issues):
         issues.append(_no_observations(name))
+    # A period locked for the monthly meeting takes no new data, whatever the channel (page, CLI, inbox).
+    issues += meeting_locks.lock_issues(engine, report.periods)
     if not obs.is_empty():
         indicators = [i for i in obs["indicator"].unique().to_list() if i is not None]
         # Validation compares with the same periods (other communes) and the periods just before.

@@ -23,6 +23,7 @@ from sqlalchemy import Engine, and_, exists, func, insert, literal, select, upda
 from sqlalchemy.engine import Connection
 
 from ioc.issues import Issue, IssueError, Severity
+from ioc.meeting_locks import refuse_if_locked
 from ioc.observations import OBSERVATION_SCHEMA, STORED_SCHEMA
 from ioc.store import audit as audit_t
 from ioc.store import files as files_t
@@ -478,6 +479,7 @@ def accept(
 ) -> tuple[int, list[int]]:
     """Within an open write transaction: store an accepted submission with its observations and mark
     what it supersedes; return (new id, superseded ids)."""
+    refuse_if_locked(conn, str(values.get("periods") or "").split(","))  # checked again under the write lock
     new_id = insert_submission(conn, **{**values, "status": "accepted"})
     insert_observations(conn, new_id, obs)
     superseded = mark_superseded(conn, new_id)
@@ -698,6 +700,11 @@ def _not_found(submission_id: int) -> Issue:
     )
 
 
+def _periods_of(conn: Connection, submission_id: int) -> list[str]:
+    periods = conn.execute(select(subs_t.c.periods).where(subs_t.c.id == submission_id)).scalar()
+    return str(periods or "").split(",")
+
+
 def _status_of(conn: Connection, submission_id: int) -> str:
     status = conn.execute(select(subs_t.c.status).where(subs_t.c.id == submission_id)).scalar()
     if status is None:
@@ -724,6 +731,7 @@ def withdraw(engine: Engine, submission_id: int, who: str, *, note: str | None =
                     )
                 ]
             )
+        refuse_if_locked(conn, _periods_of(conn, submission_id), action="withdraw")
         conn.execute(update(subs_t).where(subs_t.c.id == submission_id).values(status="withdrawn"))
         _audit(conn, who, "withdraw", submission_id, note)
 
@@ -756,6 +764,7 @@ def restore(engine: Engine, submission_id: int, who: str) -> int:
                     )
                 ]
             )
+        refuse_if_locked(conn, str(row["periods"] or "").split(","), action="restore")
         keep = (
             "sha256",
             "file_name",

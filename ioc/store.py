@@ -13,6 +13,7 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
     Engine,
     Float,
@@ -174,6 +175,44 @@ wall_tokens = Table(
     Column("revoked_by", Text),
 )
 
+# ---- meetings (issue 14): period locks and the notes / action items decided in meetings ----------------
+# Both are append-only: a lock and an unlock are two rows (the latest row of a period says whether it is
+# locked now); an edited or closed note or action item is a new version row under the same `decision_id`.
+
+period_locks = Table(
+    "period_locks",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("period", String(16), nullable=False, index=True),
+    Column("action", String(8), nullable=False),  # lock | unlock
+    Column("at", DateTime, nullable=False),  # UTC, naive
+    Column("who", Text, nullable=False),
+    Column("note", Text),
+    CheckConstraint("action IN ('lock', 'unlock')", name="ck_period_locks_action"),
+)
+
+meeting_decisions = Table(
+    "meeting_decisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("decision_id", Integer, nullable=False, index=True),  # the same for every version of one item
+    Column("version", Integer, nullable=False),
+    Column("kind", String(8), nullable=False),  # note | action
+    Column("period", String(16), nullable=False, index=True),  # the meeting's period it was recorded for
+    Column("indicator", String(64), nullable=False, index=True),
+    Column("unit_code", String(64)),  # optional: a department or commune
+    Column("text", Text, nullable=False),
+    Column("owner", String(64)),  # action items: the department that carries it out
+    Column("due", Date),  # action items: due date
+    Column("state", String(8), nullable=False),  # note: "note"; action items: open | closed
+    Column("closing_note", Text),
+    Column("author", Text, nullable=False),
+    Column("recorded_at", DateTime, nullable=False),  # UTC, naive
+    CheckConstraint("kind IN ('note', 'action')", name="ck_meeting_decisions_kind"),
+    CheckConstraint("state IN ('note', 'open', 'closed')", name="ck_meeting_decisions_state"),
+    Index("ux_meeting_decisions_version", "decision_id", "version", unique=True),
+)
+
 
 def utcnow() -> dt.datetime:
     """Now in UTC, naive (the store keeps naive UTC timestamps on every backend)."""
@@ -312,10 +351,18 @@ def _v2_wall_tokens(conn: Connection) -> None:
     wall_tokens.create(conn, checkfirst=True)
 
 
+def _v3_meetings(conn: Connection) -> None:
+    # Version 3 adds the meeting room's tables: period locks and versioned notes / action items (issue 14).
+    # Only new tables: nothing existing changes, so an older database keeps all its history.
+    period_locks.create(conn, checkfirst=True)
+    meeting_decisions.create(conn, checkfirst=True)
+
+
 # (version, step) applied in order, each inside the migration transaction; history is never dropped.
 MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
     (1, _v1_create),
     (2, _v2_wall_tokens),
+    (3, _v3_meetings),
 ]
 
 

@@ -7,7 +7,7 @@ ui.require_frame()
 import polars as pl  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from ioc import charts, ui_cache  # noqa: E402
+from ioc import charts, ui_cache, ui_meeting  # noqa: E402
 from ioc.labels import t  # noqa: E402
 from ioc.source_text import source_sentence, unit_title  # noqa: E402
 from ioc.views import indicator_rows, province_disagreement, with_provenance  # noqa: E402
@@ -44,6 +44,8 @@ with ui.guarded(lang):
     cols[3].metric(t("col.status", lang), row["status_text"], border=True)
     trend = " — ".join(part for part in (row["trend_text"], row["trend_reason"]) if part)  # no dangling dash
     st.markdown(f"**{t('col.reason', lang)}:** {row['reason'] or '—'}  \n**{t('col.trend', lang)}:** {trend}")
+
+    ui_meeting.indicator_notes(ctx, ind_id, unit)  # what meetings noted and decided about it
 
     if note := province_disagreement(ctx.observations(), ctx.config, ind_id, ctx.judged, lang):
         st.warning(note, icon=":material/difference:")
