@@ -501,11 +501,14 @@ def _ingest_staged(
         "n_warnings": len(issues),
         "issues_json": ledger.issues_to_json(issues),
     }
-    with ledger.archived_transaction(engine, staged) as conn:
-        # Re-check inside the write lock: a concurrent upload of the same bytes may have just landed.
-        dup = ledger.accepted_duplicate(conn, sha)
-        if dup is None:
-            report.submission_id, report.superseded = ledger.accept(conn, values=values, obs=obs, who=who)
+    try:
+        with ledger.archived_transaction(engine, staged, keep_on_error=True) as conn:
+            # Re-check inside the write lock: a concurrent upload of the same bytes may have just landed.
+            dup = ledger.accepted_duplicate(conn, sha)
+            if dup is None:
+                report.submission_id, report.superseded = ledger.accept(conn, values=values, obs=obs, who=who)
+    except meeting_locks.PeriodLockedError as locked:  # locked between the check and the write
+        return finish_rejected([*issues, *locked.issues])
     if dup is not None:
         report.status, report.duplicate_of = "duplicate", dup
         return done()

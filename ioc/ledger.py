@@ -245,19 +245,25 @@ def publish(staged: StagedFile, dest: Path) -> None:
 
 
 @contextmanager
-def archived_transaction(engine: Engine, staged: StagedFile) -> Iterator[Connection]:
+def archived_transaction(
+    engine: Engine, staged: StagedFile, *, keep_on_error: bool = False
+) -> Iterator[Connection]:
     """A write transaction that also records the staged file; its bytes enter the archive after the commit.
 
-    A failure before the commit (lock timeout, database error) leaves neither a row nor archived bytes;
-    a death between commit and move is repaired by `sweep_incoming`. The staged copy is always removed.
+    A failure before the commit (lock timeout, database error, a refusal) leaves neither a row nor archived
+    bytes; a death between commit and move is repaired by `sweep_incoming`. The staged copy is removed,
+    except after a failure when `keep_on_error` (the caller records the file another way, e.g. rejected).
     """
+    ok = False
     try:
         with write_transaction(engine) as conn:
             dest = record_staged(conn, staged)
             yield conn
         publish(staged, dest)
+        ok = True
     finally:
-        staged.discard()
+        if ok or not keep_on_error:
+            staged.discard()
 
 
 def sweep_incoming(

@@ -341,3 +341,27 @@ def test_number_formats_and_sheet_names() -> None:
         == "Kinh tế số  chỉ tiêu  2026  thá"
     )
     assert meeting_pack.sheet_title("Kinh tế số: chỉ tiêu [2026]/tháng", taken).endswith("(2)")
+
+
+def test_a_lock_taken_between_the_check_and_the_write_still_gives_a_recorded_rejection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The guard inside the write refuses a period locked after ingest's own check passed (the check is
+    made to miss the lock, as it would when the lock lands in between); the file is recorded as rejected."""
+    import types
+
+    from ioc import ingest
+    from ioc.config import load_config
+
+    config = load_config(Path(__file__).resolve().parents[1] / "targets.yaml")
+    engine = store.get_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    store.migrate(engine)
+    meeting_locks.lock_period(engine, "2025-08", "Chủ tọa")
+    blind = types.SimpleNamespace(lock_issues=lambda *a, **k: [], PeriodLockedError=PeriodLockedError)
+    monkeypatch.setattr(ingest, "meeting_locks", blind)  # the early check misses the lock
+    csv = tmp_path / "t.csv"
+    csv.write_text("unit,period,indicator,value\n90001,2025-08,dossier_online_rate,70\n", encoding="utf-8")
+    report = ingest.ingest_file(csv, config, engine, tmp_path / "data", who="inbox", source="long")
+    assert report.status == "rejected" and report.submission_id is not None, report.issues
+    assert "period-locked" in [i.code for i in report.issues]
+    assert ledger.submission(engine, report.submission_id)["status"] == "rejected"
