@@ -19,10 +19,14 @@ import multiprocessing
 import os
 import resource
 import signal
+import sys
 import tempfile
 import threading
 import time
 import traceback
+import types
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -216,6 +220,21 @@ _ctx: Any = None
 _ctx_lock = threading.Lock()
 
 
+@contextmanager
+def _without_main_module() -> Iterator[None]:
+    """Start a worker without it re-running the main module: under `streamlit run` the main module is the
+    app script itself, which a new process would otherwise execute again (seeding, pages) before reading.
+    The worker needs nothing from it: the loaders are preloaded in the fork server."""
+    with _ctx_lock:
+        main = sys.modules.get("__main__")
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            if main is not None:
+                sys.modules["__main__"] = main
+
+
 def _context() -> Any:
     """The forkserver context, its server preloaded with the loaders (started on first use)."""
     global _ctx
@@ -298,7 +317,8 @@ def read_file(
     if limits.fault and not request.fault:
         request = replace(request, fault=limits.fault)
     proc = ctx.Process(target=_child, args=(sender, request, config, memory, limits.cpu_seconds), daemon=True)
-    proc.start()
+    with _without_main_module():
+        proc.start()
     sender.close()
     deadline = time.monotonic() + limits.wall_seconds
     outcome: ParseOutcome | None = None

@@ -76,8 +76,9 @@ def seeding_wait_text(lang: str) -> str:
 
 
 def seeding_notice(lang: str) -> None:
-    """While the demo's earlier history is still loading, say so on every page (updated every few
-    seconds); once it is complete, rerun the app so every view shows the whole history."""
+    """While the demo's earlier history is still loading, say so on every page (updated every 15 s: often
+    enough to follow, rarely enough that the page is not forever "running"); once it is complete, rerun
+    the app so every view shows the whole history."""
     if not _seeds_demo():
         return
     from ioc.demo.first_start import filling_text, progress
@@ -86,7 +87,7 @@ def seeding_notice(lang: str) -> None:
     if progress(data_dir) is None:
         return
 
-    @st.fragment(run_every=3)
+    @st.fragment(run_every=15)
     def _notice() -> None:
         state = progress(data_dir)
         if state is None:

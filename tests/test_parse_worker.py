@@ -269,3 +269,38 @@ def test_counts_typed_in_a_template_read_thousands_and_refuse_fractions(
     assert bad == [("count-not-whole", rows[1][6].row, "G", "2,5")]
     counts = res.observations.filter(res.observations["indicator"] == "clinics")["value"].to_list()
     assert sorted(counts) == [1234.0, 1234.0]
+
+
+def test_a_worker_started_from_an_app_script_does_not_run_the_script_again(tmp_path) -> None:
+    """Under `streamlit run` the main module is the app script; a worker must not execute it again (it would
+    seed, draw pages and try to start workers of its own). A script that counts its own runs reads a file."""
+    import subprocess
+    import sys
+    import textwrap
+
+    root = Path(__file__).resolve().parents[1]
+    marker = tmp_path / "runs.txt"
+    script = tmp_path / "app_script.py"
+    data = tmp_path / "a.csv"
+    data.write_text("unit,period,indicator,value\n90001,2025-08,dossier_online_rate,70\n", encoding="utf-8")
+    script.write_text(
+        textwrap.dedent(
+            f"""
+            import pathlib, sys
+            sys.path.insert(0, {str(root)!r})
+            with open({str(marker)!r}, "a") as fh:
+                fh.write("run\\n")
+            from ioc.config import load_config
+            from ioc.parse_worker import ParseRequest, read_file
+            config = load_config(pathlib.Path({str(root / "targets.yaml")!r}))
+            outcome = read_file(ParseRequest({str(data)!r}, "a.csv", source="long"), config)
+            print("CODES", [i.code for i in outcome.issues], outcome.crash)
+            """
+        ),
+        encoding="utf-8",
+    )
+    # run as streamlit runs a page script: the __main__ module, with no `if __name__ == "__main__"` guard
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert "CODES" in done.stdout, done.stdout + done.stderr
+    assert "unsafe-file" not in done.stdout, done.stdout
+    assert marker.read_text().count("run") == 1
