@@ -61,6 +61,12 @@ def _series_label_expr(names: dict[str, str]) -> str:
     return text
 
 
+def _value_axis(value_format: str) -> alt.Axis:
+    """The value axis: whole numbers never get ticks between them (no "0, 0, 1, 1" for 0–3 dossiers)."""
+    whole = value_format.endswith(".0f")
+    return alt.Axis(format=value_format, tickMinStep=1) if whole else alt.Axis(format=value_format)
+
+
 def trend_chart(
     history: pl.DataFrame, lang: str, value_format: str = ",.1f", *, unit_title: str | None = None
 ) -> alt.LayerChart:
@@ -95,7 +101,7 @@ def trend_chart(
         .mark_line(strokeWidth=3)
         .encode(
             x=x,
-            y=alt.Y("y:Q", title=unit_title, axis=alt.Axis(format=value_format)),
+            y=alt.Y("y:Q", title=unit_title, axis=_value_axis(value_format)),
             color=colour,
             strokeDash=dash,
             tooltip=[
@@ -111,7 +117,7 @@ def trend_chart(
         .mark_point(filled=True, size=60, color=SERIES_COLOURS["value"])
         .encode(
             x=x,
-            y=alt.Y("value:Q", title=unit_title, axis=alt.Axis(format=value_format)),
+            y=alt.Y("value:Q", title=unit_title, axis=_value_axis(value_format)),
             tooltip=[when, alt.Tooltip("value:Q", title=names["value"], format=value_format)],
         )
     )

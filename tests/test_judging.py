@@ -363,3 +363,19 @@ def test_scoring_reads_the_report_deadline_setting() -> None:
     config20 = type(config)(targets=later, registry=config.registry, path=config.path, sha256="t20")
     row = row_of(score(obs, config20, "2026-Q4", today=mid_december), "monthly_rate", "90001")
     assert row["judged_month"] == "2026-10" and row["status"] != "stale"
+
+
+def test_a_count_chart_has_whole_number_ticks_only() -> None:
+    """0–3 overdue dossiers: the axis reads 0, 1, 2, 3 — never "0, 0, 1, 1" from half steps."""
+    from ioc.charts import trend_chart
+
+    config = make_config(indicator(unit="count", target={"value": 0, "by": "2025-12-31"}, direction="lower"))
+    h = history(
+        observations(("rate", "90001", "2025-07", 1.0), ("rate", "90001", "2025-08", 3.0)),
+        config,
+        "rate",
+        "90001",
+    )
+    spec = trend_chart(h, "vi", ",.0f").to_dict()
+    axes = [layer["encoding"]["y"]["axis"] for layer in spec["layer"] if "y" in layer.get("encoding", {})]
+    assert axes and all(a.get("tickMinStep") == 1 for a in axes)
