@@ -30,7 +30,11 @@ with ui.guarded(lang):
     allowed = [d for d in names if user.can_write(d)]
     c1, c2 = st.columns(2)
     dept = c1.selectbox(
-        t("upload.department", lang), allowed, format_func=names.get, key="up_dept", disabled=len(allowed) == 1
+        t("upload.department", lang),
+        allowed,
+        format_func=names.get,
+        key="up_dept",
+        disabled=len(allowed) == 1,
     )
     periods = view.open_periods(ctx.today)
     period = c2.selectbox(
@@ -58,12 +62,21 @@ with ui.guarded(lang):
         upload.show_receipt(receipt, lang, ctx.timezone, user)
     if file is not None:
         data = file.getvalue()
-        check = upload.check(data, file.name, ctx.config, engine, settings.data_dir, department=dept, period=period, actor=user)
+        check = upload.check(
+            data, file.name, ctx.config, engine, settings.data_dir, department=dept, period=period, actor=user
+        )
         if check.status == "dry-run":
             upload.show_resubmission(upload.resubmission(engine, check, dept), lang, ctx.timezone, ctx.config)
         if check.status == "dry-run" and st.button(t("upload.confirm", lang), type="primary"):
             receipt = upload.commit(
-                data, file.name, ctx.config, engine, settings.data_dir, department=dept, period=period, actor=user
+                data,
+                file.name,
+                ctx.config,
+                engine,
+                settings.data_dir,
+                department=dept,
+                period=period,
+                actor=user,
             )
             st.session_state["up_nonce"] = nonce + 1  # the next run shows an empty uploader
             st.session_state["_up_receipt"] = (receipt, data)
