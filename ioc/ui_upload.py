@@ -18,7 +18,7 @@ from data_sources.registry import DEPARTMENT_SOURCES, EXPORT_SOURCES
 from ioc import ledger, upload_view
 from ioc.accounts import User
 from ioc.config import Config
-from ioc.i18n import format_number
+from ioc.i18n import format_number, format_period
 from ioc.ingest import IngestReport, ingest_bytes
 from ioc.labels import t
 from ioc.marked_copy import marked_copy
@@ -194,7 +194,10 @@ def show_resubmission(plan: Resubmission | None, lang: str, timezone: str, confi
     rows = (
         plan.diff.join(meta, on="indicator", how="left")
         .join(unit_names(config, lang), on="unit_code", how="left")
-        .with_columns(pl.col("change").replace(words).alias("change_text"))
+        .with_columns(
+            pl.col("change").replace(words).alias("change_text"),
+            pl.col("period").map_elements(lambda p: format_period(p, lang), return_dtype=pl.String),
+        )
     )
     rows = rows.with_columns(
         pl.Series("old_text", [_num(v, d, lang) for v, d in zip(rows["old"], rows["decimals"], strict=True)]),
@@ -357,7 +360,10 @@ def history_actions(rows: pl.DataFrame, lang: str, engine: Engine, actor: User) 
             r["id"]: f"#{r['id']} · {r['when']} · {r['status']} · {r['file_name']}"
             for r in mine.iter_rows(named=True)
         }
-        picked = st.selectbox(t("hist.pick", lang), list(labels), format_func=labels.get, key="hist_pick")
+        # keyed on the newest submission: after a new one, the picker starts at it again
+        picked = st.selectbox(
+            t("hist.pick", lang), list(labels), format_func=labels.get, key=f"hist_pick_{max(labels)}"
+        )
         reason = st.text_input(t("hist.reason", lang), key="hist_reason")
         c1, c2 = st.columns(2)
         withdraw = c1.form_submit_button(t("hist.withdraw", lang), icon=":material/remove_circle:")
