@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ioc import ui, ui_cache, ui_wall
+from ioc import ui, ui_auth, ui_cache, ui_wall
 from ioc.i18n import format_period
 from ioc.issues import IssueError
 from ioc.labels import LANG_NAMES, LANGS, t
@@ -59,6 +59,8 @@ pages = {
 }
 page = st.navigation(list(pages.values()))
 st.session_state["_framed"] = True
+ui_auth.require_viewer(lang)  # when anonymous viewing is off: the sign-in form until someone signs in
+ui_auth.sidebar_status(lang)
 if (target := st.query_params.get("_to")) in pages:
     params = {k: v for k, v in st.query_params.to_dict().items() if k != "_to"}
     st.switch_page(pages[target], query_params=params)

@@ -1,5 +1,10 @@
 """The command line (`python -m ioc …`): ingest files or an inbox, check the config, list, withdraw and
-restore submissions, and hand `demo` to `ioc.demo`."""
+restore submissions, manage accounts, and hand `demo` to `ioc.demo`.
+
+Who acts: without `--user` the command runs as the trusted system path (whoever holds a shell on the
+server already holds the database and the archive); with `--user NAME` it acts with that account's rights
+(a department account writes for its own department only) and the ledger records the account.
+"""
 
 from __future__ import annotations
 
@@ -56,7 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--export", dest="export_id", help="export id from targets.yaml `exports:`")
     ing.add_argument("--department", help="department id the file reports for")
     ing.add_argument("--period", help="period the file reports (2025-08, 2025-Q3, 2025)")
-    ing.add_argument("--who", default=_default_who(), help="name recorded in the ledger")
+    ing.add_argument(
+        "--who", default=None, help="name recorded in the ledger (default: the account or cli:USER)"
+    )
+    ing.add_argument("--user", help="act as this account, with its rights (recorded in the ledger)")
     ing.add_argument("--dry-run", action="store_true", help="check only; store nothing")
     ing.add_argument("--max-mb", type=float, default=200.0, help="largest file accepted, in MB (default 200)")
     ing.add_argument("--lang", choices=("en", "vi"), default="en", help="language of messages")
@@ -68,15 +76,43 @@ def build_parser() -> argparse.ArgumentParser:
     his = sub.add_parser("history", parents=[glob], help="list submissions, newest first")
     his.add_argument("--department")
     his.add_argument("--limit", type=int, default=50)
+    his.add_argument("--lang", choices=("en", "vi"), default="en", help="language of dates")
 
     wd = sub.add_parser("withdraw", parents=[glob], help="withdraw an accepted submission")
     wd.add_argument("id", type=int)
-    wd.add_argument("--who", default=_default_who())
-    wd.add_argument("--note")
+    wd.add_argument("--who", default=None)
+    wd.add_argument("--user", help="act as this account, with its rights")
+    wd.add_argument("--note", help="why (kept with the submission)")
 
     rs = sub.add_parser("restore", parents=[glob], help="make a superseded or withdrawn submission current")
     rs.add_argument("id", type=int)
-    rs.add_argument("--who", default=_default_who())
+    rs.add_argument("--who", default=None)
+    rs.add_argument("--user", help="act as this account, with its rights")
+    rs.add_argument("--note", help="why (kept with the restored copy)")
+
+    us = sub.add_parser("user", parents=[glob], help="add, list, disable or change accounts")
+    us_sub = us.add_subparsers(dest="user_command", required=True, metavar="ACTION")
+    pw_help = "read the password from standard input (one line) instead of asking"
+    us_add = us_sub.add_parser("add", parents=[glob], help="create an account (asks for its password)")
+    us_add.add_argument("username")
+    us_add.add_argument("--role", required=True, choices=("viewer", "department", "administrator"))
+    us_add.add_argument("--department", help="department id (departments.csv), for a department account")
+    us_add.add_argument("--name", help='the name history shows, e.g. "Nguyễn Văn A"')
+    us_add.add_argument("--email", help="e-mail an OpenID Connect sign-in is matched by")
+    us_add.add_argument("--password-stdin", action="store_true", help=pw_help)
+    us_add.add_argument("--no-password", action="store_true", help="sign in through OpenID Connect only")
+    us_sub.add_parser("list", parents=[glob], help="every account (never a password)")
+    us_dis = us_sub.add_parser("disable", parents=[glob], help="disable an account; its sessions end")
+    us_dis.add_argument("username")
+    us_en = us_sub.add_parser("enable", parents=[glob], help="enable a disabled account again")
+    us_en.add_argument("username")
+    us_pw = us_sub.add_parser("reset-password", parents=[glob], help="set a new password (asks for it)")
+    us_pw.add_argument("username")
+    us_pw.add_argument("--password-stdin", action="store_true", help=pw_help)
+    us_role = us_sub.add_parser("set-role", parents=[glob], help="change an account's role")
+    us_role.add_argument("username")
+    us_role.add_argument("role", choices=("viewer", "department", "administrator"))
+    us_role.add_argument("--department", help="department id, for the department role")
 
     wt = sub.add_parser("wall-token", parents=[glob], help="create, list or revoke read-only wall links")
     wt_sub = wt.add_subparsers(dest="wall_command", required=True, metavar="ACTION")
@@ -271,8 +307,11 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     engine, settings = _engine()
     from ioc.ledger import sweep_incoming
 
+    actor = _actor(engine, args.user)
+    args.who = args.who or (actor.label if actor is not None else _default_who())
     sweep_incoming(settings.data_dir, engine)  # staged files a killed run left behind
     options = {
+        "actor": actor,
         "source": args.source,
         "export_id": args.export_id,
         "department": args.department,
@@ -357,14 +396,35 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return check_main(args.path or get_settings().targets, args.lang)
 
 
+def _actor(engine, username: str | None):  # type: ignore[no-untyped-def]
+    """The account `--user` names, as the acting user (None without `--user`: the system path)."""
+    if not username:
+        return None
+    from ioc import accounts
+
+    account = accounts.get_account(engine, username)
+    if not account.active:
+        raise accounts.AccountError(
+            [
+                Issue(
+                    code="account-disabled",
+                    message=f"The account '{account.username}' is disabled.",
+                    message_vi=f"Tài khoản '{account.username}' đã bị khoá.",
+                )
+            ]
+        )
+    return account.user()
+
+
 def _cmd_history(args: argparse.Namespace) -> int:
     from ioc import ledger
+    from ioc.views import format_local_time
 
-    engine, _ = _engine()
+    engine, settings = _engine()
     df = ledger.submissions(engine, department=args.department, limit=args.limit)
     header = [
         "id",
-        "submitted",
+        f"submitted ({settings.timezone})",
         "by",
         "department",
         "source",
@@ -378,10 +438,15 @@ def _cmd_history(args: argparse.Namespace) -> int:
     rows = []
     for r in df.iter_rows(named=True):
         status = r["status"] + (f" (from #{r['restored_from']})" if r["restored_from"] else "")
+        if r["status"] == "withdrawn" and r["withdrawn_by"]:
+            when = format_local_time(r["withdrawn_at"], args.lang, settings.timezone)
+            status += f" by {r['withdrawn_by']} {when}" + (
+                f": {r['withdraw_note']}" if r["withdraw_note"] else ""
+            )
         rows.append(
             [
                 r["id"],
-                r["submitted_at"].strftime("%Y-%m-%d %H:%M") + " UTC",
+                format_local_time(r["submitted_at"], args.lang, settings.timezone),
                 r["submitted_by"],
                 r["department"] or "",
                 r["source"],
@@ -401,7 +466,9 @@ def _cmd_withdraw(args: argparse.Namespace) -> int:
     from ioc import ledger
 
     engine, _ = _engine()
-    ledger.withdraw(engine, args.id, args.who, note=args.note)
+    actor = _actor(engine, args.user)
+    who = args.who or (actor.label if actor is not None else _default_who())
+    ledger.withdraw(engine, args.id, who, note=args.note, actor=actor)
     print(f"submission #{args.id} withdrawn")
     return 0
 
@@ -410,7 +477,9 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     from ioc import ledger
 
     engine, _ = _engine()
-    new_id = ledger.restore(engine, args.id, args.who)
+    actor = _actor(engine, args.user)
+    who = args.who or (actor.label if actor is not None else _default_who())
+    new_id = ledger.restore(engine, args.id, who, note=args.note, actor=actor)
     print(f"submission #{args.id} restored as #{new_id}")
     return 0
 
@@ -511,6 +580,104 @@ def _cmd_locks(args: argparse.Namespace) -> int:
         for r in df.iter_rows(named=True)
     ]
     print(_table(rows, ["id", "period", "action", "at", "who", "note"]) if rows else "no locks yet")
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    """A new password from standard input (`--password-stdin`) or asked twice on the terminal; never an
+    argument (it would stay in the shell history and the process list) and never a default."""
+    if args.password_stdin:
+        line = sys.stdin.readline()
+        return line.rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise IssueError(
+            [
+                Issue(
+                    code="no-terminal",
+                    message="No terminal to ask for the password: pipe it in with --password-stdin.",
+                    message_vi="Không có màn hình để hỏi mật khẩu: hãy dùng --password-stdin.",
+                )
+            ]
+        )
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Repeat the password: ") != first:
+        raise IssueError(
+            [
+                Issue(
+                    code="password-mismatch",
+                    message="The two passwords differ; nothing was changed.",
+                    message_vi="Hai lần nhập mật khẩu khác nhau; chưa có gì thay đổi.",
+                )
+            ]
+        )
+    return first
+
+
+def _departments() -> set[str] | None:
+    """The registry's department ids, to refuse a typo (None when targets.yaml does not load)."""
+    from ioc.settings import get_settings
+
+    try:
+        config = _load_config(get_settings().targets)
+    except IssueError:
+        return None
+    return set(config.registry.departments["id"].to_list())
+
+
+def _cmd_user(args: argparse.Namespace) -> int:
+    from ioc import accounts
+
+    engine, settings = _engine()
+    from ioc.views import format_local_time
+
+    cmd = args.user_command
+    if cmd == "add":
+        password = None if args.no_password else _read_password(args)
+        account = accounts.create_account(
+            engine,
+            args.username,
+            role=args.role,
+            display_name=args.name,
+            department=args.department,
+            email=args.email,
+            password=password,
+            created_by=_default_who(),
+            departments=_departments(),
+        )
+        where = f" for {account.department}" if account.department else ""
+        print(f"account '{account.username}' created: {account.role}{where}")
+    elif cmd == "list":
+        rows = [
+            [
+                a.username,
+                a.display_name,
+                a.role,
+                a.department or "",
+                a.email or "",
+                ("active" if a.active else "disabled") + ("" if a.has_password else ", OpenID Connect only"),
+                format_local_time(a.last_login_at, "en", settings.timezone) if a.last_login_at else "never",
+            ]
+            for a in accounts.list_accounts(engine)
+        ]
+        header = ["user", "name", "role", "department", "e-mail", "status", "last sign-in"]
+        print(
+            _table(rows, header)
+            if rows
+            else "no accounts yet: create the first administrator with "
+            "`python -m ioc user add NAME --role administrator`"
+        )
+    elif cmd in ("disable", "enable"):
+        account = accounts.set_active(engine, args.username, cmd == "enable")
+        print(f"account '{account.username}' {cmd}d")
+    elif cmd == "reset-password":
+        accounts.get_account(engine, args.username)  # an unknown name fails before the password is asked
+        account = accounts.reset_password(engine, args.username, _read_password(args))
+        print(f"password of '{account.username}' changed; its sessions ended")
+    else:
+        account = accounts.set_role(
+            engine, args.username, args.role, args.department, departments=_departments()
+        )
+        where = f" for {account.department}" if account.department else ""
+        print(f"account '{account.username}' is now {account.role}{where}")
     return 0
 
 
@@ -525,6 +692,7 @@ _COMMANDS = {
     "lock": _cmd_lock,
     "unlock": _cmd_lock,
     "locks": _cmd_locks,
+    "user": _cmd_user,
 }
 
 

@@ -30,11 +30,12 @@ from sqlalchemy import Engine
 
 from data_sources import Progress
 from ioc import filegate, ledger, meeting_locks, store, validation
+from ioc.accounts import DEPARTMENT, User, write_refusal
 from ioc.config import Config
 from ioc.issues import Issue, Severity, cap_issues
 from ioc.observations import conform
 from ioc.parse_worker import ParseLimits, ParseRequest, read_file
-from ioc.periods import is_period, shift
+from ioc.periods import is_period, local_today, period_end, period_start, shift
 from ioc.replacement import Replacement, plan_replacement
 
 log = logging.getLogger(__name__)
@@ -229,7 +230,8 @@ def ingest_file(
     engine: Engine,
     data_dir: Path,
     *,
-    who: str,
+    who: str | None = None,
+    actor: User | None = None,
     display_name: str | None = None,
     source: str | None = None,
     export_id: str | None = None,
@@ -244,6 +246,7 @@ def ingest_file(
     record_rejected: bool = False,
     follow_links: bool = True,
     limits: ParseLimits | None = None,
+    today: dt.date | None = None,
 ) -> IngestReport:
     """Ingest one file: accepted whole (one transaction) or rejected whole; never raises at the user.
 
@@ -258,17 +261,41 @@ def ingest_file(
     The steps: size → gate (bytes only) → stage → duplicate check → detect and read in a worker process
     with memory and time limits → crosswalk → validate → record.
 
+    `actor` is the acting account (`ioc.accounts`): a department account sends workbooks of its own
+    department only (a `department`, `export_id` or `_meta` sheet naming another is refused), a viewer
+    nothing, an administrator anything; None is a trusted system path (the server's command line without
+    `--user`, the demo). A refusal before the file is read stores nothing; one found in the file (its
+    `_meta` names another department) is recorded as a rejected submission in the actor's own history.
+    `who` (the name shown in history) defaults to the actor's label. A period that has not ended by
+    `today` (the province's date; default now) is refused, and so is a value for a period that has not begun.
+
     The bytes are staged (written and flushed to disk) before any parser sees them, and enter the archive
     in the same step as their ledger row: never a row without bytes, nor archived bytes without a row.
     """
     t0 = time.perf_counter()
     path = Path(path)
     name = display_name or path.name
+    who = who or (actor.label if actor is not None else "system")
+    if today is None:
+        from ioc.settings import get_settings
+
+        today = local_today(get_settings().timezone)
+    if actor is not None and actor.role == DEPARTMENT:
+        # a department account sends its own workbooks: the channel narrows whatever the caller asked for
+        from data_sources.registry import DEPARTMENT_SOURCES
+
+        kinds = DEPARTMENT_SOURCES if kinds is None else frozenset(kinds) & DEPARTMENT_SOURCES
+        department = department or actor.department
     report = IngestReport(file_name=name, source=source, export_id=export_id, department=department)
 
     def done() -> IngestReport:
         report.seconds = time.perf_counter() - t0
         return report
+
+    refused = _refused_up_front(actor, department, export_id, period, today)
+    if refused:  # nothing read, nothing stored: the request itself is not allowed
+        report.issues = refused
+        return done()
 
     try:
         # the size first: an oversized file is never read into memory nor archived
@@ -323,6 +350,8 @@ def ingest_file(
             kinds=kinds,
             shape=shape,
             limits=limits,
+            actor=actor,
+            today=today,
         )
     except store.LedgerBusyError as busy:
         # another writer held the lock too long: nothing stored, nothing archived; the file is sent again
@@ -356,6 +385,8 @@ def _ingest_staged(
     kinds: Collection[str] | None,
     shape: filegate.GateReport,
     limits: ParseLimits | None,
+    actor: User | None,
+    today: dt.date,
 ) -> IngestReport:
     """Everything after the file is staged: duplicate check, parse, validate, record."""
     name = report.file_name
@@ -366,6 +397,7 @@ def _ingest_staged(
         "sha256": sha,
         "file_name": name,
         "submitted_by": who,
+        "actor": actor.username if actor is not None else None,
         "note": note,
         **({"submitted_at": submitted_at} if submitted_at is not None else {}),
     }
@@ -454,6 +486,12 @@ def _ingest_staged(
     report.periods = sorted(p for p in obs["period"].unique().to_list() if p is not None)
     report.observations = obs
 
+    access = _refused_in_file(report, obs, actor, today)
+    if access:
+        if actor is not None and actor.role == DEPARTMENT:
+            report.department = actor.department  # the attempt goes to the actor's history, not the other's
+        return finish_rejected([*access, *gate, *result.issues])
+
     issues = [*gate, *result.issues, *xwalk_issues]
     if obs.is_empty() and not any(i.is_error for i in issues):
         issues.append(_no_observations(name))
@@ -516,6 +554,63 @@ def _ingest_staged(
     return done()
 
 
+def _period_not_ended(period: str, today: dt.date) -> Issue:
+    return Issue(
+        code="period-not-ended",
+        message=f"The period {period} has not ended yet; a report for it can be sent once it has.",
+        message_vi=f"Kỳ {period} chưa kết thúc; chỉ nộp báo cáo của kỳ này sau khi kỳ kết thúc.",
+        value=period,
+        expected=f"a period ended before {today:%Y-%m-%d}",
+        hint="Choose a period that has ended.",
+        hint_vi="Hãy chọn một kỳ đã kết thúc.",
+    )
+
+
+def _refused_up_front(
+    actor: User | None, department: str | None, export_id: str | None, period: str | None, today: dt.date
+) -> list[Issue]:
+    """What the request itself is not allowed to do, before any byte is read (nothing is recorded)."""
+    if actor is not None:
+        refusal = write_refusal(actor, department, export=export_id is not None)
+        if refusal:
+            return refusal
+    if period is not None and is_period(period) and period_end(period) >= today:
+        return [_period_not_ended(period, today)]
+    return []
+
+
+def _refused_in_file(
+    report: IngestReport, obs: pl.DataFrame, actor: User | None, today: dt.date
+) -> list[Issue]:
+    """What the file's own content is not allowed to do: another department's `_meta`, an export sent by
+    a department account, a value for a period that has not begun (in a department's workbook, or in any
+    file a signed-in user sends)."""
+    from data_sources.registry import EXPORT_SOURCES
+
+    issues = list(write_refusal(actor, report.department, export=report.source in EXPORT_SOURCES))
+    if actor is None and report.source in EXPORT_SOURCES:
+        return issues  # the system path may load plans and back-filled exports as they come
+    future = sorted(
+        p
+        for p in obs["period"].unique().to_list()
+        if p is not None and is_period(p) and period_start(p) > today
+    )
+    if future:
+        issues.append(
+            Issue(
+                code="future-period",
+                message=f"The file has values for {', '.join(future)}, which has not begun yet.",
+                message_vi=f"Tệp có số liệu cho kỳ {', '.join(future)} là kỳ chưa bắt đầu.",
+                file=report.file_name,
+                value=", ".join(future),
+                expected=f"periods up to {today:%Y-%m}",
+                hint="Check the period in the file (the _meta sheet, or the period column).",
+                hint_vi="Hãy kiểm tra kỳ báo cáo trong tệp (trang _meta hoặc cột kỳ).",
+            )
+        )
+    return issues
+
+
 def _safe_name(name: str) -> str:
     """A file name safe to create in a temporary folder, keeping the extension the loaders look at."""
     base = re.split(r"[\\/]", name)[-1].strip().lstrip(".")
@@ -530,7 +625,7 @@ def ingest_bytes(
     engine: Engine,
     data_dir: Path,
     *,
-    who: str,
+    who: str | None = None,
     **kwargs: Any,
 ) -> IngestReport:
     """Ingest uploaded bytes (the upload page): written to a private temporary file, then `ingest_file`."""
@@ -757,7 +852,8 @@ def ingest_inbox(
     engine: Engine,
     data_dir: Path,
     *,
-    who: str,
+    who: str | None = None,
+    actor: User | None = None,
     min_age_seconds: float = 0.0,
     **kwargs: Any,
 ) -> list[IngestReport]:
@@ -767,8 +863,58 @@ def ingest_inbox(
     ledger was too busy to take stays for the next run. A link or a special file (pipe, device) is never
     followed nor read: it goes to `rejected/` with a report. Hidden names are listed in `HIDDEN_NOTE`
     and reported once.
+
+    A sub-folder named after a department (`inbox/so_y_te/`, a share only that department can write) is
+    that department's own inbox: its files are ingested with the department's rights (`inbox_actor`), so
+    a file there whose `_meta` names another department is refused like an upload. A department account
+    running the inbox (`--user`) reads its own folder only.
     """
-    inbox = Path(inbox)
+    files = _ingest_inbox_folder(
+        Path(inbox), config, engine, data_dir, who=who, actor=actor, min_age_seconds=min_age_seconds, **kwargs
+    )
+    departments = set(config.registry.departments["id"].to_list()) if config is not None else set()
+    for folder in (
+        sorted(p for p in Path(inbox).iterdir() if p.name in departments) if Path(inbox).is_dir() else []
+    ):
+        if folder.is_symlink() or not folder.is_dir():
+            continue
+        if actor is not None and not actor.can_write(folder.name):
+            continue  # another department's folder: not this account's to read
+        files += _ingest_inbox_folder(
+            folder,
+            config,
+            engine,
+            data_dir,
+            who=None,
+            actor=inbox_actor(folder.name),
+            min_age_seconds=min_age_seconds,
+            **{k: v for k, v in kwargs.items() if k != "department"},
+        )
+    return files
+
+
+def inbox_actor(department: str) -> User:
+    """The rights a department's inbox folder acts with: that department's, as a department account has."""
+    return User(
+        username=f"inbox/{department}",
+        display_name=f"inbox/{department}",
+        role=DEPARTMENT,
+        department=department,
+    )
+
+
+def _ingest_inbox_folder(
+    inbox: Path,
+    config: Config,
+    engine: Engine,
+    data_dir: Path,
+    *,
+    who: str | None,
+    actor: User | None,
+    min_age_seconds: float,
+    **kwargs: Any,
+) -> list[IngestReport]:
+    """One inbox folder (the top one, or a department's): see `ingest_inbox`."""
     ledger.sweep_incoming_now_and_then(data_dir, engine)  # clear what a killed run left half-written
     files, refused, hidden = _inbox_entries(inbox, min_age_seconds)
     reports = [_hidden_report(p) for p in _note_hidden(inbox, hidden)]
@@ -779,7 +925,9 @@ def ingest_inbox(
         reports.append(report)
     for path in files:
         try:
-            report = ingest_file(path, config, engine, data_dir, who=who, follow_links=False, **kwargs)
+            report = ingest_file(
+                path, config, engine, data_dir, who=who, actor=actor, follow_links=False, **kwargs
+            )
         except Exception:
             # The database is unreachable or similar: leave the file where it is for the next run.
             log.exception("ingesting %s failed; the file stays in the inbox", path)

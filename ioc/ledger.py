@@ -22,6 +22,7 @@ import polars as pl
 from sqlalchemy import Engine, and_, exists, func, insert, literal, select, update
 from sqlalchemy.engine import Connection
 
+from ioc.accounts import User, require_write
 from ioc.issues import Issue, IssueError, Severity
 from ioc.meeting_locks import refuse_if_locked
 from ioc.observations import OBSERVATION_SCHEMA, STORED_SCHEMA
@@ -55,6 +56,10 @@ SUBMISSION_SCHEMA: dict[str, pl.DataType] = {
     "note": pl.String(),
     "supersedes": pl.String(),
     "restored_from": pl.Int64(),
+    "actor": pl.String(),
+    "withdrawn_by": pl.String(),
+    "withdrawn_at": pl.Datetime("us"),
+    "withdraw_note": pl.String(),
 }
 
 
@@ -363,10 +368,17 @@ def issues_from_json(text: str | None) -> list[Issue]:
 # ------------------------------------------------------------------------------------------ writing
 
 
-def _audit(conn: Connection, who: str, action: str, submission_id: int | None, detail: str | None) -> None:
+def _audit(
+    conn: Connection,
+    who: str,
+    action: str,
+    submission_id: int | None,
+    detail: str | None,
+    actor: str | None = None,
+) -> None:
     conn.execute(
         insert(audit_t).values(
-            at=utcnow(), who=who, action=action, submission_id=submission_id, detail=detail
+            at=utcnow(), who=who, action=action, submission_id=submission_id, detail=detail, actor=actor
         )
     )
 
@@ -490,14 +502,14 @@ def accept(
     insert_observations(conn, new_id, obs)
     superseded = mark_superseded(conn, new_id)
     detail = {"observations": obs.height, "periods": values.get("periods"), "superseded": superseded}
-    _audit(conn, who, action, new_id, json.dumps(detail, ensure_ascii=False))
+    _audit(conn, who, action, new_id, json.dumps(detail, ensure_ascii=False), values.get("actor"))
     return new_id, superseded
 
 
 def reject(conn: Connection, *, values: dict[str, Any], who: str) -> int:
     """Within an open write transaction: store a rejected submission (its issues, no observations)."""
     new_id = insert_submission(conn, **{**values, "status": "rejected"})
-    _audit(conn, who, "reject", new_id, json.dumps({"errors": values.get("n_errors")}))
+    _audit(conn, who, "reject", new_id, json.dumps({"errors": values.get("n_errors")}), values.get("actor"))
     return new_id
 
 
@@ -718,9 +730,33 @@ def _status_of(conn: Connection, submission_id: int) -> str:
     return str(status)
 
 
-def withdraw(engine: Engine, submission_id: int, who: str, *, note: str | None = None) -> None:
-    """Take an accepted submission out of the dashboard; it stays in history and can be restored."""
+def _authorize(conn: Connection, submission_id: int, actor: User | None) -> None:
+    """Refuse (IssueError) when `actor` may not withdraw or restore this submission: a department account
+    acts on its own department's workbooks only, exports are the administrator's, a viewer acts on nothing."""
+    row = conn.execute(
+        select(subs_t.c.department, subs_t.c.export_id).where(subs_t.c.id == submission_id)
+    ).first()
+    if row is None:
+        raise IssueError([_not_found(submission_id)])
+    require_write(actor, row.department, export=row.export_id is not None)
+
+
+def withdraw(
+    engine: Engine,
+    submission_id: int,
+    who: str | None = None,
+    *,
+    note: str | None = None,
+    actor: User | None = None,
+) -> None:
+    """Take an accepted submission out of the dashboard; it stays in history and can be restored.
+
+    `actor` is the acting account (None: a trusted system path, see `ioc.accounts`); `who` defaults to
+    its label. Who withdrew it, when and why (`note`) stay on the submission and in the audit trail.
+    """
+    who = who or (actor.label if actor is not None else "system")
     with write_transaction(engine) as conn:
+        _authorize(conn, submission_id, actor)
         status = _status_of(conn, submission_id)
         if status != "accepted":
             raise IssueError(
@@ -738,17 +774,31 @@ def withdraw(engine: Engine, submission_id: int, who: str, *, note: str | None =
                 ]
             )
         refuse_if_locked(conn, _periods_of(conn, submission_id), action="withdraw")
-        conn.execute(update(subs_t).where(subs_t.c.id == submission_id).values(status="withdrawn"))
-        _audit(conn, who, "withdraw", submission_id, note)
+        conn.execute(
+            update(subs_t)
+            .where(subs_t.c.id == submission_id)
+            .values(status="withdrawn", withdrawn_by=who, withdrawn_at=utcnow(), withdraw_note=note)
+        )
+        _audit(conn, who, "withdraw", submission_id, note, actor.username if actor else None)
 
 
-def restore(engine: Engine, submission_id: int, who: str) -> int:
+def restore(
+    engine: Engine,
+    submission_id: int,
+    who: str | None = None,
+    *,
+    note: str | None = None,
+    actor: User | None = None,
+) -> int:
     """Make a superseded or withdrawn submission current again by accepting a copy; return the copy's id.
 
     Nothing is deleted or rewritten: the copy is a new submission with `restored_from` = the old id, so
-    it wins over everything accepted before it, and history shows who restored what and when.
+    it wins over everything accepted before it, and history shows who restored what, when and why
+    (`note`). `actor` as for `withdraw`.
     """
+    who = who or (actor.label if actor is not None else "system")
     with write_transaction(engine) as conn:
+        _authorize(conn, submission_id, actor)
         row = conn.execute(select(subs_t).where(subs_t.c.id == submission_id)).mappings().first()
         if row is None:
             raise IssueError([_not_found(submission_id)])
@@ -789,8 +839,9 @@ def restore(engine: Engine, submission_id: int, who: str) -> int:
             **{k: row[k] for k in keep},
             status="accepted",
             submitted_by=who,
-            note=f"restored from #{submission_id}",
+            note=f"restored from #{submission_id}" + (f": {note}" if note else ""),
             restored_from=submission_id,
+            actor=actor.username if actor else None,
         )
         cols = [c for c in obs_t.c if c.name not in ("id", "submission_id")]
         conn.execute(
@@ -800,8 +851,15 @@ def restore(engine: Engine, submission_id: int, who: str) -> int:
             )
         )
         superseded = mark_superseded(conn, new_id)
-        detail = {"restored_from": submission_id, "superseded": superseded}
-        _audit(conn, who, "restore", new_id, json.dumps(detail))
+        detail = {"restored_from": submission_id, "superseded": superseded, "note": note}
+        _audit(
+            conn,
+            who,
+            "restore",
+            new_id,
+            json.dumps(detail, ensure_ascii=False),
+            actor.username if actor else None,
+        )
         return new_id
 
 
@@ -817,6 +875,7 @@ def audit_log(engine: Engine, *, limit: int | None = 200) -> pl.DataFrame:
         "action": pl.String(),
         "submission_id": pl.Int64(),
         "detail": pl.String(),
+        "actor": pl.String(),
     }
     with engine.connect() as conn:
         df = pl.read_database(query, conn, schema_overrides=schema)

@@ -26,8 +26,12 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Ho_Chi_Minh"
     # seed the demo province on first start when the database is empty
     seed_demo: bool = True
-    # the admin upload of report-system exports on the Upload page (off until accounts exist)
-    admin_upload: bool = False
+    # anyone who opens the app may view it without signing in (the wall, leadership); writing always needs
+    # an account. Off: every page asks for a sign-in first (the wall keeps its own read-only tokens).
+    anonymous_view: bool = True
+    # a sign-in session ends after this many minutes without activity, and in any case after session_hours
+    session_idle_minutes: float = 60.0
+    session_hours: float = 12.0
     # seconds a writer waits for another writer's lock before "busy, try again" (SQLite and PostgreSQL)
     db_lock_timeout: float = 60.0
     # SQLite write-ahead log (readers never wait for a writer); turn off when data_dir is on a network share

@@ -1,16 +1,18 @@
-"""The ledger's tables, the database engine (SQLite or PostgreSQL) and versioned schema migrations."""
+"""The ledger's tables, the database engine (SQLite or PostgreSQL) and the schema migrations (Alembic)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     Column,
     Date,
@@ -27,10 +29,10 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
-    insert,
     inspect,
     select,
     text,
+    true,
 )
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import OperationalError
@@ -87,11 +89,19 @@ def is_lock_error(exc: BaseException) -> bool:
 
 metadata = MetaData()
 
+# The foundation's hand-written migration list recorded its versions here (1, 2); kept, never written again.
 schema_version = Table(
     "schema_version",
     metadata,
     Column("version", Integer, primary_key=True, autoincrement=False),
     Column("applied_at", DateTime, nullable=False),
+)
+
+# Alembic's record of the revision the database is at (part of the metadata so that `drop_all` clears it).
+alembic_version = Table(
+    "alembic_version",
+    metadata,
+    Column("version_num", String(32), primary_key=True),
 )
 
 # One row per distinct file content ever received (archived under data_dir/stored_path).
@@ -126,6 +136,10 @@ submissions = Table(
     Column("note", Text),
     Column("supersedes", Text),  # comma-joined ids this submission marked superseded
     Column("restored_from", Integer, ForeignKey("submissions.id")),
+    Column("actor", String(64)),  # the account (username) that uploaded or restored; NULL: a system path
+    Column("withdrawn_by", Text),  # who withdrew it (display name and username), when and why
+    Column("withdrawn_at", DateTime),
+    Column("withdraw_note", Text),
     CheckConstraint(
         "status IN ('accepted', 'rejected', 'superseded', 'withdrawn')", name="ck_submissions_status"
     ),
@@ -158,6 +172,7 @@ audit = Table(
     Column("action", String(32), nullable=False),
     Column("submission_id", Integer, ForeignKey("submissions.id"), index=True),
     Column("detail", Text),
+    Column("actor", String(64)),  # the account (username) that acted; NULL: a system path
 )
 
 # Read-only links for wall displays (a TV in the operations centre): only a hash of each token is kept, so
@@ -211,6 +226,46 @@ meeting_decisions = Table(
     CheckConstraint("kind IN ('note', 'action')", name="ck_meeting_decisions_kind"),
     CheckConstraint("state IN ('note', 'open', 'closed')", name="ck_meeting_decisions_state"),
     Index("ux_meeting_decisions_version", "decision_id", "version", unique=True),
+)
+
+
+ROLES = ("viewer", "department", "administrator")
+
+# Local accounts (and accounts an OpenID Connect provider signs in, matched by e-mail, with no password).
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("display_name", Text, nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("department", String(64)),  # only (and always) for the department role
+    Column("email", String(254), unique=True),
+    Column("password_hash", Text),  # argon2id; NULL: signs in through OpenID Connect only
+    Column("active", Boolean, nullable=False, server_default=true()),
+    Column("failed_logins", Integer, nullable=False, server_default="0"),  # consecutive, reset on success
+    Column("locked_until", DateTime),  # UTC, naive: sign-in throttled until then
+    Column("last_login_at", DateTime),
+    Column("created_at", DateTime, nullable=False),
+    Column("created_by", Text, nullable=False),
+    Column("updated_at", DateTime),
+    CheckConstraint("role IN ('viewer', 'department', 'administrator')", name="ck_accounts_role"),
+    CheckConstraint(
+        "(role = 'department' AND department IS NOT NULL) OR (role <> 'department' AND department IS NULL)",
+        name="ck_accounts_department",
+    ),
+)
+
+# Sign-in sessions: only a hash of each token is kept, like the wall tokens.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_sha256", String(64), primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_seen_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),  # the absolute end; idleness ends it earlier
+    Column("ended_at", DateTime),  # signed out (or the account was disabled)
 )
 
 
@@ -340,70 +395,75 @@ def _begin_write(conn: Connection, started: float, timeout: float):  # type: ign
         return trans
 
 
-def _v1_create(conn: Connection) -> None:
-    # Version 1 = the tables as first released. When a later version changes a table, write that
-    # change as its own step (guarded with `inspect`, since a fresh database gets today's tables here).
-    metadata.create_all(conn, checkfirst=True)
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+BASELINE = "0001_foundation"  # the foundation's schema version 2
 
 
-def _v2_wall_tokens(conn: Connection) -> None:
-    # Version 2 adds the wall display's read-only tokens (a fresh database already got it from version 1).
-    wall_tokens.create(conn, checkfirst=True)
+def _alembic_config(conn: Connection | None = None):  # type: ignore[no-untyped-def]
+    from alembic.config import Config as AlembicConfig
+
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if conn is not None:
+        cfg.attributes["connection"] = conn
+    return cfg
 
 
-def _v3_meetings(conn: Connection) -> None:
-    # Version 3 adds the meeting room's tables: period locks and versioned notes / action items (issue 14).
-    # Only new tables: nothing existing changes, so an older database keeps all its history.
-    period_locks.create(conn, checkfirst=True)
-    meeting_decisions.create(conn, checkfirst=True)
+@lru_cache(maxsize=1)
+def latest_version() -> str:
+    """The Alembic revision this code expects (the head of `ioc/migrations/versions`)."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None  # the package ships its revisions
+    return head
 
 
-# (version, step) applied in order, each inside the migration transaction; history is never dropped.
-MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
-    (1, _v1_create),
-    (2, _v2_wall_tokens),
-    (3, _v3_meetings),
-]
-
-
-def current_version(conn: Connection) -> int:
-    """The schema version recorded in the database (0 when it has never been migrated)."""
+def legacy_version(conn: Connection) -> int:
+    """The foundation's hand-written schema version (0 when the database never had one)."""
     if not inspect(conn).has_table("schema_version"):
         return 0
     return int(conn.execute(select(func.coalesce(func.max(schema_version.c.version), 0))).scalar_one())
 
 
-def latest_version() -> int:
-    """The schema version this code expects."""
-    return max(v for v, _ in MIGRATIONS)
+def current_version(conn: Connection) -> str | None:
+    """The Alembic revision recorded in the database (None when Alembic never ran on it)."""
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(select(alembic_version.c.version_num)).scalar()
 
 
-def read_version(engine: Engine) -> int:
-    """The database's schema version, read without taking the write lock (0 when never migrated)."""
+def read_version(engine: Engine) -> str | None:
+    """The database's revision, read without taking the write lock (None when never migrated)."""
     with engine.connect() as conn:
         return current_version(conn)
 
 
-def migrate(engine: Engine) -> int:
-    """Create or upgrade the schema to the latest version in one transaction; return that version.
+def migrate(engine: Engine) -> str:
+    """Create or upgrade the schema to the latest Alembic revision in one transaction; return it.
 
-    The version is read first without the write lock: a current schema (the usual case) costs a read, so
-    commands that only read (`history`) never queue behind an ingest nor make one wait.
+    The one entry point the app, the command line and the tests call. The revision is read first without
+    the write lock: a current schema (the usual case) costs a read, so commands that only read (`history`)
+    never queue behind an ingest nor make one wait. Under the lock, a database the foundation's
+    hand-written list brought to version 2 is stamped with the baseline revision (not recreated); one at
+    version 1 runs the baseline, which adds only what it lacks. Every revision runs inside the same write
+    transaction: an upgrade is applied whole or not at all, and history is never dropped.
     """
-    have = read_version(engine)
-    if have >= latest_version():
-        return have
+    if read_version(engine) == latest_version():
+        return latest_version()
+    from alembic import command
+
     with write_transaction(engine) as conn:
-        schema_version.create(conn, checkfirst=True)
         have = current_version(conn)  # again under the lock: another process may have just migrated
-        for version, step in MIGRATIONS:
-            if version <= have:
-                continue
-            log.info("migrating ledger schema to version %s", version)
-            step(conn)
-            conn.execute(insert(schema_version).values(version=version, applied_at=utcnow()))
-            have = version
-        return have
+        if have == latest_version():
+            return have
+        cfg = _alembic_config(conn)
+        if have is None and legacy_version(conn) >= 2:
+            log.info("ledger schema: stamping the foundation's version 2 as %s", BASELINE)
+            command.stamp(cfg, BASELINE)
+        log.info("ledger schema: upgrading to %s", latest_version())
+        command.upgrade(cfg, "head")
+        return latest_version()
 
 
 def revision(engine: Engine) -> int:

@@ -563,6 +563,7 @@ def _fill_long(ws: Worksheet, config: Config, department: str, period: str, rows
     letter = {c.key: get_column_letter(i) for i, c in enumerate(columns, start=1)}
     _title_block(ws, config, department, period, len(columns))
     _header(ws, columns)
+    decimals = {i: config.targets.indicator(i).decimals for i in rows["indicator"].unique().to_list()}
     # Excel rows per validation; written as compact ranges ("G6:G105") after the loop
     validated: dict[tuple[float | None, float | None, str], list[int]] = {}
     ratio_rows: list[int] = []
@@ -573,7 +574,8 @@ def _fill_long(ws: Worksheet, config: Config, department: str, period: str, rows
             "unit_code": r["unit_code"],
             "unit_name": r["unit_name"],
             "measure": MEASURE_VI[MeasureUnit(r["measure"])],
-            "previous": r["previous"],
+            # rounded as the dashboard shows it (84.05, not 84.05332166769956)
+            "previous": None if r["previous"] is None else round(r["previous"], decimals[r["indicator"]]),
         }
         for key, value in values.items():
             cell = ws[f"{letter[key]}{i}"]
@@ -582,7 +584,8 @@ def _fill_long(ws: Worksheet, config: Config, department: str, period: str, rows
         ws[f"{letter['indicator']}{i}"].number_format = "@"
         ws[f"{letter['unit_code']}{i}"].number_format = "@"
         ws[f"{letter['indicator_name']}{i}"].alignment = _WRAP
-        ws[f"{letter['previous']}{i}"].number_format = "#,##0.0#"
+        places = decimals[r["indicator"]]
+        ws[f"{letter['previous']}{i}"].number_format = "#,##0" + ("." + "0" * places if places else "")
         value_cell = ws[f"{letter['value']}{i}"]
         value_cell.protection = _UNLOCKED
         value_cell.fill = _INPUT_FILL
@@ -616,7 +619,47 @@ def _fill_long(ws: Worksheet, config: Config, department: str, period: str, rows
         ws.add_data_validation(dv)
     ws.freeze_panes = f"{letter['measure']}{FIRST_DATA_ROW}"
     ws.row_dimensions[HEADER_ROW].height = 30
+    last = FIRST_DATA_ROW + rows.height - 1
+    _signature_block(ws, last + 2, left_col=2, right_col=len(columns) - 2)
+    _print_setup(ws, len(columns), last + 8)
     _protect(ws)
+
+
+SIGNATURE_LEFT = ("Người lập biểu", "(Ký, ghi rõ họ tên)")
+SIGNATURE_RIGHT = ("Thủ trưởng đơn vị", "(Ký tên, đóng dấu)")
+SIGNATURE_DATE = "……………, ngày …… tháng …… năm 20……"
+
+
+def _signature_block(ws: Worksheet, row: int, *, left_col: int, right_col: int) -> None:
+    """The signatures a Vietnamese report carries, below the table: the date line, "Người lập biểu" on the
+    left, "Thủ trưởng đơn vị" on the right. Only the name columns hold text (never a code or value
+    column), so the loader reads them as notes below the table."""
+    centred = Alignment(horizontal="center")
+    date = ws.cell(row=row, column=right_col, value=SIGNATURE_DATE)
+    date.font = Font(italic=True)
+    date.alignment = centred
+    for col, (title, hint) in ((left_col, SIGNATURE_LEFT), (right_col, SIGNATURE_RIGHT)):
+        head = ws.cell(row=row + 1, column=col, value=title)
+        head.font = Font(bold=True)
+        head.alignment = centred
+        note = ws.cell(row=row + 2, column=col, value=hint)
+        note.font = Font(italic=True)
+        note.alignment = centred
+
+
+def _print_setup(ws: Worksheet, last_col: int, last_row: int) -> None:
+    """A4 landscape, every column on one page width, the header row repeated on each printed page."""
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.print_area = f"A1:{get_column_letter(last_col)}{last_row}"
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.print_options.horizontalCentered = True
+    ws.oddFooter.center.text = "Trang &P / &N"
 
 
 def wide_header(ind: Indicator) -> str:
@@ -656,4 +699,6 @@ def _fill_wide(ws: Worksheet, config: Config, department: str, period: str, rows
         dv.add(f"{col}{FIRST_DATA_ROW}:{col}{FIRST_DATA_ROW + n - 1}")
         ws.add_data_validation(dv)
     ws.freeze_panes = f"C{FIRST_DATA_ROW}"
+    _signature_block(ws, FIRST_DATA_ROW + n + 1, left_col=2, right_col=max(3, len(columns) - 1))
+    _print_setup(ws, len(columns), FIRST_DATA_ROW + n + 7)
     _protect(ws)

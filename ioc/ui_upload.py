@@ -15,14 +15,18 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from data_sources.registry import DEPARTMENT_SOURCES, EXPORT_SOURCES
+from ioc import ledger, upload_view
+from ioc.accounts import User
 from ioc.config import Config
 from ioc.filegate import EXTENSIONS
-from ioc.i18n import format_period
+from ioc.i18n import format_number, format_period
 from ioc.ingest import IngestReport, ingest_bytes
 from ioc.labels import t
-from ioc.periods import frequency_of, shift
+from ioc.marked_copy import marked_copy
+from ioc.periods import shift
+from ioc.resubmission import Resubmission, plan_resubmission
+from ioc.store import utcnow
 from ioc.template import build_template
-from ioc.ui import show_issues
 
 # Words of this page that the shared labels do not have (vi, en).
 _WORDS: dict[str, tuple[str, str]] = {
@@ -48,16 +52,6 @@ def word(key: str, lang: str, **kwargs: object) -> str:
 ADMIN_UPLOAD_TYPES = [ext.lstrip(".") for ext in EXTENSIONS]
 
 
-def open_periods(as_of: str, n: int = 6) -> list[str]:
-    """Months a department may report for: the month shown and the ones before it, newest first."""
-    if frequency_of(as_of).value != "monthly":
-        from ioc.periods import period_end
-
-        end = period_end(as_of)
-        as_of = f"{end.year}-{end.month:02d}"
-    return [shift(as_of, -k) for k in range(n)]
-
-
 @st.cache_data(max_entries=32, show_spinner=False)
 def _template(
     _config: Config, sha: str, _observations: pl.DataFrame, rev_key: int, dept: str, period: str
@@ -72,14 +66,14 @@ def template_bytes(config: Config, observations: pl.DataFrame, dept: str, period
 
 
 def check(
-    data: bytes, name: str, config: Config, engine: Engine, data_dir: Path, *, who: str, **kwargs: object
+    data: bytes, name: str, config: Config, engine: Engine, data_dir: Path, *, actor: User, **kwargs: object
 ) -> IngestReport:
     """Check a department's upload (department workbooks only) without storing its values.
 
     A file the check rejects is archived and recorded as a rejected submission (every file's bytes are
     kept); a valid one stores nothing until `commit`. Remembered for this file in the session.
     """
-    key = ("up_check", hashlib.sha256(data).hexdigest(), who, tuple(sorted(kwargs.items())))
+    key = ("up_check", hashlib.sha256(data).hexdigest(), actor, tuple(sorted(kwargs.items())))
     cached = st.session_state.get("_up_check")
     if cached and cached[0] == key:
         return cached[1]
@@ -89,7 +83,7 @@ def check(
         config,
         engine,
         data_dir,
-        who=who,
+        actor=actor,
         dry_run=True,
         record_rejected=True,
         kinds=DEPARTMENT_SOURCES,
@@ -101,32 +95,43 @@ def check(
 
 
 def commit(
-    data: bytes, name: str, config: Config, engine: Engine, data_dir: Path, *, who: str, **kwargs: object
+    data: bytes, name: str, config: Config, engine: Engine, data_dir: Path, *, actor: User, **kwargs: object
 ) -> IngestReport:
     """Store a department's workbook as a submission (accepted or rejected as a whole)."""
     st.session_state.pop("_up_check", None)
-    return ingest_bytes(data, name, config, engine, data_dir, who=who, kinds=DEPARTMENT_SOURCES, **kwargs)  # type: ignore[arg-type]
-
-
-def commit_export(
-    data: bytes, name: str, config: Config, engine: Engine, data_dir: Path, *, who: str, export_id: str
-) -> IngestReport:
-    """Store a report-system export uploaded by the administrator (exports only)."""
     return ingest_bytes(
-        data, name, config, engine, data_dir, who=who, export_id=export_id, kinds=EXPORT_SOURCES
+        data,
+        name,
+        config,
+        engine,
+        data_dir,
+        actor=actor,
+        kinds=DEPARTMENT_SOURCES,
+        **kwargs,  # type: ignore[arg-type]
     )
 
 
-def show_report(report: IngestReport, lang: str) -> None:
-    """The outcome in one sentence, then every issue with its cell."""
+def commit_export(
+    data: bytes, name: str, config: Config, engine: Engine, data_dir: Path, *, actor: User, export_id: str
+) -> IngestReport:
+    """Store a report-system export uploaded by the administrator (exports only; the core refuses others)."""
+    return ingest_bytes(
+        data, name, config, engine, data_dir, actor=actor, export_id=export_id, kinds=EXPORT_SOURCES
+    )
+
+
+def show_report(report: IngestReport, lang: str, data: bytes | None = None) -> None:
+    """The outcome in one sentence, then every issue with its cell; a copy of the file with the problem
+    cells marked when there are any (`data`: the file's bytes)."""
     errors = [i for i in report.issues if i.is_error]
     warnings = [i for i in report.issues if not i.is_error]
     if report.status == "duplicate":
         st.info(t("upload.duplicate", lang, id=report.duplicate_of))
-    elif report.status == "busy":
+        return  # nothing changed: no warnings to accept, no table
+    if report.status == "busy":
         st.warning(word("busy", lang))
         return
-    elif errors:
+    if errors:
         st.error(t("upload.rejected", lang, n=len(errors)))
         if report.submission_id is not None:
             st.caption(word("kept", lang, id=report.submission_id))
@@ -145,8 +150,111 @@ def show_report(report: IngestReport, lang: str) -> None:
             )
         )
     if warnings:
-        st.warning(t("upload.warnings", lang, n=len(warnings)))
+        key = (
+            "upload.warnings"
+            if report.status in ("accepted", "dry-run") and not errors
+            else "upload.warnings_only"
+        )
+        st.warning(t(key, lang, n=len(warnings)))
     show_issues(report.issues, lang)
+    if data is not None and any(i.sheet and i.row for i in report.issues):
+        marked = marked_copy(data, report.issues, lang)
+        if marked is not None:
+            st.download_button(
+                t("upload.marked_copy", lang),
+                marked,
+                file_name=f"{Path(report.file_name).stem}_danh-dau.xlsx",
+                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                icon=":material/download:",
+                key=f"marked_{report.sha256[:12]}_{report.status}",
+            )
+
+
+def show_issues(issues: list, lang: str) -> None:  # type: ignore[type-arg]
+    """The issues table: sorted by sheet, row, column; headers, severities and values in the UI language."""
+    if not issues:
+        return
+    rows = upload_view.issue_rows(issues, lang)
+    headers = upload_view.issue_headers(lang)
+    # the headers are the frame's own column names: the table, its CSV download and tests read the same words
+    st.dataframe(rows.rename({c: headers[c] for c in rows.columns}), hide_index=True, width="stretch")
+
+
+def show_resubmission(plan: Resubmission | None, lang: str, timezone: str, config: Config) -> None:
+    """Before confirming: which submission this one replaces, and each value that changes (old → new)."""
+    if plan is None:
+        return
+    when = upload_view.short_local_time(plan.previous_at, timezone)
+    st.warning(t("upload.replaces", lang, id=plan.previous_id, when=when, who=plan.previous_by))
+    if plan.diff.is_empty():
+        st.caption(t("upload.diff_none", lang))
+        return
+    from ioc.views import indicator_meta, unit_names
+
+    words = {k: t(f"diff.{k}", lang) for k in ("added", "changed")}
+    words["kept"] = (
+        "Không có trong tệp mới (giữ giá trị cũ)" if lang == "vi" else "Not in the new file (kept)"
+    )
+    meta = indicator_meta(config, lang).select("indicator", "name", "decimals")
+    rows = (
+        plan.diff.join(meta, on="indicator", how="left")
+        .join(unit_names(config, lang), on="unit_code", how="left")
+        .with_columns(
+            pl.col("change").replace(words).alias("change_text"),
+            pl.col("period").map_elements(lambda p: format_period(p, lang), return_dtype=pl.String),
+        )
+    )
+    rows = rows.with_columns(
+        pl.Series("old_text", [_num(v, d, lang) for v, d in zip(rows["old"], rows["decimals"], strict=True)]),
+        pl.Series("new_text", [_num(v, d, lang) for v, d in zip(rows["new"], rows["decimals"], strict=True)]),
+    )
+    st.markdown(f"**{t('upload.diff_title', lang)}**")
+    st.dataframe(
+        rows.select("change_text", "name", "unit_name", "period", "old_text", "new_text"),
+        hide_index=True,
+        width="stretch",
+        key="resubmission_diff",
+        column_config={
+            "change_text": st.column_config.TextColumn(t("diff.change", lang)),
+            "name": st.column_config.TextColumn(t("col.indicator", lang)),
+            "unit_name": st.column_config.TextColumn(t("col.unit", lang)),
+            "period": st.column_config.TextColumn(t("col.period", lang)),
+            "old_text": st.column_config.TextColumn(t("diff.old", lang)),
+            "new_text": st.column_config.TextColumn(t("diff.new", lang)),
+        },
+    )
+
+
+def _num(value: float | None, decimals: int | None, lang: str) -> str:
+    return "—" if value is None else format_number(value, lang, 2 if decimals is None else int(decimals))
+
+
+def resubmission(engine: Engine, report: IngestReport, department: str) -> Resubmission | None:
+    """What a valid checked file would replace (None for a first submission)."""
+    if report.status != "dry-run" or report.observations is None:
+        return None
+    return plan_resubmission(engine, report.observations, department)
+
+
+def show_receipt(report: IngestReport, lang: str, timezone: str, actor: User) -> None:
+    """After the commit: the receipt (number, local time, who, values, file code)."""
+    if report.status != "accepted" or report.submission_id is None:
+        return
+    from ioc.views import format_local_time
+
+    st.markdown(f"**{t('upload.receipt', lang)}**")
+    st.code(
+        t(
+            "upload.receipt_text",
+            lang,
+            id=report.submission_id,
+            when=format_local_time(utcnow(), lang, timezone),
+            who=actor.label,
+            n=format_number(report.n_observations, lang, 0),
+            sha=report.sha256[:16],
+        ),
+        language=None,
+    )
 
 
 def show_replacement(report: IngestReport, lang: str) -> None:
@@ -203,34 +311,84 @@ def show_preview(report: IngestReport, lang: str) -> None:
         )
 
 
-def show_history(submissions: pl.DataFrame, lang: str) -> None:
-    """The department's submissions, newest first, with what happened to each."""
+def show_history(submissions: pl.DataFrame, lang: str, timezone: str) -> pl.DataFrame:
+    """The department's submissions, newest first: who, when (local time), status, counts, notes."""
     if submissions.is_empty():
         st.caption(t("upload.no_history", lang))
-        return
-    statuses = {k: t(f"sub.{k}", lang) for k in ("accepted", "rejected", "superseded", "withdrawn")}
-    df = submissions.sort("id", descending=True).with_columns(
-        pl.col("periods").map_elements(
-            lambda ps: ", ".join(format_period(p, lang) for p in ps.split(",") if p), return_dtype=pl.String
-        ),
-        pl.col("status").replace(statuses),
-    )
+        return upload_view.history_rows(submissions, lang, timezone)
+    rows = upload_view.history_rows(submissions, lang, timezone)
     st.dataframe(
-        df.select(
-            "id", "submitted_at", "file_name", "periods", "status", "n_observations", "n_errors", "n_warnings"
+        rows.select(
+            "id",
+            "when",
+            "who",
+            "file_name",
+            "periods",
+            "status",
+            "n_observations",
+            "n_errors",
+            "n_warnings",
+            "note",
         ),
         hide_index=True,
         width="stretch",
+        key="history_table",
         column_config={
             "id": st.column_config.NumberColumn("#", format="%d"),
-            "submitted_at": st.column_config.DatetimeColumn(
-                t("hist.submitted_at", lang), format="DD/MM/YYYY HH:mm"
-            ),
+            "when": st.column_config.TextColumn(t("hist.submitted_at", lang)),
+            "who": st.column_config.TextColumn(t("hist.who", lang)),
             "file_name": st.column_config.TextColumn(t("hist.file", lang)),
             "periods": st.column_config.TextColumn(t("col.period", lang)),
             "status": st.column_config.TextColumn(t("col.status", lang)),
             "n_observations": st.column_config.NumberColumn(t("hist.values", lang), format="%d"),
             "n_errors": st.column_config.NumberColumn(t("hist.errors", lang), format="%d"),
             "n_warnings": st.column_config.NumberColumn(t("hist.warnings", lang), format="%d"),
+            "note": st.column_config.TextColumn(t("hist.status_note", lang)),
         },
     )
+    return rows
+
+
+def history_actions(rows: pl.DataFrame, lang: str, engine: Engine, actor: User) -> None:
+    """Withdraw an accepted submission or restore a superseded or withdrawn one, with a reason.
+
+    Only the actor's own department's workbooks are offered (administrators: every workbook); the core
+    refuses anything else all the same.
+    """
+    mine = rows.filter(
+        pl.col("raw_status").is_in(["accepted", "superseded", "withdrawn"]) & pl.col("export_id").is_null()
+    )
+    if mine.is_empty():
+        return
+    with st.expander(t("hist.actions", lang)), st.form("history_action", border=False):
+        labels = {
+            r["id"]: f"#{r['id']} · {r['when']} · {r['status']} · {r['file_name']}"
+            for r in mine.iter_rows(named=True)
+        }
+        # keyed on the newest submission: after a new one, the picker starts at it again
+        picked = st.selectbox(
+            t("hist.pick", lang), list(labels), format_func=labels.get, key=f"hist_pick_{max(labels)}"
+        )
+        reason = st.text_input(t("hist.reason", lang), key="hist_reason")
+        c1, c2 = st.columns(2)
+        withdraw = c1.form_submit_button(t("hist.withdraw", lang), icon=":material/remove_circle:")
+        restore = c2.form_submit_button(t("hist.restore", lang), icon=":material/restore:")
+    if not (withdraw or restore):
+        return
+    if not (reason or "").strip():
+        st.error(t("hist.need_reason", lang))
+        return
+    from ioc.issues import IssueError
+
+    try:
+        if withdraw:
+            ledger.withdraw(engine, int(picked), note=reason.strip(), actor=actor)
+            st.session_state["_hist_done"] = t("hist.done_withdraw", lang, id=picked)
+        else:
+            new_id = ledger.restore(engine, int(picked), note=reason.strip(), actor=actor)
+            st.session_state["_hist_done"] = t("hist.done_restore", lang, id=picked, new=new_id)
+    except IssueError as err:
+        for issue in err.issues:
+            st.error(issue.text(lang))
+        return
+    st.rerun()

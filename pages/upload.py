@@ -1,4 +1,5 @@
-"""Upload: template download, file check with a per-cell report, confirmation, receipt and history."""
+"""Upload: sign in, template download, file check with a per-cell report, the resubmission diff,
+confirmation, receipt, history with withdraw and restore; the administrator's export upload."""
 
 from ioc import ui
 
@@ -6,8 +7,9 @@ ui.require_frame()
 
 import streamlit as st  # noqa: E402
 
-from ioc import ui_cache  # noqa: E402
+from ioc import ui_auth, ui_cache  # noqa: E402
 from ioc import ui_upload as upload  # noqa: E402
+from ioc import upload_view as view  # noqa: E402
 from ioc.i18n import format_period  # noqa: E402
 from ioc.labels import t  # noqa: E402
 
@@ -15,14 +17,30 @@ ctx = ui.context()
 lang = ctx.lang
 with ui.guarded(lang):
     ui.page_header(t("upload.title", lang), ctx)
+    user = ui_auth.sign_in_form(lang)
+    if user is None:
+        st.info(t("auth.required", lang))
+        st.stop()
+    if user.role == "viewer":
+        st.warning(t("auth.viewer_only", lang))
+        st.stop()
+    engine, settings = ui_cache.db(), ui_cache.settings()
     departments = ctx.config.registry.departments
     names = dict(zip(departments["id"], departments["name_vi" if lang == "vi" else "name_en"], strict=True))
+    allowed = [d for d in names if user.can_write(d)]
     c1, c2 = st.columns(2)
-    dept = c1.selectbox(t("upload.department", lang), list(names), format_func=names.get, key="up_dept")
-    periods = upload.open_periods(ctx.as_of)
+    dept = c1.selectbox(
+        t("upload.department", lang),
+        allowed,
+        format_func=names.get,
+        key="up_dept",
+        disabled=len(allowed) == 1,
+    )
+    periods = view.open_periods(ctx.today)
     period = c2.selectbox(
         t("upload.period", lang), periods, format_func=lambda p: format_period(p, lang), key="up_period"
     )
+    c2.caption(view.due_caption(ctx.today, ctx.config.targets.reporting.deadline_day, lang))
 
     template = upload.template_bytes(ctx.config, ctx.observations(), dept, period)
     st.download_button(
@@ -34,32 +52,44 @@ with ui.guarded(lang):
     )
 
     nonce = st.session_state.setdefault("up_nonce", 0)
-    file = st.file_uploader(t("upload.file", lang), type=["xlsx", "xls"], key=f"up_file_{nonce}")
+    st.caption(t("upload.drop_caption", lang))  # the widget's own words are English only in Streamlit
+    file = st.file_uploader(
+        t("upload.file", lang), type=["xlsx", "xls"], key=f"up_file_{nonce}", max_upload_size=20
+    )
+    if done := st.session_state.pop("_up_receipt", None):
+        receipt, data = done
+        upload.show_report(receipt, lang, data)
+        upload.show_receipt(receipt, lang, ctx.timezone, user)
     if file is not None:
-        engine, data_dir = ui_cache.db(), ui_cache.settings().data_dir
+        data = file.getvalue()
         check = upload.check(
-            file.getvalue(), file.name, ctx.config, engine, data_dir, department=dept, period=period, who=dept
+            data, file.name, ctx.config, engine, settings.data_dir, department=dept, period=period, actor=user
         )
+        if check.status == "dry-run":
+            upload.show_resubmission(upload.resubmission(engine, check, dept), lang, ctx.timezone, ctx.config)
         if check.status == "dry-run" and st.button(t("upload.confirm", lang), type="primary"):
             receipt = upload.commit(
-                file.getvalue(),
+                data,
                 file.name,
                 ctx.config,
                 engine,
-                data_dir,
+                settings.data_dir,
                 department=dept,
                 period=period,
-                who=dept,
+                actor=user,
             )
             st.session_state["up_nonce"] = nonce + 1  # the next run shows an empty uploader
-            upload.show_report(receipt, lang)
-        else:
-            upload.show_report(check, lang)
+            st.session_state["_up_receipt"] = (receipt, data)
+            st.rerun()
+        upload.show_report(check, lang, data)
 
     st.subheader(t("upload.history", lang))
-    upload.show_history(ui_cache.submissions(ui_cache.revision(), dept), lang)
+    if message := st.session_state.pop("_hist_done", None):
+        st.success(message)
+    rows = upload.show_history(ui_cache.submissions(ui_cache.revision(), dept), lang, ctx.timezone)
+    upload.history_actions(rows, lang, engine, user)
 
-    if ui_cache.settings().admin_upload:
+    if user.is_admin:
         st.divider()
         st.subheader(t("upload.admin", lang))
         exports = {e.id: e.name or e.id for e in ctx.config.targets.exports}
@@ -76,10 +106,10 @@ with ui.guarded(lang):
                     export_file.getvalue(),
                     export_file.name,
                     ctx.config,
-                    ui_cache.db(),
-                    ui_cache.settings().data_dir,
+                    engine,
+                    settings.data_dir,
                     export_id=export_id,
-                    who="admin",
+                    actor=user,
                 )
             st.session_state["adm_nonce"] = adm_nonce + 1
             upload.show_report(report, lang)

@@ -203,9 +203,75 @@ def _filled_template(config, dept: str, period: str, value: float | str) -> byte
     return buf.getvalue()
 
 
+PASSWORD = "mat-khau-thu-nghiem-2026"
+
+
+def _account(data_dir: Path, username: str, role: str, department: str | None = None) -> None:
+    """An account in the seeded database (created once per module)."""
+    from ioc import accounts, store
+
+    engine = store.get_engine(f"sqlite:///{data_dir / 'ioc.sqlite3'}")
+    try:
+        accounts.get_account(engine, username)
+    except accounts.AccountError:
+        accounts.create_account(
+            engine,
+            username,
+            role=role,
+            department=department,
+            display_name=f"Nguyễn Văn {username.upper()}",
+            password=PASSWORD,
+            created_by="test",
+        )
+    engine.dispose()
+
+
+def _signed_in(data_dir: Path, lang: str, username: str, role: str, department: str | None = None) -> AppTest:
+    """The Upload page after signing in through its own form."""
+    _account(data_dir, username, role, department)
+    at = _app(lang, "upload")
+    at.text_input(key="signin_user").input(username)
+    at.text_input(key="signin_password").input(PASSWORD)
+    next(b for b in at.button if b.label in ("Sign in", "Đăng nhập")).click()
+    at.run()
+    assert not at.exception, at.exception
+    assert "ioc_user" in at.session_state and at.session_state["ioc_user"].username == username
+    return at
+
+
+def test_upload_asks_for_a_sign_in_before_anything_can_be_written(seeded: Path) -> None:
+    at = _app("vi", "upload")
+    assert "Cần đăng nhập" in _text(at)
+    assert not at.file_uploader and not at.download_button
+    at.text_input(key="signin_user").input("khong_co")
+    at.text_input(key="signin_password").input("sai-mat-khau-roi")
+    next(b for b in at.button if b.label == "Đăng nhập").click()
+    at.run()
+    assert any("Tên đăng nhập hoặc mật khẩu không đúng" in e.value for e in at.error)
+    assert "ioc_user" not in at.session_state
+
+
+def test_a_department_account_sees_only_its_department_and_ended_periods(seeded: Path) -> None:
+    at = _signed_in(seeded, "vi", "gd_dt", "department", "so_gd_dt")
+    box = at.selectbox(key="up_dept")
+    assert box.options == ["Sở Giáo dục và Đào tạo"] or len(box.options) == 1
+    assert box.disabled
+    from ioc.periods import local_today, period_end
+
+    period = at.selectbox(key="up_period")
+    assert (
+        period_end(period.value) < local_today() and len(period.options) == 6
+    )  # the newest ended month first
+    assert "Kéo thả tệp vào đây · tối đa 20 MB · XLSX, XLS" in _text(at)
+    assert not any(s.value == "Quản trị: nhập tệp xuất từ hệ thống báo cáo" for s in at.subheader)
+
+
 def test_upload_checks_then_accepts_a_filled_template(seeded: Path, demo_config) -> None:
-    at = _app("en", "upload")
+    at = _signed_in(seeded, "en", "quantri", "administrator")
     at.selectbox(key="up_dept").set_value("so_gd_dt")
+    at.run()
+    # the seeded months' last one: a newer month would move the other pages' "latest period"
+    at.selectbox(key="up_period").set_value(MONTHS[-1])
     at.run()
     period = at.selectbox(key="up_period").value
     data = _filled_template(demo_config, "so_gd_dt", period, 55)
@@ -214,7 +280,9 @@ def test_upload_checks_then_accepts_a_filled_template(seeded: Path, demo_config)
     assert not at.exception
     assert any("The file is valid" in s.value for s in at.success), [e.value for e in at.error]
     # the preview names each value and the cell it came from, before anything is stored
-    preview = at.dataframe[0].value
+    # the demo's earlier report for the month is named, with what changes, before anything is stored
+    assert any(re.match(r"This submission will replace submission #\d+ \(", w.value) for w in at.warning)
+    preview = next(d.value for d in at.dataframe if "value_text" in d.value.columns)
     assert set(preview["value_text"]) <= {"55.0%", "55", "55.0", "55 VND"}  # every cell was filled with 55
     assert preview["cell"].str.startswith("Nhập liệu G").all()
     confirm = next(b for b in at.button if b.label == "Confirm submission")
@@ -223,11 +291,15 @@ def test_upload_checks_then_accepts_a_filled_template(seeded: Path, demo_config)
     assert any("Accepted: submission #" in s.value for s in at.success)
     history = at.dataframe[-1].value
     assert "✔ Accepted" in set(history["status"])
+    assert "Nguyễn Văn QUANTRI (quantri)" in set(history["who"])
 
 
 def test_upload_rejects_a_bad_value_naming_the_cell(seeded: Path, demo_config) -> None:
-    at = _app("en", "upload")
+    at = _signed_in(seeded, "en", "quantri", "administrator")
     at.selectbox(key="up_dept").set_value("so_gd_dt")
+    at.run()
+    # the seeded months' last one: a newer month would move the other pages' "latest period"
+    at.selectbox(key="up_period").set_value(MONTHS[-1])
     at.run()
     period = at.selectbox(key="up_period").value
     data = _filled_template(demo_config, "so_gd_dt", period, "n/a")
@@ -235,9 +307,13 @@ def test_upload_rejects_a_bad_value_naming_the_cell(seeded: Path, demo_config) -
     at.run()
     assert any("rejected" in e.value for e in at.error)
     issues = at.dataframe[0].value
-    assert {"sheet", "row", "column"} <= set(issues.columns)
-    assert issues["row"].notna().all()
+    assert {"Sheet", "Row", "Column", "Expected", "Severity"} <= set(issues.columns)
+    assert issues["Row"].notna().all()
+    assert list(issues["Row"]) == sorted(issues["Row"])  # sorted by sheet, row, column
     assert not any(b.label == "Confirm submission" for b in at.button)
+    assert any(
+        d.label.startswith("Download the report with the problem cells marked") for d in at.download_button
+    )
 
 
 def test_upload_refuses_an_export_on_the_department_page_in_the_ui_language(
@@ -260,14 +336,16 @@ def test_upload_refuses_an_export_on_the_department_page_in_the_ui_language(
         )
     ]
     data = write_procedure_report(tmp_path / "thong_ke.xlsx", units).read_bytes()
-    at = _app("vi", "upload")
-    at.selectbox(key="up_dept").set_value("so_gd_dt")
-    at.run()
+    at = _signed_in(seeded, "vi", "gd_dt", "department", "so_gd_dt")
     at.file_uploader[0].set_value(("bao_cao.xlsx", data, "application/vnd.ms-excel"))
     at.run()
     assert not at.exception
     assert any("bị từ chối" in e.value for e in at.error)
     shown = at.dataframe[0].value.to_csv()
+    assert (
+        "Mức độ" in shown and "Lỗi" in shown and "Giá trị hợp lệ" in shown
+    )  # headers, severities in Vietnamese
+    assert "biểu số liệu của sở, ngành" in shown  # and the expected column
     assert "Trang này chỉ nhận biểu số liệu hằng tháng" in shown and "quản trị viên" in shown
     assert not any(b.label == "Xác nhận nộp" for b in at.button)
     engine = store.get_engine(f"sqlite:///{seeded / 'ioc.sqlite3'}")
@@ -281,7 +359,7 @@ def test_upload_refuses_an_export_on_the_department_page_in_the_ui_language(
 
 
 def test_admin_upload_ingests_a_long_export(seeded: Path, demo_config) -> None:
-    at = _app("en", "upload")
+    at = _signed_in(seeded, "en", "quantri", "administrator")
     csv = "unit,period,indicator,value\n99,2026-10,digital_economy_share,18.5\n"
     ids = [e.id for e in demo_config.targets.exports]
     at.selectbox(key="adm_export").set_value("long" if "long" in ids else ids[0])

@@ -59,15 +59,12 @@ def test_get_engine_creates_the_folder_and_sets_sqlite_pragmas(tmp_path: Path) -
     quick.dispose()
 
 
-LATEST = store.MIGRATIONS[-1][0]
-
-
-def test_migrate_creates_every_table_and_records_every_version(engine) -> None:
+def test_migrate_creates_every_table_and_records_the_revision(engine) -> None:
     names = set(inspect(engine).get_table_names())
-    assert {"schema_version", "files", "submissions", "observations", "audit", "wall_tokens"} <= names
+    assert {"alembic_version", "files", "submissions", "observations", "audit", "wall_tokens"} <= names
+    assert {"accounts", "sessions"} <= names
     with engine.connect() as conn:
-        versions = conn.execute(select(store.schema_version.c.version)).scalars().all()
-    assert versions == list(range(1, LATEST + 1))
+        assert store.current_version(conn) == store.latest_version()
     obs_cols = {c["name"] for c in inspect(engine).get_columns("observations")}
     assert {"row_no", "col_letter", "value", "numerator", "denominator"} <= obs_cols
     indexes = {i["name"]: i["column_names"] for i in inspect(engine).get_indexes("observations")}
@@ -75,41 +72,9 @@ def test_migrate_creates_every_table_and_records_every_version(engine) -> None:
 
 
 def test_migrate_twice_changes_nothing(engine) -> None:
-    assert store.migrate(engine) == LATEST
+    assert store.migrate(engine) == store.latest_version()
     with engine.connect() as conn:
-        assert conn.execute(select(store.schema_version)).all().__len__() == LATEST
-
-
-def test_a_later_migration_step_runs_once_and_keeps_the_data(engine, monkeypatch) -> None:
-    with store.write_transaction(engine) as conn:
-        conn.execute(insert(store.files).values(**_file_row()))
-        conn.execute(insert(store.submissions).values(**_submission_row()))
-
-    def v2(conn) -> None:
-        conn.execute(text("ALTER TABLE submissions ADD COLUMN reviewer TEXT"))
-
-    monkeypatch.setattr(store, "MIGRATIONS", [*store.MIGRATIONS, (LATEST + 1, v2)])
-    assert store.migrate(engine) == LATEST + 1
-    assert store.migrate(engine) == LATEST + 1  # not applied again (ALTER would fail the second time)
-    with engine.connect() as conn:
-        assert conn.execute(
-            select(store.schema_version.c.version).order_by(store.schema_version.c.version)
-        ).scalars().all() == list(range(1, LATEST + 2))
-        assert conn.execute(text("SELECT count(*) FROM submissions")).scalar() == 1
-    assert "reviewer" in {c["name"] for c in inspect(engine).get_columns("submissions")}
-
-
-def test_a_failing_migration_step_rolls_back_whole(engine, monkeypatch) -> None:
-    def v2(conn) -> None:
-        conn.execute(text("CREATE TABLE extra (id INTEGER)"))
-        raise RuntimeError("step failed half-way")
-
-    monkeypatch.setattr(store, "MIGRATIONS", [*store.MIGRATIONS, (LATEST + 1, v2)])
-    with pytest.raises(RuntimeError):
-        store.migrate(engine)
-    assert "extra" not in inspect(engine).get_table_names()
-    with engine.connect() as conn:
-        assert store.current_version(conn) == LATEST
+        assert conn.execute(select(store.alembic_version)).all().__len__() == 1
 
 
 def test_foreign_keys_and_status_check_are_enforced(engine) -> None:

@@ -1,0 +1,1 @@
+"""The ledger's schema history as Alembic revisions; `ioc.store.migrate` runs them (no alembic.ini needed)."""
