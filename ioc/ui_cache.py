@@ -81,7 +81,7 @@ def seeding_notice(lang: str) -> None:
     the app so every view shows the whole history."""
     if not _seeds_demo():
         return
-    from ioc.demo.first_start import filling_text, progress
+    from ioc.demo.first_start import filling_line, filling_text, progress
 
     data_dir = settings().data_dir
     if progress(data_dir) is None:
@@ -93,7 +93,10 @@ def seeding_notice(lang: str) -> None:
         if state is None:
             st.rerun(scope="app")
         else:
-            st.info(filling_text(lang, state), icon=":material/hourglass_top:")
+            # one line, the whole explanation in its help: a phone's first screen stays for the headline
+            st.caption(
+                f":material/hourglass_top: {filling_line(lang, state)}", help=filling_text(lang, state)
+            )
 
     _notice()
 

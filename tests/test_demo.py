@@ -510,6 +510,9 @@ def test_first_start_seeds_the_opening_months_then_the_rest_and_reports_progress
     assert before is not None and before.stage == "rest" and before.running
     assert before.months_total == 3 and before.months_done < 3
     assert f"{before.months_done}/3 tháng" in first_start.filling_text("vi", before)
+    # on every page it is one line (the full text a click away), short enough for a phone's first screen
+    assert f"{before.months_done}/3 tháng" in first_start.filling_line("vi", before)
+    assert len(first_start.filling_line("vi", before)) < 80
     # done: nothing pending, every planned file in the ledger, and a second start does nothing
     assert first_start.progress(tmp_path) is None
     assert ledger.submissions(engine).height == len(plan(demo_config, months, DEFAULT_SEED))

@@ -297,6 +297,18 @@ def wait_text(lang: str) -> str:
     return f"Creating the demo province on first start… (about {seconds} seconds)"
 
 
+def filling_line(lang: str, state: Seeding) -> str:
+    """The notice's one line (its full text is a click away), short enough for a phone's first screen."""
+    done, total = state.months_done, state.months_total
+    if lang == "vi":
+        if not state.running:
+            return f"Lịch sử tỉnh mẫu mới nạp {done}/{total} tháng và đã dừng"
+        return f"Lịch sử tỉnh mẫu đang nạp: {done}/{total} tháng — kỳ mới nhất đã đủ"
+    if not state.running:
+        return f"Demo history stopped loading at {done}/{total} months"
+    return f"Demo history loading: {done}/{total} months — the latest period is complete"
+
+
 def filling_text(lang: str, state: Seeding) -> str:
     """The notice shown on every page while the earlier history is still loading (or has stopped)."""
     done, total = state.months_done, state.months_total
