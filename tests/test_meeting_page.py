@@ -68,8 +68,33 @@ def meeting_db(seeded: Path):  # noqa: F811
     engine.dispose()
 
 
-def _meeting(lang: str, user: object | None = None):  # type: ignore[no-untyped-def]
-    return _app(lang, "meeting", state={"ioc_user": user} if user else None, period="2026-10")
+def _session_of(user: SimpleNamespace) -> dict[str, str]:
+    """A real account and sign-in session for `user` in the seeded database, as the sign-in form leaves them."""
+    from ioc import accounts
+
+    data_dir = Path(os.environ["IOC_DATA_DIR"])
+    engine = store.get_engine(f"sqlite:///{data_dir / 'ioc.sqlite3'}")
+    try:
+        try:
+            accounts.get_account(engine, user.username)
+        except accounts.AccountError:
+            accounts.create_account(
+                engine,
+                user.username,
+                role=user.role,
+                department=user.department,
+                display_name=user.display_name,
+                password="mat-khau-thu-nghiem-2026",
+                created_by="test",
+            )
+        token = accounts.open_session(engine, accounts.get_account(engine, user.username).id)
+    finally:
+        engine.dispose()
+    return {"_ioc_session_token": token}
+
+
+def _meeting(lang: str, user: SimpleNamespace | None = None):  # type: ignore[no-untyped-def]
+    return _app(lang, "meeting", state=_session_of(user) if user else None, period="2026-10")
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
@@ -141,15 +166,17 @@ def test_an_administrator_records_a_note_an_action_and_unlocks_and_locks(meeting
 
 
 def test_the_upload_page_refuses_a_locked_period_in_the_ui_language(meeting_db, demo_config) -> None:
-    at = _app("vi", "upload", period="2026-10")
+    at = _app("vi", "upload", state=_session_of(ADMIN), period="2026-10")
     at.selectbox(key="up_dept").set_value("so_gd_dt")
+    at.run()
+    at.selectbox(key="up_period").set_value("2026-10")
     at.run()
     assert at.selectbox(key="up_period").value == "2026-10"
     data = _filled_template(demo_config, "so_gd_dt", "2026-10", 55)
     at.file_uploader[0].set_value(("so_gd_dt.xlsx", data, "application/vnd.ms-excel"))
     at.run()
     issues = at.dataframe[0].value
-    messages = " ".join(issues["message"].astype(str))
+    messages = " ".join(" ".join(map(str, row)) for row in issues.itertuples(index=False))
     assert "Kỳ 10/2026 đã khoá lúc" in messages and "liên hệ quản trị để mở khoá" in messages
     assert not any(b.label == "Xác nhận nộp" for b in at.button)
 
