@@ -36,10 +36,23 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(tmp_path_factory: pytest.TempPathFactory, browser) -> Iterator[str]:  # noqa: F811
+    """A server on a fully seeded demo: these tests measure the steady layout a reader meets, not the first
+    minutes after a fresh start (when a one-line notice says the earlier history is still loading)."""
+    from ioc.demo.first_start import progress
+
     seeded = os.environ.get("IOC_E2E_DATA_DIR")
     data_dir = Path(seeded) if seeded else tmp_path_factory.mktemp("glance-data")
     proc, url = _start_server(data_dir)
+    ctx, page, _ = _open(browser, url)
+    try:
+        _settle(page)  # the first visit seeds the opening months and starts the rest in the background
+    finally:
+        ctx.close()
+    deadline = time.time() + 900
+    while progress(data_dir) is not None and time.time() < deadline:
+        time.sleep(2)
+    assert progress(data_dir) is None, "the demo history did not finish loading"
     yield url
     proc.terminate()
     proc.wait(timeout=20)
