@@ -115,8 +115,21 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def server(data_dir: Path) -> Iterator[str]:
+def server(data_dir: Path, browser) -> Iterator[str]:
+    """A server on a fresh database: the first visit seeds the demo's opening months (its wait screen must
+    end in a page), then the tests run once the rest of the history has loaded in the background."""
+    from ioc.demo.first_start import progress
+
     proc, url = _start_server(data_dir)
+    ctx, page, _ = _open(browser, url)
+    try:
+        _assert_clean(_settle(page), page)
+    finally:
+        ctx.close()
+    deadline = time.time() + 900
+    while progress(data_dir) is not None and time.time() < deadline:
+        time.sleep(2)
+    assert progress(data_dir) is None, "the demo history did not finish loading"
     yield url
     proc.terminate()
     proc.wait(timeout=20)
