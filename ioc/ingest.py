@@ -89,18 +89,6 @@ class IngestReport:
         return self.status in ("accepted", "duplicate", "dry-run")
 
 
-class ParseError(Exception):
-    """The parse step gave no result: the worker crashed, ran out of memory or time, or the loader failed.
-
-    Carries the issues to record; the record step stores the file as a rejected submission, whatever
-    the parse step raised (this, an `IssueError`, or any other exception).
-    """
-
-    def __init__(self, issues: list[Issue]) -> None:
-        self.issues = list(issues)
-        super().__init__("; ".join(i.message for i in self.issues) or "the file could not be parsed")
-
-
 def config_errors(issues: list[Issue]) -> list[Issue]:
     """The errors that lie in targets.yaml rather than in the data file (a file is never rejected for them)."""
     return [i for i in issues if i.is_error and (i.code == "export-config" or i.file == "targets.yaml")]
