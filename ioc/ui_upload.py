@@ -349,6 +349,14 @@ def show_history(submissions: pl.DataFrame, lang: str, timezone: str) -> pl.Data
     return rows
 
 
+HISTORY_PICK_KEY = "hist_pick"
+
+
+def forget_history_pick() -> None:
+    """Start the history picker at the newest submission on the next run (after the user's own upload)."""
+    st.session_state.pop(HISTORY_PICK_KEY, None)
+
+
 def history_actions(rows: pl.DataFrame, lang: str, engine: Engine, actor: User) -> None:
     """Withdraw an accepted submission or restore a superseded or withdrawn one, with a reason.
 
@@ -365,10 +373,10 @@ def history_actions(rows: pl.DataFrame, lang: str, engine: Engine, actor: User) 
             r["id"]: f"#{r['id']} · {r['when']} · {r['status']} · {r['file_name']}"
             for r in mine.iter_rows(named=True)
         }
-        # keyed on the newest submission: after a new one, the picker starts at it again
-        picked = st.selectbox(
-            t("hist.pick", lang), list(labels), format_func=labels.get, key=f"hist_pick_{max(labels)}"
-        )
+        # A stable key: a submission arriving from elsewhere (the inbox, an administrator, the demo history
+        # still loading) must never change the one the user has picked. The user's own new submission
+        # starts the picker at the newest again (`forget_history_pick`).
+        picked = st.selectbox(t("hist.pick", lang), list(labels), format_func=labels.get, key=HISTORY_PICK_KEY)
         reason = st.text_input(t("hist.reason", lang), key="hist_reason")
         c1, c2 = st.columns(2)
         withdraw = c1.form_submit_button(t("hist.withdraw", lang), icon=":material/remove_circle:")

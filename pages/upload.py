@@ -79,6 +79,7 @@ with ui.guarded(lang):
                 actor=user,
             )
             st.session_state["up_nonce"] = nonce + 1  # the next run shows an empty uploader
+            upload.forget_history_pick()
             st.session_state["_up_receipt"] = (receipt, data)
             st.rerun()
         upload.show_report(check, lang, data)

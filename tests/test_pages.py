@@ -620,3 +620,33 @@ def test_composite_map_separates_units_and_single_indicators_keep_status_colours
 
     status_fills = {tuple(_hex_to_rgba(look.colour)) for look in STATUS.values()}
     assert {tuple(f["properties"]["fill"]) for f in spec["layers"][0]["data"]["features"]} <= status_fills
+
+
+def test_a_submission_arriving_from_elsewhere_never_changes_the_picked_one(seeded: Path) -> None:
+    """The withdraw/restore picker keeps the user's choice while new submissions arrive for the department
+    (the inbox, an administrator, the demo history still loading): withdrawing must act on what was picked."""
+    from ioc import ledger, store
+
+    def ids(options: list[str]) -> list[int]:
+        return [int(o.split(" ·")[0].lstrip("#")) for o in options]
+
+    at = _signed_in(seeded, "vi", "gd_dt", "department", "so_gd_dt")
+    older = ids(at.selectbox(key="hist_pick").options)[1]  # not the newest, where a reset would land
+    at.session_state["hist_pick"] = older  # the form holds a choice until it is sent: set it as the browser does
+    at.run()
+    assert at.selectbox(key="hist_pick").value == older
+
+    engine = store.get_engine(f"sqlite:///{seeded / 'ioc.sqlite3'}")
+    try:  # a newer submission for the same department arrives from elsewhere, its values unchanged
+        subs = ledger.submissions(engine, department="so_gd_dt")
+        newest = subs.filter((pl.col("status") == "accepted") & pl.col("export_id").is_null())["id"].max()
+        ledger.withdraw(engine, newest, "test", note="kiểm tra")
+        copy = ledger.restore(engine, newest, "test", note="kiểm tra")
+    finally:
+        engine.dispose()
+    _clear_streamlit_caches()
+    at.run()
+    assert not at.exception, at.exception
+    box = at.selectbox(key="hist_pick")
+    assert ids(box.options)[0] == copy  # the new one is offered first …
+    assert box.value == older  # … and the user's choice stands

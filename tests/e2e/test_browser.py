@@ -118,9 +118,18 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def server(data_dir: Path, browser) -> Iterator[str]:
     """A server on a fresh database: the first visit seeds the demo's opening months (its wait screen must
     end in a page), then the tests run once the rest of the history has loaded in the background."""
+    proc, url = _start_server(data_dir)
+    _first_visit_and_history(browser, url, data_dir)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def _first_visit_and_history(browser, url: str, data_dir: Path) -> None:
+    """The first visit seeds the demo's opening months (its wait screen must end in a page); then wait until
+    the rest of the history has loaded in the background, so that no test sees the data move under it."""
     from ioc.demo.first_start import progress
 
-    proc, url = _start_server(data_dir)
     ctx, page, _ = _open(browser, url)
     try:
         _assert_clean(_settle(page), page)
@@ -130,9 +139,6 @@ def server(data_dir: Path, browser) -> Iterator[str]:
     while progress(data_dir) is not None and time.time() < deadline:
         time.sleep(2)
     assert progress(data_dir) is None, "the demo history did not finish loading"
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
 
 
 class OffMachine:

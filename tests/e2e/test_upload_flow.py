@@ -19,6 +19,7 @@ from test_browser import (
     _assert_clean,
     _open,
     _settle,
+    _first_visit_and_history,
     _start_server,
     browser,  # noqa: F401 - fixture
     data_dir,  # noqa: F401 - fixture
@@ -30,7 +31,7 @@ PERIOD_TEXT = "10/2026"  # a demo month: the department's earlier submission is 
 
 
 @pytest.fixture(scope="module")
-def server(data_dir: Path):  # noqa: F811
+def server(data_dir: Path, browser):  # noqa: F811
     """A server whose database already has a department account (created as an administrator would)."""
     from ioc import accounts, store
 
@@ -47,6 +48,7 @@ def server(data_dir: Path):  # noqa: F811
     )
     engine.dispose()
     proc, url = _start_server(data_dir)
+    _first_visit_and_history(browser, url, data_dir)
     yield url
     proc.terminate()
     proc.wait(timeout=20)
