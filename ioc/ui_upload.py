@@ -376,7 +376,9 @@ def history_actions(rows: pl.DataFrame, lang: str, engine: Engine, actor: User) 
         # A stable key: a submission arriving from elsewhere (the inbox, an administrator, the demo history
         # still loading) must never change the one the user has picked. The user's own new submission
         # starts the picker at the newest again (`forget_history_pick`).
-        picked = st.selectbox(t("hist.pick", lang), list(labels), format_func=labels.get, key=HISTORY_PICK_KEY)
+        picked = st.selectbox(
+            t("hist.pick", lang), list(labels), format_func=labels.get, key=HISTORY_PICK_KEY
+        )
         reason = st.text_input(t("hist.reason", lang), key="hist_reason")
         c1, c2 = st.columns(2)
         withdraw = c1.form_submit_button(t("hist.withdraw", lang), icon=":material/remove_circle:")

@@ -632,7 +632,9 @@ def test_a_submission_arriving_from_elsewhere_never_changes_the_picked_one(seede
 
     at = _signed_in(seeded, "vi", "gd_dt", "department", "so_gd_dt")
     older = ids(at.selectbox(key="hist_pick").options)[1]  # not the newest, where a reset would land
-    at.session_state["hist_pick"] = older  # the form holds a choice until it is sent: set it as the browser does
+    at.session_state["hist_pick"] = (
+        older  # the form holds a choice until it is sent: set it as the browser does
+    )
     at.run()
     assert at.selectbox(key="hist_pick").value == older
 

@@ -17,9 +17,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 from test_browser import (
     SHOTS,
     _assert_clean,
+    _first_visit_and_history,
     _open,
     _settle,
-    _first_visit_and_history,
     _start_server,
     browser,  # noqa: F401 - fixture
     data_dir,  # noqa: F401 - fixture
