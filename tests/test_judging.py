@@ -13,7 +13,8 @@ import re
 import polars as pl
 import pytest
 
-from ioc.i18n import format_pace, format_view
+from ioc.i18n import format_pace
+from ioc.period_labels import format_view
 from ioc.periods import judged_month, last_due_month, report_deadline
 from ioc.scoring import composite, history, score
 from ioc.target_path import indicator_path
