@@ -21,7 +21,7 @@ from ioc.demo.values import simulate, unit_sizes
 from ioc.demo.workbooks import Fault, WorkbookMaker, stable_xlsx
 from ioc.exports_config import ExportKind
 from ioc.periods import is_due, last_month_expr, parse_period, period_end
-from ioc.targets import Frequency
+from ioc.targets import Frequency, Level, Rollup
 
 # (scenario, department, where in the history as a fraction of the months)
 SCENARIOS: list[tuple[str, str, float]] = [
@@ -168,6 +168,12 @@ class History:
             last_month_expr("period").alias("month"),
         )
         self._by_owner = self.values.partition_by("owner", as_dict=True)
+        # indicators whose province value is a sum typed beside its communes' values
+        self._totals = sorted(
+            i.id
+            for i in config.targets.indicators
+            if i.rollup == Rollup.SUM and {Level.PROVINCE, Level.COMMUNE} <= set(i.levels)
+        )
         self.submitted = pl.DataFrame(schema={"month": pl.String})  # per department, set by `expect`
 
     def expect(self, events: list[Event]) -> None:
@@ -193,11 +199,14 @@ class History:
             how="left",
             maintain_order="left",
         )
-        # about one commune row in a hundred is left blank: not yet known
+        # about one commune row in a hundred is left blank: not yet known. Never a commune of a total the
+        # same workbook types for the province: that total adds up every commune, so a commune left out
+        # would make the province disagree with its communes (17 villages vs the communes' 14)
         blank = [rng.random() < 0.01 for _ in range(rows.height)]
         is_commune = pl.col("level") == "commune"
         rows = rows.with_columns(pl.Series("_blank", blank))
-        rows = rows.with_columns(pl.col("_blank") & is_commune & pl.col("value").is_not_null()).with_columns(
+        may_blank = is_commune & pl.col("value").is_not_null() & ~pl.col("indicator").is_in(self._totals)
+        rows = rows.with_columns(pl.col("_blank") & may_blank).with_columns(
             pl.when(pl.col("_blank")).then(None).otherwise(pl.col(c)).alias(c)
             for c in ("value", "numerator", "denominator")
         )  # `_blank` stays: which values the officer left out (see `reported`)
