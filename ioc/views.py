@@ -616,7 +616,8 @@ def province_disagreement(
 ) -> str | None:
     """A warning for the Indicator page when the province value reported directly for the period judged at
     `as_of` disagrees with the roll-up of its units beyond the tolerance (a leader's first question when
-    the province reads "met" while its departments are red); None when they agree."""
+    the province reads "met" while its departments are red), or a note of how many units reported when a
+    sum over some of them cannot be compared with it; None when they agree."""
     from ioc.consistency import province_disagreements
     from ioc.periods import reference_period
 
@@ -635,6 +636,17 @@ def province_disagreement(
     unit_vi, unit_en = (" điểm %", " pp") if pp else ("", "")
     tol_vi, tol_en = (tol + unit_vi, tol + unit_en) if pp else (f"{tol}%", f"{tol}%")
     level = t(f"level.{r['unit_level']}", lang).lower()
+    if not r["comparable"]:  # a sum over some of the units only: say how many, claim nothing
+        return t(
+            "indicator.units_missing",
+            lang,
+            period=format_period(r["period"], lang),
+            value=value,
+            n=r["n_units"],
+            total=r["n_expected"],
+            level=level,
+            rollup=rolled,
+        )
     return t(
         "indicator.disagrees",
         lang,
