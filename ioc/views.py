@@ -21,11 +21,11 @@ from ioc.periods import (
     DeadlineDay,
     due_months,
     frequency_of,
+    is_month_expr,
     last_month_expr,
     parse_period,
     period_end,
     period_end_expr,
-    period_frequency_expr,
     period_months,
     periods_between,
     periods_spanning,
@@ -376,7 +376,7 @@ def sparklines(observations: pl.DataFrame, as_of: str, n: int = 12) -> pl.DataFr
 
 def _months(observations: pl.DataFrame) -> pl.Series:
     """The period of every row that is a month."""
-    return observations.filter(period_frequency_expr("period") == Frequency.MONTHLY.value)["period"]
+    return observations.filter(is_month_expr("period"))["period"]
 
 
 def period_choices(observations: pl.DataFrame, granularity: str) -> list[str]:

@@ -16,6 +16,7 @@ from ioc.periods import (
     frequency_code_expr,
     frequency_of,
     is_due,
+    is_month_expr,
     lag,
     months_between,
     parse_period,
@@ -249,6 +250,9 @@ def test_frequency_codes_and_same_frequency() -> None:
     frame = pl.DataFrame({"a": MIXED, "b": list(reversed(MIXED))}).with_columns(
         frequency_code_expr("a").alias("code"), same_frequency_expr("a", "b").alias("same")
     )
+    assert pl.DataFrame({"p": [*MIXED, "2025-13", "2025-8"]}).select(is_month_expr("p"))["p"].to_list() == [
+        frequency_of(p) == M for p in MIXED
+    ] + [False, False]
     names = {0: "monthly", 1: "quarterly", 2: "yearly"}
     assert [names[c] for c in frame["code"]] == [frequency_of(p).value for p in MIXED]
     assert frame["same"].to_list() == [
