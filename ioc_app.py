@@ -7,9 +7,9 @@ from pathlib import Path
 import streamlit as st
 
 from ioc import ui, ui_auth, ui_cache, ui_wall
-from ioc.i18n import format_period
 from ioc.issues import IssueError
 from ioc.labels import LANG_NAMES, LANGS, t
+from ioc.period_labels import format_period
 from ioc.views import data_as_of
 
 st.set_page_config(

@@ -11,15 +11,9 @@ from ioc.config_unit_targets import check_unit_targets
 from ioc.config_warnings import check_warnings
 from ioc.config_yaml import Located, Path_
 from ioc.issues import Issue
+from ioc.period_labels import frequency_text, period_shape
 from ioc.periods import frequency_of, period_end, period_start
-from ioc.targets import ExportSource, Frequency, Indicator, Level, MeasureUnit, Rollup, TargetsFile
-
-_PERIOD_SHAPE = {
-    Frequency.MONTHLY: ('a month like "2025-06"', 'một tháng dạng "2025-06"'),
-    Frequency.QUARTERLY: ('a quarter like "2025-Q2"', 'một quý dạng "2025-Q2"'),
-    Frequency.YEARLY: ('a year like "2025"', 'một năm dạng "2025"'),
-}
-_FREQ_VI = {Frequency.MONTHLY: "hằng tháng", Frequency.QUARTERLY: "hằng quý", Frequency.YEARLY: "hằng năm"}
+from ioc.targets import ExportSource, Indicator, Level, MeasureUnit, Rollup, TargetsFile
 
 
 class _Rules:
@@ -252,10 +246,10 @@ class _Rules:
         problem: tuple[str, str] | None = None
         hint = hint_vi = None
         if freq != ind.frequency:
-            shape_en, shape_vi = _PERIOD_SHAPE[ind.frequency]
+            shape_en, shape_vi = period_shape(ind.frequency, "en"), period_shape(ind.frequency, "vi")
             problem = (
                 f"milestone period '{period}' does not match the indicator's {ind.frequency.value} reporting",
-                f"kỳ của mốc '{period}' không khớp với tần suất báo cáo {_FREQ_VI[ind.frequency]}",
+                f"kỳ của mốc '{period}' không khớp với tần suất báo cáo {frequency_text(ind.frequency, 'vi')}",
             )
             hint, hint_vi = f"write {shape_en}", f"hãy viết {shape_vi}"
         elif start > tgt.by:

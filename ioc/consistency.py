@@ -7,6 +7,11 @@ indicator's rule, as `rollup()` does: ratio = Σnumerator / Σdenominator (× 10
 either part left out), sum = Σvalue, mean = unweighted mean. A disagreement is a difference beyond the
 indicator's amber tolerance: percentage points for percent indicators, relative % of the roll-up
 otherwise (any difference from a roll-up of 0).
+
+A `sum` over fewer units than the level has (98 of 100 communes) is not the province's total: when the
+province value is above it, the missing units may make up the difference, so the row is returned with
+`comparable` false — the page says how many units reported instead of claiming a disagreement. A province
+value below such a partial sum still disagrees (the missing units can only add to it).
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ DISAGREEMENT_SCHEMA: dict[str, pl.DataType] = {
     "province_value": pl.Float64(),
     "rollup_value": pl.Float64(),
     "n_units": pl.Int64(),  # units whose values made the roll-up
+    "n_expected": pl.Int64(),  # units at that level in the registry
+    "comparable": pl.Boolean(),  # false: a partial sum below the province value (see the module docstring)
     "unit_level": pl.String(),  # commune or department
     "difference": pl.Float64(),  # province − roll-up, in the indicator's unit (points for percent)
     "relative_difference": pl.Float64(),  # % of the roll-up; null when the roll-up is 0
@@ -65,7 +72,7 @@ def _rules(config: Config) -> pl.DataFrame:
 
 
 def _units(config: Config) -> pl.DataFrame:
-    """unit_code → level (commune or department)."""
+    """unit_code → level (commune or department), every unit of the registry."""
     reg = config.registry
     return pl.concat(
         [
@@ -116,8 +123,9 @@ def _rolled_up(units: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def province_disagreements(observations: pl.DataFrame, config: Config, as_of: str) -> pl.DataFrame:
-    """Periods up to `as_of` where a province value reported directly disagrees with the roll-up of its units
-    beyond the indicator's amber tolerance; columns as `DISAGREEMENT_SCHEMA`, sorted by indicator, period."""
+    """Periods up to `as_of` where a province value reported directly differs from the roll-up of its units
+    beyond the indicator's amber tolerance; columns as `DISAGREEMENT_SCHEMA`, sorted by indicator, period.
+    A row with `comparable` false is a partial sum, not a disagreement (see the module docstring)."""
     province = config.registry.province_code
     rules = _rules(config).lazy()
     obs = observations.lazy().filter(period_end_expr("period") <= period_end(as_of))
@@ -129,8 +137,10 @@ def province_disagreements(observations: pl.DataFrame, config: Config, as_of: st
         .group_by("indicator", "period")
         .agg(pl.col("value").last().alias("province_value"))
     )
+    registry = _units(config)
+    expected = registry.group_by("level").agg(pl.len().cast(pl.Int64).alias("n_expected"))
     units = (
-        obs.join(_units(config).lazy(), on="unit_code", how="inner")
+        obs.join(registry.lazy(), on="unit_code", how="inner")
         .join(rules, on="indicator", how="inner")
         .filter(pl.col("level") == pl.col("unit_level"))
     )
@@ -143,10 +153,13 @@ def province_disagreements(observations: pl.DataFrame, config: Config, as_of: st
         .then(diff.abs() > 0)
         .otherwise(relative.abs() > pl.col("tolerance"))
     )
+    partial = (pl.col("rollup") == Rollup.SUM.value) & (pl.col("n_units") < pl.col("n_expected"))
     out = (
         reported.join(_rolled_up(units), on=["indicator", "period"], how="inner")
+        .join(expected.lazy(), left_on="unit_level", right_on="level", how="left")
         .filter(pl.col("rollup_value").is_not_null() & beyond)
         .with_columns(
+            ~(partial & (diff > 0)).alias("comparable"),
             diff.alias("difference"),
             relative.alias("relative_difference"),
             pl.when(pl.col("is_percent")).then(pl.lit("pp")).otherwise(pl.lit("%")).alias("tolerance_unit"),

@@ -1,4 +1,4 @@
-"""Numbers, percentages, money, periods and dates as text in Vietnamese or English (Babel + Polars twins).
+"""Numbers, percentages, money and dates as text in Vietnamese or English (Babel + Polars twins).
 
 Every single value is formatted through Babel. The `*_expr` functions are vectorised twins for whole
 columns (the scoring reasons): they give the same text as the Babel functions for the same value,
@@ -17,10 +17,12 @@ from babel.dates import format_date as _babel_date
 from babel.numbers import format_decimal as _babel_decimal
 from babel.numbers import format_percent as _babel_percent
 
-from ioc.periods import parse_period
-from ioc.targets import Frequency, MeasureUnit
+# periods are labelled by their owner, ioc.period_labels; `format_period` is re-exported for the modules
+# that take all their formatting from here (meeting, wall)
+from ioc.period_labels import MISSING as MISSING
+from ioc.period_labels import format_period as format_period
+from ioc.targets import MeasureUnit
 
-MISSING = "—"
 MAX_DECIMALS = 6
 _MONEY = {"vi": " ₫", "en": " VND"}
 _PP = {"vi": " điểm %", "en": " pp"}
@@ -108,29 +110,6 @@ def format_pace(x: float | None, unit: MeasureUnit | str, lang: str, decimals: i
     text = _babel_decimal(r, f"+{_pattern(d)};-{_pattern(d)}", locale=_lang(lang)).replace("-", "−")
     suffix = {MeasureUnit.PERCENT: _PP[_lang(lang)], MeasureUnit.MONEY: _MONEY[_lang(lang)]}.get(unit, "")
     return f"{text}{suffix}/{'tháng' if _lang(lang) == 'vi' else 'month'}"
-
-
-def format_period(period: str | None, lang: str) -> str:
-    """ "08/2025" for a month (both languages); "Quý 3/2025" / "Q3 2025" for a quarter; "2025" for a year."""
-    if not period:
-        return MISSING
-    p = parse_period(period)
-    if p.frequency == Frequency.MONTHLY:
-        return f"{p.index:02d}/{p.year}"
-    if p.frequency == Frequency.QUARTERLY:
-        return f"Quý {p.index}/{p.year}" if _lang(lang) == "vi" else f"Q{p.index} {p.year}"
-    return str(p.year)
-
-
-def format_view(as_of: str, judged: str | None, lang: str) -> str:
-    """The period shown, and the month it is judged at when that is before its end (PRODUCT §5):
-    "Quý 4/2026 — đến 10/2026" / "Q4 2026 — to 10/2026"; just "Quý 3/2026" for a period judged whole."""
-    from ioc.periods import is_partial
-
-    text = format_period(as_of, lang)
-    if judged and is_partial(as_of, judged):
-        return f"{text} — {'đến' if _lang(lang) == 'vi' else 'to'} {format_period(judged, lang)}"
-    return text
 
 
 def format_date(d: dt.date | dt.datetime | str | None, lang: str) -> str:
@@ -256,25 +235,3 @@ def value_text_expr(
     d = unit_decimals_expr(u, decimals).clip(0, MAX_DECIMALS)
     text = digits_text_expr(scaled_int_expr(x, d), x < 0, d, lang)
     return pl.concat_str(text, unit_suffix_expr(u, lang)).fill_null(MISSING)
-
-
-def period_text_expr(col: str | pl.Expr, lang: str) -> pl.Expr:
-    """Vectorised `format_period`: "08/2025", "Quý 3/2025" / "Q3 2025", "2025"; null → "—"."""
-    p = pl.col(col) if isinstance(col, str) else col
-    year, n = p.str.slice(0, 4), p.str.len_bytes()
-    is_q = p.str.slice(5, 1) == "Q"
-    q = p.str.slice(6, 1)
-    quarter = (
-        pl.concat_str(pl.lit("Quý "), q, pl.lit("/"), year)
-        if _lang(lang) == "vi"
-        else pl.concat_str(pl.lit("Q"), q, pl.lit(" "), year)
-    )
-    return (
-        pl.when(p.is_null())
-        .then(pl.lit(MISSING))
-        .when(n == 4)
-        .then(year)
-        .when(is_q)
-        .then(quarter)
-        .otherwise(pl.concat_str(p.str.slice(5, 2), pl.lit("/"), year))
-    )

@@ -126,6 +126,12 @@ _LABELS: dict[str, tuple[str, str]] = {
         "The province value for {period} was reported as {value}, but the roll-up of its {n} {level} units is "
         "{rollup}: {diff} apart, beyond the tolerance of {tol}. The sources need checking.",
     ),
+    "indicator.units_missing": (
+        "Giá trị toàn tỉnh {period} được báo cáo là {value}; {n}/{total} đơn vị cấp {level} đã báo cáo, "
+        "cộng lại được {rollup}. Chưa đủ đơn vị để đối chiếu với giá trị toàn tỉnh.",
+        "The province value for {period} was reported as {value}; {n}/{total} {level} units have reported, "
+        "adding up to {rollup}. Too few units have reported to check the province value against them.",
+    ),
     "trend.met": ("mục tiêu đã đạt — cần giữ vững", "target met — hold it"),
     "trend.passed": (
         "hạn {deadline} đã qua, chưa đạt {target}",

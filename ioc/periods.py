@@ -9,9 +9,9 @@ from typing import NamedTuple
 
 import polars as pl
 
-from ioc.targets import Frequency, ReportDeadlines
+from ioc.targets import PERIOD_PATTERN, Frequency, ReportDeadlines
 
-PERIOD_RE = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])|-Q([1-4]))?$")
+PERIOD_RE = re.compile(PERIOD_PATTERN)  # groups: year, month, quarter
 DAYS_PER_MONTH = 30.4375  # 365.25 / 12: months between two dates, the same everywhere
 _PER_YEAR = {Frequency.MONTHLY: 12, Frequency.QUARTERLY: 4, Frequency.YEARLY: 1}
 _MONTHS_PER_PERIOD = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3, Frequency.YEARLY: 12}
@@ -110,6 +110,14 @@ def periods_between(a: str, b: str) -> list[str]:
     return [_from_index(fa, i) for i in range(period_index(a), period_index(b) + 1)]
 
 
+def periods_spanning(first_month: str, last_month: str, frequency: Frequency) -> list[str]:
+    """Every period of `frequency` holding a month from `first_month` to `last_month`, oldest first
+    (2026-02..2026-07, quarterly → 2026-Q1, 2026-Q2, 2026-Q3)."""
+    return periods_between(
+        period_of(period_start(first_month), frequency), period_of(period_start(last_month), frequency)
+    )
+
+
 def period_of(d: dt.date, frequency: Frequency) -> str:
     """The period of a frequency that contains the date."""
     if frequency == Frequency.MONTHLY:
@@ -150,6 +158,13 @@ def indicator_period(frequency: Frequency, period: str) -> str | None:
     return period if p.frequency == Frequency.MONTHLY else None
 
 
+def due_months(frequency: Frequency) -> frozenset[int]:
+    """The calendar months (1–12) whose submission carries an indicator of `frequency`: every month, the
+    quarters' last months (3, 6, 9, 12), or December."""
+    span = _MONTHS_PER_PERIOD[Frequency(frequency)]
+    return frozenset(range(span, 13, span))
+
+
 def is_due(frequency: Frequency, period: str) -> bool:
     """Whether an indicator of `frequency` is reported in the submission for `period`.
 
@@ -159,11 +174,7 @@ def is_due(frequency: Frequency, period: str) -> bool:
     p = parse_period(period)
     if p.frequency != Frequency.MONTHLY:
         return frequency == p.frequency
-    if frequency == Frequency.MONTHLY:
-        return True
-    if frequency == Frequency.QUARTERLY:
-        return p.index % 3 == 0
-    return p.index == 12
+    return p.index in due_months(frequency)
 
 
 def lag(p_old: str, p_new: str) -> int:
@@ -223,17 +234,63 @@ def period_end_expr(col: str | pl.Expr) -> pl.Expr:
 
 def period_frequency_expr(col: str | pl.Expr) -> pl.Expr:
     """ "monthly" / "quarterly" / "yearly" for each period (String)."""
-    p = _col(col)
-    valid = _parts(col)[0]
-    return (
-        pl.when(~valid)
-        .then(pl.lit(None, pl.String))
-        .when(p.str.len_bytes() == 4)
-        .then(pl.lit(Frequency.YEARLY.value))
-        .when(p.str.slice(5, 1) == "Q")
-        .then(pl.lit(Frequency.QUARTERLY.value))
-        .otherwise(pl.lit(Frequency.MONTHLY.value))
+    names = {code: f.value for f, code in FREQUENCY_CODE.items()}
+    return pl.when(_parts(col)[0]).then(
+        frequency_code_expr(col).replace_strict(names, return_dtype=pl.String)
     )
+
+
+# a frequency as a small integer, for joins and comparisons on many rows
+FREQUENCY_CODE = {Frequency.MONTHLY: 0, Frequency.QUARTERLY: 1, Frequency.YEARLY: 2}
+
+
+def frequency_code_expr(col: str | pl.Expr = "period") -> pl.Expr:
+    """`FREQUENCY_CODE` of each period (Int8) from the string's shape alone — fast on millions of rows;
+    the period is assumed well formed (filter with `PERIOD_RE` first where it may not be)."""
+    p = _col(col)
+    return (
+        pl.when(p.is_null())
+        .then(pl.lit(None, pl.Int8))
+        .when(p.str.len_bytes() == 4)
+        .then(pl.lit(FREQUENCY_CODE[Frequency.YEARLY], pl.Int8))
+        .when(p.str.contains("Q", literal=True))
+        .then(pl.lit(FREQUENCY_CODE[Frequency.QUARTERLY], pl.Int8))
+        .otherwise(pl.lit(FREQUENCY_CODE[Frequency.MONTHLY], pl.Int8))
+    )
+
+
+def is_month_expr(col: str | pl.Expr = "period") -> pl.Expr:
+    """Each period is a well-formed month ("2025-08") — one regex, fast on millions of rows."""
+    return _col(col).str.contains(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def same_frequency_expr(a: str | pl.Expr, b: str | pl.Expr) -> pl.Expr:
+    """Both periods are months, or both quarters, or both years (then string order is time order)."""
+    return frequency_code_expr(a) == frequency_code_expr(b)
+
+
+def ended_by_expr(as_of: str, col: str | pl.Expr = "period") -> pl.Expr:
+    """Each period (of any frequency) has ended by the end of `as_of` — by string comparisons only, fast on
+    12M rows; a malformed period gives False or an arbitrary answer, never an error.
+
+    Within one frequency period strings sort as time. With M the monthly reference period (year Y), a
+    7-character period qualifies when it is ≤ M (every earlier year, months and quarters alike, and the
+    months of Y up to M: "Y-Qn" sorts after every "Y-MM") or is one of the quarters of Y already ended.
+    """
+    p = _col(col)
+    n = p.str.len_bytes()
+    month = reference_period(as_of, Frequency.MONTHLY)
+    year_ref = reference_period(as_of, Frequency.YEARLY)
+    y, k = month[:4], int(month[5:7]) // 3
+    seven = p <= month
+    if k:
+        seven = seven | ((p >= f"{y}-Q1") & (p <= f"{y}-Q{k}"))
+    return pl.when(n == 4).then(p <= year_ref).when(n == 7).then(seven).otherwise(pl.lit(False))
+
+
+def last_month_expr(col: str | pl.Expr) -> pl.Expr:
+    """The last month ("YYYY-MM") of each period: the month whose submission carries it (2026-Q3 → 2026-09)."""
+    return period_end_expr(col).dt.strftime("%Y-%m")
 
 
 def period_index_expr(col: str | pl.Expr) -> pl.Expr:
@@ -287,6 +344,15 @@ def report_deadline(p: str, deadline_day: DeadlineDay = REPORT_DEADLINE_DAY) -> 
     following = end + dt.timedelta(days=1)
     last = calendar.monthrange(following.year, following.month)[1]
     return following.replace(day=min(deadline_day, last))
+
+
+def report_deadline_expr(col: str | pl.Expr, deadline_day: DeadlineDay = REPORT_DEADLINE_DAY) -> pl.Expr:
+    """Vectorised `report_deadline`: the last day to report each period (Date)."""
+    days = deadline_day if isinstance(deadline_day, ReportDeadlines) else None
+    day = {f.value: (days.day(f) if days else deadline_day) for f in Frequency}
+    following = period_end_expr(col).dt.offset_by("1d")  # the first day of the month after the period
+    offset = pl.format("{}d", period_frequency_expr(col).replace_strict(day, return_dtype=pl.Int64) - 1)
+    return pl.min_horizontal(following.dt.offset_by(offset), following.dt.month_end())
 
 
 def last_due_month(today: dt.date, deadline_day: DeadlineDay = REPORT_DEADLINE_DAY) -> str:

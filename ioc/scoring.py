@@ -31,18 +31,20 @@ from ioc.i18n import (
     MISSING,
     digits_text_expr,
     format_date,
-    format_period,
     format_value,
-    period_text_expr,
     scaled_int_expr,
     unit_decimals_expr,
     unit_suffix_expr,
     value_text_expr,
 )
 from ioc.observations import STORED_SCHEMA
+from ioc.period_labels import format_period, period_text_expr
 from ioc.periods import (
     DAYS_PER_MONTH,
+    FREQUENCY_CODE,
     PERIOD_RE,
+    ended_by_expr,
+    frequency_code_expr,
     is_period,
     judged_month,
     last_due_period,
@@ -56,7 +58,7 @@ from ioc.periods import (
     reference_period,
 )
 from ioc.target_path import TargetPath, indicator_path
-from ioc.targets import Direction, Frequency, Indicator, Level, MeasureUnit, ReportDeadlines, UnitTarget
+from ioc.targets import Direction, Indicator, Level, MeasureUnit, ReportDeadlines, UnitTarget
 
 
 class Status(StrEnum):
@@ -104,7 +106,6 @@ SCORE_COLUMNS = (
 # Comparisons allow for float noise (a straight line evaluated in days, a relative tolerance), so a
 # value exactly on a boundary lands where the rule says, not one ulp off.
 _EPS = 1e-9
-_FREQ_CODE = {Frequency.MONTHLY: 0, Frequency.QUARTERLY: 1, Frequency.YEARLY: 2}
 _PP = {"vi": " điểm %", "en": " pp"}
 _LEVEL_RANK = {Level.PROVINCE.value: 0, Level.DEPARTMENT.value: 1, Level.COMMUNE.value: 2}
 
@@ -176,7 +177,7 @@ def _param_row(
         "pillar": ind.pillar,
         "unit": ind.unit.value,
         "sign": 1.0 if ind.direction == Direction.HIGHER else -1.0,
-        "fcode": _FREQ_CODE[ind.frequency],
+        "fcode": FREQUENCY_CODE[ind.frequency],
         "levels": scored_levels(ind),
         "reference_period": ref,
         "ref_end": period_end(ref) if ref else None,
@@ -369,36 +370,6 @@ def share_overrides(observations: pl.DataFrame, config: Config, declared: pl.Dat
 # ---- the value used: one pass over the observations -------------------------------------------------
 
 
-def _upto_expr(as_of: str) -> pl.Expr:
-    """Period ends on or before the end of `as_of` — by string comparisons only (fast on 12M rows).
-
-    Within one frequency period strings sort as time. With M the monthly reference period (year Y), a
-    7-character period qualifies when it is ≤ M (every earlier year, months and quarters alike, and the
-    months of Y up to M: "Y-Qn" sorts after every "Y-MM") or is one of the quarters of Y already ended.
-    """
-    p = pl.col("period")
-    n = p.str.len_bytes()
-    month = reference_period(as_of, Frequency.MONTHLY)
-    year_ref = reference_period(as_of, Frequency.YEARLY)
-    y, k = month[:4], int(month[5:7]) // 3
-    seven = p <= month
-    if k:
-        seven = seven | ((p >= f"{y}-Q1") & (p <= f"{y}-Q{k}"))
-    return pl.when(n == 4).then(p <= year_ref).when(n == 7).then(seven).otherwise(pl.lit(False))
-
-
-def _frequency_code_expr(col: str = "period") -> pl.Expr:
-    """0 monthly, 1 quarterly, 2 yearly — from the period string's shape (assumed well formed)."""
-    p = pl.col(col)
-    return (
-        pl.when(p.str.len_bytes() == 4)
-        .then(pl.lit(2, pl.Int8))
-        .when(p.str.contains("Q", literal=True))
-        .then(pl.lit(1, pl.Int8))
-        .otherwise(pl.lit(0, pl.Int8))
-    )
-
-
 _PERIOD_PATTERN = PERIOD_RE.pattern
 _LATEST = ["period", "value", "numerator", "denominator", "submission_id", "accepted_at"]
 
@@ -434,7 +405,7 @@ def latest_values(observations: pl.DataFrame, params: pl.DataFrame, as_of: str) 
         obs.lazy()
         .select("indicator", "unit_code", "period", "value")
         .with_row_index("_i")
-        .filter(_upto_expr(as_of) & pl.col("value").is_not_nan())
+        .filter(ended_by_expr(as_of) & pl.col("value").is_not_nan())
     )
     fcodes = params.lazy().select("indicator", "fcode")
     # Fast path: group by indicator × unit only. Periods of one frequency sort as time; a row of another
@@ -445,8 +416,8 @@ def latest_values(observations: pl.DataFrame, params: pl.DataFrame, as_of: str) 
     seen = pl.concat([out["period"], out["first_period"]]).unique().to_frame("p")
     malformed = seen.filter(~pl.col("p").str.contains(_PERIOD_PATTERN))["p"].implode()
     ok = (
-        (_frequency_code_expr("period") == pl.col("fcode"))
-        & (_frequency_code_expr("first_period") == pl.col("fcode"))
+        (frequency_code_expr("period") == pl.col("fcode"))
+        & (frequency_code_expr("first_period") == pl.col("fcode"))
         & ~pl.col("period").is_in(malformed)
         & ~pl.col("first_period").is_in(malformed)
     )
@@ -457,7 +428,7 @@ def latest_values(observations: pl.DataFrame, params: pl.DataFrame, as_of: str) 
             rows.join(bad, on=["indicator", "unit_code"], how="semi")
             .filter(pl.col("period").str.contains(_PERIOD_PATTERN))
             .join(fcodes, on="indicator", how="inner")
-            .filter(_frequency_code_expr("period") == pl.col("fcode"))
+            .filter(frequency_code_expr("period") == pl.col("fcode"))
         )
         redone = _gather(obs, _pick(exact).join(fcodes, on="indicator", how="inner").collect())
         out = pl.concat([out.filter(pl.col("_ok")).drop("_ok"), redone], how="vertical")
@@ -1001,14 +972,14 @@ def history(observations: pl.DataFrame, config: Config, indicator_id: str, unit_
     """
     ind = config.targets.indicator(indicator_id)
     path = unit_path(observations, config, indicator_id, unit_code)
-    fcode = _FREQ_CODE[ind.frequency]
+    fcode = FREQUENCY_CODE[ind.frequency]
     values = (
         observations.filter(
             (pl.col("indicator") == indicator_id)
             & (pl.col("unit_code") == unit_code)
             & pl.col("value").is_not_nan()
         )
-        .filter((_frequency_code_expr() == fcode) & period_end_expr("period").is_not_null())
+        .filter((frequency_code_expr() == fcode) & period_end_expr("period").is_not_null())
         .group_by("period")
         .agg(pl.col("value").last())
     )

@@ -17,7 +17,7 @@ from ioc.exports_config import ExportConfig, Quantity
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=64)]
 # "2025-08", "2025-Q3" or "2025"
-PERIOD_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$"
+PERIOD_PATTERN = r"^(\d{4})(?:-(0[1-9]|1[0-2])|-Q([1-4]))?$"  # ioc.periods parses with it
 PeriodStr = Annotated[str, Field(pattern=PERIOD_PATTERN)]
 
 

@@ -19,9 +19,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ioc.i18n import format_period
 from ioc.issues import Issue, IssueError
-from ioc.periods import indicator_period, is_due, is_period
+from ioc.period_labels import format_period
+from ioc.periods import indicator_period, is_due, is_period, same_frequency_expr
 from ioc.targets import Frequency, Indicator, Level, MeasureUnit, Rollup, WorkbookSource
 
 if TYPE_CHECKING:
@@ -134,7 +134,8 @@ def due_indicators(config: Config, department: str, period: str) -> list[Indicat
 
 
 def period_label_vi(period: str) -> str:
-    """Vietnamese display of a period: "08/2025", "Quý 3/2025", "2025"."""
+    """Vietnamese display of a period ("08/2025", "Quý 3/2025", "2025"): `format_period`, kept under this
+    name for the workbook reader in data_sources/, which imports it from here."""
     return format_period(period, "vi")
 
 
@@ -165,7 +166,7 @@ def template_rows(config: Config, department: str, period: str) -> pl.DataFrame:
         row_period = indicator_period(ind.frequency, period)
         name = ind.name.vi
         if ind.frequency != Frequency.MONTHLY:
-            name = f"{name} ({period_label_vi(row_period)})"
+            name = f"{name} ({format_period(row_period, 'vi')})"
         lo, hi = ind.value_range()
         for level in (Level.PROVINCE, Level.DEPARTMENT, Level.COMMUNE):
             if level not in ind.levels:
@@ -206,11 +207,6 @@ def template_rows(config: Config, department: str, period: str) -> pl.DataFrame:
     return pl.concat(frames, how="diagonal").select(pl.col(c).cast(t) for c, t in schema.items())
 
 
-def _same_kind(a: pl.Expr, b: pl.Expr) -> pl.Expr:
-    """Both periods are months, or both quarters, or both years (string order then means time order)."""
-    return (a.str.len_chars() == b.str.len_chars()) & (a.str.contains("Q") == b.str.contains("Q"))
-
-
 def attach_previous(rows: pl.DataFrame, previous: pl.DataFrame | None) -> pl.DataFrame:
     """Add `previous`: each row's latest value from an earlier period of the same kind (null if none)."""
     if previous is None or previous.is_empty() or rows.is_empty():
@@ -224,9 +220,7 @@ def attach_previous(rows: pl.DataFrame, previous: pl.DataFrame | None) -> pl.Dat
     latest = (
         rows.select("indicator", "unit_code", "period")
         .join(prev, on=["indicator", "unit_code"], how="inner")
-        .filter(
-            _same_kind(pl.col("period"), pl.col("prev_period")) & (pl.col("prev_period") < pl.col("period"))
-        )
+        .filter(same_frequency_expr("period", "prev_period") & (pl.col("prev_period") < pl.col("period")))
         .sort("prev_period")
         .group_by("indicator", "unit_code", "period")
         .agg(pl.col("previous").last())
@@ -294,7 +288,7 @@ def _title_block(ws: Worksheet, config: Config, department: str, period: str, la
     lines = [
         (province.upper(), _TITLE),
         (f"Đơn vị báo cáo: {dep}", _BOLD),
-        (f"Kỳ báo cáo: {period_label_vi(period)}", _BOLD),
+        (f"Kỳ báo cáo: {format_period(period, 'vi')}", _BOLD),
     ]
     end = get_column_letter(last_col)
     for i, (text, font) in enumerate(lines, start=1):
@@ -384,7 +378,7 @@ def _write_help(wb: Workbook, config: Config, department: str, period: str, layo
     dep = department_name(config, department) or department
     lines = [
         ("HƯỚNG DẪN NHẬP SỐ LIỆU", _TITLE),
-        (f"Đơn vị: {dep} — Kỳ báo cáo: {period_label_vi(period)}", _BOLD),
+        (f"Đơn vị: {dep} — Kỳ báo cáo: {format_period(period, 'vi')}", _BOLD),
         ("", None),
         ("1. Cách nhập", _BOLD),
         (
@@ -483,7 +477,7 @@ def _no_indicators(department: str, period: str, what: str, what_vi: str) -> Iss
             Issue(
                 "no-indicators-due",
                 f"{department} has no {what} due for {period}",
-                f"{department} không có {what_vi} phải báo cáo kỳ {period_label_vi(period)}",
+                f"{department} không có {what_vi} phải báo cáo kỳ {format_period(period, 'vi')}",
                 value=department,
             )
         ]

@@ -83,7 +83,7 @@ def context() -> Context:
 
 def page_header(title: str, ctx: Context) -> None:
     """Page title, demo label and the period shown."""
-    from ioc.i18n import format_view
+    from ioc.period_labels import format_view
 
     st.title(title)
     cols = st.columns([3, 2])
@@ -274,7 +274,7 @@ def url_period(observations: pl.DataFrame, lang: str, *, container: Any = None) 
     A period arriving in the URL decides the granularity too (a link to "2026-Q3" opens the quarter view);
     `gran` alone opens that granularity at its newest period. Both are written back on every run.
     """
-    from ioc.i18n import format_period
+    from ioc.period_labels import format_period
     from ioc.views import granularity_of, period_choices
 
     where = container or st

@@ -19,10 +19,11 @@ from ioc import ledger, upload_view
 from ioc.accounts import User
 from ioc.config import Config
 from ioc.filegate import EXTENSIONS
-from ioc.i18n import format_number, format_period
+from ioc.i18n import format_number
 from ioc.ingest import IngestReport, ingest_bytes
 from ioc.labels import t
 from ioc.marked_copy import marked_copy
+from ioc.period_labels import format_period
 from ioc.periods import shift
 from ioc.resubmission import Resubmission, plan_resubmission
 from ioc.store import utcnow

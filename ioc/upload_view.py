@@ -9,9 +9,10 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from ioc.i18n import format_number, format_period
+from ioc.i18n import format_number
 from ioc.issues import Issue
 from ioc.labels import t
+from ioc.period_labels import format_period
 from ioc.periods import Frequency, last_due_month, period_end, period_of, report_deadline, shift
 from ioc.views import format_local_time
 

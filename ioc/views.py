@@ -13,12 +13,28 @@ from dataclasses import dataclass
 import polars as pl
 
 from ioc.config import Config
-from ioc.i18n import format_date, format_pace, format_period, format_value
+from ioc.i18n import format_date, format_pace, format_value
 from ioc.labels import STATUS, STATUS_ORDER, TREND, t
-from ioc.periods import REPORT_DEADLINE_DAY, DeadlineDay, frequency_of, period_end, shift
+from ioc.period_labels import format_period
+from ioc.periods import (
+    REPORT_DEADLINE_DAY,
+    DeadlineDay,
+    due_months,
+    frequency_of,
+    is_month_expr,
+    last_month_expr,
+    parse_period,
+    period_end,
+    period_end_expr,
+    period_months,
+    periods_between,
+    periods_spanning,
+    report_deadline_expr,
+    shift,
+)
 from ioc.targets import Frequency, Level, ReportDeadlines
 
-_MONTH = r"^\d{4}-\d{2}$"
+_GRANULARITY = {"month": Frequency.MONTHLY, "quarter": Frequency.QUARTERLY, "year": Frequency.YEARLY}
 _LEVEL_RANK = {Level.PROVINCE.value: 0, Level.DEPARTMENT.value: 1, Level.COMMUNE.value: 2}
 
 
@@ -350,8 +366,6 @@ def sparklines(observations: pl.DataFrame, as_of: str, n: int = 12) -> pl.DataFr
             schema={"indicator": pl.String, "unit_code": pl.String, "spark": pl.List(pl.Float64)}
         )
     end = period_end(as_of)
-    from ioc.periods import period_end_expr
-
     return (
         observations.filter(period_end_expr("period") <= pl.lit(end))
         .sort("indicator", "unit_code", period_end_expr("period"))
@@ -360,31 +374,28 @@ def sparklines(observations: pl.DataFrame, as_of: str, n: int = 12) -> pl.DataFr
     )
 
 
+def _months(observations: pl.DataFrame) -> pl.Series:
+    """The period of every row that is a month."""
+    return observations.filter(is_month_expr("period"))["period"]
+
+
 def period_choices(observations: pl.DataFrame, granularity: str) -> list[str]:
     """Periods a user may pick at a granularity, newest first, from the months that have data."""
-    from ioc.periods import periods_between
-
-    months = observations.filter(pl.col("period").str.contains(_MONTH))["period"]
+    months = _months(observations)
     if months.is_empty():
         return []
-    first, last = months.min(), months.max()
-    out = periods_between(first, last)  # months
-    if granularity == "quarter":
-        out = sorted({f"{p[:4]}-Q{(int(p[5:7]) - 1) // 3 + 1}" for p in out})
-    elif granularity == "year":
-        out = sorted({p[:4] for p in out})
-    return list(reversed(out))
+    return list(reversed(periods_spanning(months.min(), months.max(), _GRANULARITY[granularity])))
 
 
 def data_as_of(observations: pl.DataFrame) -> str | None:
     """The latest month with any value."""
-    months = observations.filter(pl.col("period").str.contains(_MONTH))["period"]
+    months = _months(observations)
     return None if months.is_empty() else months.max()
 
 
 def granularity_of(period: str) -> str:
     """month / quarter / year for a period string."""
-    return {"monthly": "month", "quarterly": "quarter", "yearly": "year"}[frequency_of(period).value]
+    return {f: g for g, f in _GRANULARITY.items()}[frequency_of(period)]
 
 
 def status_legend(lang: str) -> list[tuple[str, str, str]]:
@@ -444,10 +455,7 @@ def composite_map_rows(ranking: pl.DataFrame, config: Config, lang: str) -> pl.D
 
 def reporting_months(as_of: str, n: int = 12) -> list[str]:
     """The `n` months a Reporting status view of `as_of` shows, newest first (the period's last month first)."""
-    from ioc.periods import periods_between
-
-    end = period_end(as_of)
-    last = f"{end.year}-{end.month:02d}"
+    last = period_months(as_of)[1]
     return list(reversed(periods_between(shift(last, -(n - 1)), last)))
 
 
@@ -485,7 +493,6 @@ def reporting_matrix(
     `reporting.deadline_day` setting, per frequency) of the month after its period, in the province's time.
     Each cell is a one-tag list (icon + word), for a table that colours it.
     """
-    from ioc.periods import period_end_expr, period_frequency_expr
     from ioc.targets import WorkbookSource
 
     days = (
@@ -493,15 +500,10 @@ def reporting_matrix(
         if isinstance(due_day, ReportDeadlines)
         else ReportDeadlines(monthly=due_day, quarterly=due_day, yearly=due_day)
     )
-    due_months = {
-        Frequency.MONTHLY: set(range(1, 13)),
-        Frequency.QUARTERLY: {3, 6, 9, 12},
-        Frequency.YEARLY: {12},
-    }
     owes: dict[str, set[int]] = {}
     for ind in config.targets.indicators:
         if isinstance(ind.source, WorkbookSource):
-            owes.setdefault(ind.owner, set()).update(due_months[ind.frequency])
+            owes.setdefault(ind.owner, set()).update(due_months(ind.frequency))
     owners = sorted(owes)
     labels = dict(zip(REPORT_STATES, report_tags(lang)[0], strict=True))
     subs = (
@@ -510,16 +512,10 @@ def reporting_matrix(
         .explode("period")
         .filter(pl.col("period") != "")
         # a quarterly or yearly report counts in the period's last month
-        .with_columns(period_end_expr("period").dt.strftime("%Y-%m").alias("month"))
+        .with_columns(last_month_expr("period").alias("month"))
     )
-    day_of = {f.value: days.day(f) for f in Frequency}
     local_day = pl.col("submitted_at").dt.replace_time_zone("UTC").dt.convert_time_zone(timezone).dt.date()
-    deadline = (
-        pl.col("month")
-        .str.strptime(pl.Date, "%Y-%m")
-        .dt.offset_by("1mo")
-        .dt.offset_by(pl.format("{}d", period_frequency_expr("period").replace_strict(day_of) - 1))
-    )
+    deadline = report_deadline_expr("period", days)
     state = (
         subs.filter(pl.col("month").is_in(months))
         .with_columns(
@@ -534,7 +530,7 @@ def reporting_matrix(
         .first()
     )
     owed = pl.DataFrame(
-        [(d, m) for d in owners for m in months if int(m[5:7]) in owes[d]],
+        [(d, m) for d in owners for m in months if parse_period(m).index in owes[d]],
         schema={"department": pl.String, "month": pl.String},
         orient="row",
     ).with_columns(pl.lit(True).alias("_owed"))
@@ -620,7 +616,8 @@ def province_disagreement(
 ) -> str | None:
     """A warning for the Indicator page when the province value reported directly for the period judged at
     `as_of` disagrees with the roll-up of its units beyond the tolerance (a leader's first question when
-    the province reads "met" while its departments are red); None when they agree."""
+    the province reads "met" while its departments are red), or a note of how many units reported when a
+    sum over some of them cannot be compared with it; None when they agree."""
     from ioc.consistency import province_disagreements
     from ioc.periods import reference_period
 
@@ -639,6 +636,17 @@ def province_disagreement(
     unit_vi, unit_en = (" điểm %", " pp") if pp else ("", "")
     tol_vi, tol_en = (tol + unit_vi, tol + unit_en) if pp else (f"{tol}%", f"{tol}%")
     level = t(f"level.{r['unit_level']}", lang).lower()
+    if not r["comparable"]:  # a sum over some of the units only: say how many, claim nothing
+        return t(
+            "indicator.units_missing",
+            lang,
+            period=format_period(r["period"], lang),
+            value=value,
+            n=r["n_units"],
+            total=r["n_expected"],
+            level=level,
+            rollup=rolled,
+        )
     return t(
         "indicator.disagrees",
         lang,

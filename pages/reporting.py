@@ -7,8 +7,8 @@ ui.require_frame()
 import streamlit as st  # noqa: E402
 
 from ioc import ui_cache  # noqa: E402
-from ioc.i18n import format_period  # noqa: E402
 from ioc.labels import t  # noqa: E402
+from ioc.period_labels import format_period  # noqa: E402
 from ioc.views import deadline_text, report_tags, reporting_matrix, reporting_months  # noqa: E402
 
 ctx = ui.context()

@@ -10,8 +10,8 @@ import streamlit as st  # noqa: E402
 from ioc import ui_auth, ui_cache  # noqa: E402
 from ioc import ui_upload as upload  # noqa: E402
 from ioc import upload_view as view  # noqa: E402
-from ioc.i18n import format_period  # noqa: E402
 from ioc.labels import t  # noqa: E402
+from ioc.period_labels import format_period  # noqa: E402
 
 ctx = ui.context()
 lang = ctx.lang

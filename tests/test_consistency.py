@@ -137,3 +137,38 @@ def test_a_province_value_against_a_roll_up_of_zero(config) -> None:
     assert rows(province_disagreements(data, config, "2025-09")) == {
         ("s_count", "2025-08"): (3.0, 0.0, 1, "commune", 3.0, None, 5.0, "%")
     }
+
+
+def test_a_sum_over_some_units_only_is_not_a_disagreement(config) -> None:
+    data = obs(
+        [
+            # 2 of the 3 communes reported 100 + 200 = 300; the province's 340 may include the third commune
+            ("s_count", C1, "2025-08", 100.0),
+            ("s_count", C2, "2025-08", 200.0),
+            ("s_count", P, "2025-08", 340.0),
+            # below a partial sum: the missing commune can only add to it, so this still disagrees
+            ("s_count", C1, "2025-09", 100.0),
+            ("s_count", C2, "2025-09", 200.0),
+            ("s_count", P, "2025-09", 250.0),
+            # every commune reported: 100 + 200 + 300 = 600 against 640 is a disagreement
+            ("s_count", C1, "2025-10", 100.0),
+            ("s_count", C2, "2025-10", 200.0),
+            ("s_count", C3, "2025-10", 300.0),
+            ("s_count", P, "2025-10", 640.0),
+            # a mean over some communes is still an estimate of the whole: compared as before
+            ("m_score", C1, "2025-08", 2.0),
+            ("m_score", C2, "2025-08", 4.0),
+            ("m_score", P, "2025-08", 5.0),
+        ]
+    )
+    out = province_disagreements(data, config, "2025-10")
+    got = {
+        (r["indicator"], r["period"]): (r["n_units"], r["n_expected"], r["comparable"])
+        for r in out.iter_rows(named=True)
+    }
+    assert got == {
+        ("s_count", "2025-08"): (2, 3, False),
+        ("s_count", "2025-09"): (2, 3, True),
+        ("s_count", "2025-10"): (3, 3, True),
+        ("m_score", "2025-08"): (2, 3, True),
+    }

@@ -325,14 +325,29 @@ def test_observations_cover_workbooks_wide_sheet_and_exports(history, demo_confi
     assert all(ws.cell(r, 1).value is None for r in range(6, 20))
 
 
-def test_ingested_province_values_agree_with_their_units(history, demo_config) -> None:
-    from ioc import ledger
+@pytest.fixture(scope="module")
+def latest_months(tmp_path_factory: pytest.TempPathFactory, demo_config):
+    """The months the app opens on (2026-07..2026-10, as the page tests seed them), through the real loaders."""
+    from tests.helpers_demo import MONTHS, seed_demo
 
-    _, engine, _ = history
+    engine = seed_demo(demo_config, tmp_path_factory.mktemp("latest"), MONTHS)
+    return MONTHS, engine
+
+
+@pytest.mark.parametrize("ledger_of", ["history", "latest_months"])
+def test_ingested_province_values_agree_with_their_units(ledger_of: str, request, demo_config) -> None:
+    from ioc import ledger
+    from ioc.consistency import province_disagreements
+
+    engine = request.getfixturevalue(ledger_of)[1]
     obs = ledger.current_observations(engine)
     # what the dashboard reads: typed province rows beside typed unit rows (blanks and revisions included)
     assert obs.filter(pl.col("unit_code") == demo_config.registry.province_code).height > 0
     assert _contradictions(obs, demo_config) == []
+    # and the Indicator page's own check (it reads the latest period) finds nothing to flag either
+    latest = obs.filter(pl.col("period").str.contains(r"^\d{4}-\d{2}$"))["period"].max()
+    flagged = province_disagreements(obs, demo_config, latest)
+    assert flagged.select("indicator", "period").rows() == []
 
 
 def test_second_run_changes_nothing(history, demo_config) -> None:

@@ -1,4 +1,4 @@
-"""Formatting numbers, percentages, money, periods and dates in Vietnamese and English (Babel + Polars twins)."""
+"""Formatting numbers, percentages, money and dates in Vietnamese and English (Babel + Polars twins)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,10 @@ from ioc.i18n import (
     format_date,
     format_number,
     format_percent,
-    format_period,
     format_signed,
     format_value,
     number_text_expr,
     percent_text_expr,
-    period_text_expr,
     value_text_expr,
 )
 from ioc.targets import MeasureUnit
@@ -75,23 +73,6 @@ def test_format_signed() -> None:
     assert format_signed(-1200, "count", "vi") == "-1.200"
     assert format_signed(1500, "money", "en") == "+1,500 VND"
     assert format_signed(None, "count", "en") == "—"
-
-
-@pytest.mark.parametrize(
-    ("period", "vi", "en"),
-    [
-        ("2025-08", "08/2025", "08/2025"),
-        ("2025-Q3", "Quý 3/2025", "Q3 2025"),
-        ("2025", "2025", "2025"),
-        (None, "—", "—"),
-    ],
-)
-def test_format_period(period: str | None, vi: str, en: str) -> None:
-    assert format_period(period, "vi") == vi
-    assert format_period(period, "en") == en
-    frame = pl.DataFrame({"p": [period]}, schema={"p": pl.String})
-    assert frame.select(period_text_expr("p", "vi")).item() == vi
-    assert frame.select(period_text_expr("p", "en")).item() == en
 
 
 def test_format_date() -> None:

@@ -13,7 +13,8 @@ import re
 import polars as pl
 import pytest
 
-from ioc.i18n import format_pace, format_view
+from ioc.i18n import format_pace
+from ioc.period_labels import format_view
 from ioc.periods import judged_month, last_due_month, report_deadline
 from ioc.scoring import composite, history, score
 from ioc.target_path import indicator_path
@@ -343,6 +344,31 @@ def test_a_province_value_that_disagrees_with_its_units_is_flagged_in_words() ->
     assert province_disagreement(agreeing, config, "rate", "2025-07", "vi") is None
     # an older disagreement does not flag the period viewed
     assert province_disagreement(obs, config, "rate", "2025-08", "vi") is None
+
+
+def test_a_province_total_above_a_sum_of_some_units_says_how_many_reported() -> None:
+    from ioc.views import province_disagreement
+
+    config = make_config(indicator(levels=["province", "commune"], rollup="sum", unit="count"))
+    # two of the four communes have reported 7 villages each; the province total of 17 may include the others
+    obs = observations(
+        ("rate", PROVINCE, "2025-07", 17.0),
+        ("rate", COMMUNES[0], "2025-07", 7.0),
+        ("rate", COMMUNES[1], "2025-07", 7.0),
+    )
+    vi = province_disagreement(obs, config, "rate", "2025-07", "vi")
+    en = province_disagreement(obs, config, "rate", "2025-07", "en")
+    assert (
+        vi is not None
+        and "2/4 đơn vị cấp xã, phường đã báo cáo, cộng lại được 14" in vi
+        and "chênh" not in vi
+    )
+    assert en is not None and "2/4 commune units have reported, adding up to 14" in en and "apart" not in en
+    # once every commune has reported, the same gap is a disagreement
+    complete = pl.concat([obs, observations(*[("rate", c, "2025-07", 0.0) for c in COMMUNES[2:]])])
+    assert "4 đơn vị cấp xã, phường là 14: chênh 3," in (
+        province_disagreement(complete, config, "rate", "2025-07", "vi") or ""
+    )
 
 
 def test_scoring_reads_the_report_deadline_setting() -> None:

@@ -9,13 +9,13 @@ the FORMER communes of the crosswalk.
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 
 import polars as pl
 
 from ioc.config import Config
 from ioc.exports_config import FORMER_UNITS_UNTIL, ExportKind
+from ioc.periods import period_end, period_start
 from ioc.targets import ExportSource, Level
 
 # (procedure, field, fee in VND, working days allowed, level that receives it)
@@ -118,7 +118,7 @@ def _receivers(config: Config, period: str, sizes: pl.DataFrame) -> pl.DataFrame
     communes = reg.communes.select(
         pl.col("code").alias("unit_code"), pl.col("display_name").alias("label")
     ).join(sizes, on="unit_code")
-    month_end = dt.date(int(period[:4]), int(period[5:7]), 28)
+    month_end = period_start(period).replace(day=28)
     if month_end <= FORMER_UNITS_UNTIL and reg.crosswalk is not None:
         # the former communes received the dossiers: their share of today's commune, by crosswalk weight
         xw = reg.crosswalk.with_columns(
@@ -170,8 +170,7 @@ def dossiers_for_month(
     recv = recv.with_columns(pl.Series("n", counts)).sort("receiver")
     df = recv.select(pl.all().repeat_by("n").explode()).drop("n")
     n = df.height
-    year, month = int(period[:4]), int(period[5:7])
-    days_in = ((dt.date(year + month // 12, month % 12 + 1, 1)) - dt.date(year, month, 1)).days
+    first, days_in = period_start(period), period_end(period).day
     is_dep = df.get_column("unit_code").is_in(config.registry.departments.get_column("id").implode())
     commune_procs = [i for i, p in enumerate(PROCEDURES) if p[4] == "commune"]
     dep_procs = [i for i, p in enumerate(PROCEDURES) if p[4] == "department"]
@@ -205,7 +204,7 @@ def dossiers_for_month(
         }
     )
     df = df.join(procs, on="proc", how="left")
-    received = pl.date(year, month, pl.col("day"))
+    received = pl.date(first.year, first.month, pl.col("day"))
     due = received.dt.add_business_days(pl.col("days"), roll="forward")
     # settled early / on the day / late; the last days' dossiers are more often still in progress
     still_open = pl.col("u_open") < (0.04 + 0.25 * (pl.col("day") > days_in - 5).cast(pl.Float64))

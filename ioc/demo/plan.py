@@ -20,6 +20,8 @@ from ioc.demo.dossiers import dossiers_for_month, procedure_stats, rates_for
 from ioc.demo.values import simulate, unit_sizes
 from ioc.demo.workbooks import Fault, WorkbookMaker, stable_xlsx
 from ioc.exports_config import ExportKind
+from ioc.periods import is_due, last_month_expr, parse_period, period_end
+from ioc.targets import Frequency, Level, Rollup
 
 # (scenario, department, where in the history as a fraction of the months)
 SCENARIOS: list[tuple[str, str, float]] = [
@@ -50,8 +52,7 @@ class Event:
 
 
 def _next_month(period: str) -> dt.date:
-    y, m = int(period[:4]), int(period[5:7])
-    return dt.date(y + m // 12, m % 12 + 1, 1)
+    return period_end(period) + dt.timedelta(days=1)
 
 
 def _at(day: dt.date, rng: random.Random) -> dt.datetime:
@@ -65,7 +66,7 @@ def _scenario_months(months: list[str]) -> dict[str, str]:
     for name, _dept, frac in SCENARIOS:
         pool = after_merger if name == "unknown-commune" and after_merger else months
         month = pool[min(len(pool) - 1, int(frac * len(pool)))]
-        if name == "wide" and int(month[5:]) % 3 == 0 and len(pool) > 1:
+        if name == "wide" and is_due(Frequency.QUARTERLY, month) and len(pool) > 1:
             # a quarter-end month would also carry province-level quarterly rows the wide sheet lacks
             i = pool.index(month)
             month = pool[i - 1] if i > 0 else pool[i + 1]
@@ -161,19 +162,18 @@ class History:
             str, pl.DataFrame
         ] = {}  # per month: its dossiers still open at the end, per receiver
         owners = {i.id: i.owner for i in config.targets.indicators}
-        p = pl.col("period")
-        quarter_end = (p.str.slice(6, 1).cast(pl.Int32) * 3).cast(pl.String).str.zfill(2)
         self.values = self.values.with_columns(
             pl.col("indicator").replace_strict(owners).alias("owner"),
             # the month whose workbook carries the value
-            pl.when(p.str.contains("Q"))
-            .then(p.str.slice(0, 5) + quarter_end)
-            .when(p.str.len_chars() == 4)
-            .then(p + "-12")
-            .otherwise(p)
-            .alias("month"),
+            last_month_expr("period").alias("month"),
         )
         self._by_owner = self.values.partition_by("owner", as_dict=True)
+        # indicators whose province value is a sum typed beside its communes' values
+        self._totals = sorted(
+            i.id
+            for i in config.targets.indicators
+            if i.rollup == Rollup.SUM and {Level.PROVINCE, Level.COMMUNE} <= set(i.levels)
+        )
         self.submitted = pl.DataFrame(schema={"month": pl.String})  # per department, set by `expect`
 
     def expect(self, events: list[Event]) -> None:
@@ -199,11 +199,14 @@ class History:
             how="left",
             maintain_order="left",
         )
-        # about one commune row in a hundred is left blank: not yet known
+        # about one commune row in a hundred is left blank: not yet known. Never a commune of a total the
+        # same workbook types for the province: that total adds up every commune, so a commune left out
+        # would make the province disagree with its communes (17 villages vs the communes' 14)
         blank = [rng.random() < 0.01 for _ in range(rows.height)]
         is_commune = pl.col("level") == "commune"
         rows = rows.with_columns(pl.Series("_blank", blank))
-        rows = rows.with_columns(pl.col("_blank") & is_commune & pl.col("value").is_not_null()).with_columns(
+        may_blank = is_commune & pl.col("value").is_not_null() & ~pl.col("indicator").is_in(self._totals)
+        rows = rows.with_columns(pl.col("_blank") & may_blank).with_columns(
             pl.when(pl.col("_blank")).then(None).otherwise(pl.col(c)).alias(c)
             for c in ("value", "numerator", "denominator")
         )  # `_blank` stays: which values the officer left out (see `reported`)
@@ -320,7 +323,7 @@ class History:
         write_dossiers(
             dos_path, frame.iter_rows(named=True), fmt="csv-utf8-bom", headers=headers, fields=fields
         )
-        y, m = int(period[:4]), int(period[5:7])
+        y, m = parse_period(period).year, parse_period(period).index
         deps = stats.filter(~pl.col("unit_code").str.contains(r"^\d+$")).drop("receiver", "unit_code")
         communes = stats.filter(pl.col("unit_code").str.contains(r"^\d+$")).drop("receiver", "unit_code")
         stats_path = folder / f"bao-cao-tthc-{period}.xlsx"

@@ -13,6 +13,7 @@ import random
 import polars as pl
 
 from ioc.config import Config
+from ioc.periods import indicator_period, is_due, period_end, periods_between
 from ioc.targets import Direction, Frequency, Indicator, Level, MeasureUnit, Rollup
 
 HISTORY_START = dt.date(2024, 7, 1)
@@ -23,33 +24,13 @@ _INDICATOR_PACES = [1.25, 1.1, 1.0, 0.95, 0.85, 0.7, 0.55]
 
 def month_range(first: str, last: str) -> list[str]:
     """Months from `first` to `last` inclusive, as "YYYY-MM"."""
-    y, m = map(int, first.split("-"))
-    y1, m1 = map(int, last.split("-"))
-    out = []
-    while (y, m) <= (y1, m1):
-        out.append(f"{y:04d}-{m:02d}")
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out
-
-
-def _month_end(period: str) -> dt.date:
-    y, m = map(int, period.split("-"))
-    nxt = dt.date(y + 1, 1, 1) if m == 12 else dt.date(y, m + 1, 1)
-    return nxt - dt.timedelta(days=1)
+    return periods_between(first, last)
 
 
 def periods_for(frequency: Frequency, months: list[str]) -> list[tuple[str, dt.date]]:
     """The reporting periods of a frequency that end within `months`, with their end dates."""
-    out = []
-    for p in months:
-        y, m = map(int, p.split("-"))
-        if frequency == Frequency.MONTHLY:
-            out.append((p, _month_end(p)))
-        elif frequency == Frequency.QUARTERLY and m % 3 == 0:
-            out.append((f"{y}-Q{m // 3}", _month_end(p)))
-        elif frequency == Frequency.YEARLY and m == 12:
-            out.append((f"{y}", _month_end(p)))
-    return out
+    ends = [indicator_period(frequency, p) for p in months if is_due(frequency, p)]
+    return [(p, period_end(p)) for p in ends if p is not None]
 
 
 def unit_sizes(config: Config, seed: int) -> pl.DataFrame:

@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from ioc import template as tpl
 from ioc.config import Config
 from ioc.demo.units import old_style
+from ioc.period_labels import format_period
 from ioc.targets import Level, MeasureUnit
 
 Fault = Literal["percent-over-100", "unknown-commune", "text-in-value"]
@@ -193,7 +194,7 @@ class WorkbookMaker:
             elif fault == "unknown-commune":
                 # the officer typed the commune as it was called before the 2025 merger
                 edits.update({f"{col['unit_code']}{r}": fault_text, f"{col['unit_name']}{r}": fault_text})
-        label = f"Kỳ báo cáo: {tpl.period_label_vi(period)}".encode()
+        label = f"Kỳ báo cáo: {format_period(period, 'vi')}".encode()
         parts = dict(base.parts)
         sheet = base.sheets[tpl.INPUT_SHEET]
         parts[sheet], found = patch_cells(_PERIOD_LINE.sub(label, parts[sheet], count=1), edits)
