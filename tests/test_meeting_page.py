@@ -335,11 +335,15 @@ def test_the_meeting_pack_from_the_command_line(meeting_db, tmp_path: Path, demo
     province = scores.filter(pl.col("level") == "province")
     names = {i.id: i.name.vi for i in demo_config.targets.indicators}
     checked = 0
+    departments = demo_config.registry.departments
+    dept_vi = set(departments["name_vi"].to_list())
+    sources: set[str] = set()
     for pillar in demo_config.targets.pillars:
         ws = wb[pillar.name.vi]
         header = [c.value for c in ws[1]]
         assert header[:3] == ["Chỉ tiêu", "Đơn vị", "Cấp"] and ws.freeze_panes == "A2"
         col = {h: i for i, h in enumerate(header)}
+        sources |= {row[col["Sở, ngành gửi"]].value for row in ws.iter_rows(min_row=2)} - {None}
         for row in ws.iter_rows(min_row=2):
             if row[col["Cấp"]].value != "Tỉnh":
                 continue
@@ -368,9 +372,28 @@ def test_the_meeting_pack_from_the_command_line(meeting_db, tmp_path: Path, demo
         assert ws.column_dimensions["H"].width >= 50 and ws["H2"].alignment.wrap_text  # wrapped reasons
     assert checked == province.height
 
+    # the department that sent each value by its Vietnamese name ("Văn phòng UBND tỉnh"), never its id
+    assert sources and sources <= dept_vi, sources - dept_vi
+    assert not sources & set(departments["id"].to_list())
+
     risk = wb["Có nguy cơ"]
     risk_text = " ".join(str(c.value) for row in risk.iter_rows(min_row=2) for c in row if c.value)
     assert "cần +" in risk_text and "điểm %/tháng, đang" in risk_text
+    # the shortfall is a number with the indicator's format (points for a percentage), never text
+    rcol = {c.value: i for i, c in enumerate(risk[1])}
+    by_name = {i.name.vi: i for i in demo_config.targets.indicators}
+    shortfalls = [
+        (row[rcol["Chỉ tiêu"]].value, row[rcol["Mức thiếu hụt"]]) for row in risk.iter_rows(min_row=2)
+    ]
+    assert shortfalls
+    for name, cell in shortfalls:
+        ind = by_name[name]
+        assert isinstance(cell.value, float | int) and cell.value >= 0, (name, cell.value)
+        places = "." + "0" * ind.decimals if ind.decimals else ""
+        if ind.unit.value == "percent":
+            assert cell.number_format == f'0{places}" điểm %"', (name, cell.number_format)
+        elif ind.unit.value == "count":
+            assert cell.number_format == "#,##0"
 
     actions = wb["Việc cần làm"]
     texts = {c.value: c for row in actions.iter_rows(min_row=2) for c in row if isinstance(c.value, str)}
