@@ -168,7 +168,7 @@ def _summary(ws: Worksheet, view: MeetingView, config: Config, timezone: str) ->
         put(ws, i, 2, value, fmt="0%" if isinstance(value, float) else None)
     header_row = 3 + len(facts) + 1
     labels = [t("col.pillar", lang), *(STATUS[s].label(lang) for s in STATUS_ORDER), t("pack.total", lang)]
-    _header(ws, header_row, labels, [34, *([16] * len(STATUS_ORDER)), 10])
+    _header(ws, header_row, labels, [34, *([21] * len(STATUS_ORDER)), 10])  # the longest status word fits
     for col, s in enumerate(STATUS_ORDER, start=2):
         ws.cell(row=header_row, column=col).fill = status_fill(s)
     r = header_row
