@@ -3,7 +3,8 @@ restore submissions, manage accounts, and hand `demo` to `ioc.demo`.
 
 Who acts: without `--user` the command runs as the trusted system path (whoever holds a shell on the
 server already holds the database and the archive); with `--user NAME` it acts with that account's rights
-(a department account writes for its own department only) and the ledger records the account.
+(a department account writes for its own department only) and the ledger records the account. `lock` and
+`unlock` have no system path: they need `--user` naming an administrator account.
 """
 
 from __future__ import annotations
@@ -131,15 +132,16 @@ def build_parser() -> argparse.ArgumentParser:
     mp.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
 
     lk = sub.add_parser("lock", parents=[glob], help="lock a period: no submission or withdrawal for it")
-    lk.add_argument("--period", required=True)
-    lk.add_argument("--who", default=_default_who())
-    lk.add_argument("--note")
     ul = sub.add_parser("unlock", parents=[glob], help="unlock a locked period")
-    ul.add_argument("--period", required=True)
-    ul.add_argument("--who", default=_default_who())
-    ul.add_argument("--note")
+    for p in (lk, ul):
+        p.add_argument("--period", required=True)
+        # no system path here: a lock is a person's decision, so an administrator account must be named
+        p.add_argument("--user", help="the administrator account that locks or unlocks (required)")
+        p.add_argument("--note")
+        p.add_argument("--lang", choices=("vi", "en"), default="en", help="language of messages and times")
     lks = sub.add_parser("locks", parents=[glob], help="every lock and unlock, newest first")
     lks.add_argument("--period")
+    lks.add_argument("--lang", choices=("vi", "en"), default="en", help="language of the times shown")
 
     sub.add_parser("demo", help="generate and ingest the demo province (see `python -m ioc demo --help`)")
     return parser
@@ -559,27 +561,41 @@ def _cmd_meeting_pack(args: argparse.Namespace) -> int:
 
 def _cmd_lock(args: argparse.Namespace) -> int:
     from ioc import meeting_locks
+    from ioc.views import format_local_time
 
-    engine, _ = _engine()
+    engine, settings = _engine()
+    # without --user the core refuses (None is no administrator), with the reason in both languages
+    actor = _actor(engine, args.user)
     if args.command == "lock":
-        lock = meeting_locks.lock_period(engine, args.period, args.who, note=args.note)
-        print(f"period {lock.period} locked by {lock.who} at {lock.at:%Y-%m-%d %H:%M} UTC")
+        lock = meeting_locks.lock_period(engine, args.period, actor, note=args.note)
+        when = format_local_time(lock.at, args.lang, settings.timezone)
+        print(f"period {lock.period} locked by {lock.who} at {when} ({settings.timezone})")
     else:
-        meeting_locks.unlock_period(engine, args.period, args.who, note=args.note)
-        print(f"period {args.period} unlocked by {args.who}")
+        meeting_locks.unlock_period(engine, args.period, actor, note=args.note)
+        print(f"period {args.period} unlocked by {actor.label if actor else ''}")
     return 0
 
 
 def _cmd_locks(args: argparse.Namespace) -> int:
     from ioc import meeting_locks
+    from ioc.views import format_local_time
 
-    engine, _ = _engine()
+    engine, settings = _engine()
     df = meeting_locks.lock_history(engine, args.period)
     rows = [
-        [r["id"], r["period"], r["action"], f"{r['at']:%Y-%m-%d %H:%M} UTC", r["who"], r["note"] or ""]
+        [
+            r["id"],
+            r["period"],
+            r["action"],
+            format_local_time(r["at"], args.lang, settings.timezone),
+            r["who"],
+            r["note"] or "",
+        ]
         for r in df.iter_rows(named=True)
     ]
-    print(_table(rows, ["id", "period", "action", "at", "who", "note"]) if rows else "no locks yet")
+    header = ["id", "period", "action", f"at ({settings.timezone})", "who", "note"]
+    print(_table(rows, header) if rows else "no locks yet")
+    return 0
 
 
 def _read_password(args: argparse.Namespace) -> str:

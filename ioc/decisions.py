@@ -3,8 +3,9 @@
 A note is a short remark on an indicator for a period; an action item is a decision — what, the department
 that carries it out, a due date — that stays open until it is closed with a note. Nothing is ever updated
 or deleted: an edit or a closing is a new version row with the same `decision_id` (`store.meeting_decisions`),
-so the whole history says who wrote what and when. Core functions take the author as a plain `actor` text
-(display name or user name); who may write is the caller's business (the page offers it to administrators).
+so the whole history says who wrote what and when. Core functions take the acting user (`actor`, an
+`ioc.accounts.User`) and refuse anyone but an administrator (`meeting_locks.require_meeting_admin`); the
+author recorded is the account's label ("Nguyễn Văn A (nva)").
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ import polars as pl
 from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.engine import Connection
 
+from ioc.accounts import User
 from ioc.issues import Issue, IssueError
+from ioc.meeting_locks import require_meeting_admin
 from ioc.periods import is_period
 from ioc.store import meeting_decisions as dec_t
 from ioc.store import utcnow, write_transaction
@@ -81,13 +84,6 @@ def _clean_text(text: str, field: str) -> str:
     return value
 
 
-def _clean_actor(actor: str) -> str:
-    who = (actor or "").strip()
-    if not who:
-        raise _problem("actor-required", "Say who records this.", "Cần ghi rõ người ghi nhận.")
-    return who
-
-
 def _row(conn: Connection, values: dict) -> Decision:
     conn.execute(insert(dec_t).values(**values))
     return Decision(**{k: values.get(k) for k in Decision.__dataclass_fields__})  # type: ignore[arg-type]
@@ -98,7 +94,13 @@ def _new_id(conn: Connection) -> int:
 
 
 def add_note(
-    engine: Engine, *, period: str, indicator: str, text: str, actor: str, unit_code: str | None = None
+    engine: Engine,
+    *,
+    period: str,
+    indicator: str,
+    text: str,
+    actor: User | None,
+    unit_code: str | None = None,
 ) -> Decision:
     """Attach a note to an indicator (and optionally a unit) for a meeting's period."""
     return _add(engine, "note", period, indicator, unit_code, text, actor, None, None)
@@ -112,10 +114,11 @@ def add_action(
     text: str,
     owner: str,
     due: dt.date,
-    actor: str,
+    actor: User | None,
     unit_code: str | None = None,
 ) -> Decision:
     """Record an action item decided in the meeting: what, the owner department, the due date."""
+    require_meeting_admin(actor)  # a refusal says who may, before what is missing
     if not (owner or "").strip():
         raise _problem(
             "owner-required", "Name the department that carries it out.", "Cần chọn đơn vị thực hiện."
@@ -132,10 +135,11 @@ def _add(
     indicator: str,
     unit_code: str | None,
     text: str,
-    actor: str,
+    actor: User | None,
     owner: str | None,
     due: dt.date | None,
 ) -> Decision:
+    who = require_meeting_admin(actor)
     if not is_period(period):
         raise _problem(
             "bad-period", f"'{period}' is not a period.", f"'{period}' không phải là kỳ số liệu.", period
@@ -143,7 +147,6 @@ def _add(
     if not (indicator or "").strip():
         raise _problem("indicator-required", "Choose an indicator.", "Cần chọn chỉ tiêu.")
     body = _clean_text(text, "text")
-    who = _clean_actor(actor)
     with write_transaction(engine) as conn:
         return _row(
             conn,
@@ -185,13 +188,13 @@ def edit(
     engine: Engine,
     decision_id: int,
     *,
-    actor: str,
+    actor: User | None,
     text: str | None = None,
     owner: str | None = None,
     due: dt.date | None = None,
 ) -> Decision:
     """A new version of a note or action item with the fields given changed; the earlier versions stay."""
-    who = _clean_actor(actor)
+    who = require_meeting_admin(actor)
     with write_transaction(engine) as conn:
         last = _latest(conn, decision_id)
         if last["state"] == "closed":
@@ -209,13 +212,20 @@ def edit(
                 values["owner"] = owner.strip()
             if due is not None:
                 values["due"] = due
+        if all(values[k] == last[k] for k in ("text", "owner", "due")):
+            raise _problem(
+                "no-change",
+                f"#{decision_id} already says this; nothing to save.",
+                f"Mục số {decision_id} không có gì thay đổi; không cần lưu.",
+                decision_id,
+            )
         values.update(version=last["version"] + 1, author=who, recorded_at=utcnow())
         return _row(conn, values)
 
 
-def close_action(engine: Engine, decision_id: int, *, actor: str, note: str) -> Decision:
+def close_action(engine: Engine, decision_id: int, *, actor: User | None, note: str) -> Decision:
     """Close an open action item with a note (a new version; the open versions stay in the history)."""
-    who = _clean_actor(actor)
+    who = require_meeting_admin(actor)
     closing = _clean_text(note, "note")
     with write_transaction(engine) as conn:
         last = _latest(conn, decision_id)

@@ -430,6 +430,22 @@ _LABELS: dict[str, tuple[str, str]] = {
         "Chỉ xem: quản trị viên đăng nhập để khoá kỳ và ghi nhận ghi chú, việc cần làm.",
         "Read only: an administrator signs in to lock the period and record notes and action items.",
     ),
+    "meeting.sign_in": (
+        "Quản trị viên: đăng nhập để khoá số liệu và ghi nhận quyết định",
+        "Administrators: sign in to lock the figures and record decisions",
+    ),
+    "meeting.sign_in_title": ("Đăng nhập quản trị", "Administrator sign-in"),
+    "meeting.not_admin": (
+        "Đã đăng nhập: {name}. Chỉ quản trị viên mới khoá số liệu và ghi nhận quyết định; trang này để xem.",
+        "Signed in: {name}. Only an administrator locks the figures and records decisions; this page is for reading.",
+    ),
+    "meeting.edit": ("Sửa ghi chú hoặc việc cần làm", "Edit a note or action item"),
+    "meeting.pick_item": ("Mục cần sửa", "Item to edit"),
+    "meeting.edit_help": (
+        "Bản sửa là một phiên bản mới; các phiên bản trước vẫn được giữ trong lịch sử bên dưới.",
+        "An edit is a new version; the earlier versions stay in the history below.",
+    ),
+    "meeting.col.version": ("Phiên bản", "Version"),
     "meeting.lock": ("Khoá số liệu kỳ này", "Lock this period"),
     "meeting.unlock": ("Mở khoá kỳ này", "Unlock this period"),
     "meeting.lock_done": ("Đã khoá kỳ {period}.", "Period {period} locked."),

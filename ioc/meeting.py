@@ -161,12 +161,13 @@ def _observed_text(x: float | None, measure: str, decimals: int, lang: str) -> s
 def at_risk(scores: pl.DataFrame, config: Config, lang: str) -> pl.DataFrame:
     """Indicators and units at risk, largest shortfall first (see the module docstring for the rule).
 
-    `scores` are decorated; adds `observed_pace`, `behind` (pp or % of target), `behind_text`, `pace_vs`
+    `scores` are decorated; adds `observed_pace`, `behind` (pp or % of target: the sort key), `shortfall` (the
+    same in the indicator's own unit, pp for percentages: the number the pack writes), `behind_text`, `pace_vs`
     ("cần +2,1 điểm %/tháng, đang +0,8"), `months_text`, `owner_name`, `headline`.
     """
     if scores.is_empty():
         return scores.with_columns(
-            *(pl.lit(None, pl.Float64).alias(c) for c in ("observed_pace", "behind")),
+            *(pl.lit(None, pl.Float64).alias(c) for c in ("observed_pace", "behind", "shortfall")),
             *(
                 pl.lit(None, pl.String).alias(c)
                 for c in ("behind_text", "pace_vs", "months_text", "owner_name")
@@ -199,8 +200,8 @@ def at_risk(scores: pl.DataFrame, config: Config, lang: str) -> pl.DataFrame:
     heads = headline(scores, config).select("indicator", "unit_code", pl.lit(True).alias("headline"))
     rows = (
         scores.filter(at & pl.col("value").is_not_null())
-        .with_columns(observed.alias("observed_pace"), raw.alias("_raw"))
-        .with_columns((pl.col("_raw") * scale).alias("behind"))
+        .with_columns(observed.alias("observed_pace"), raw.alias("shortfall"))
+        .with_columns((pl.col("shortfall") * scale).alias("behind"))
         .join(heads, on=["indicator", "unit_code"], how="left")
         .with_columns(pl.col("headline").fill_null(False))
         .sort("behind", "status_rank", descending=[True, False])
@@ -219,7 +220,7 @@ def at_risk(scores: pl.DataFrame, config: Config, lang: str) -> pl.DataFrame:
             )
         else:
             pace_vs.append("—")
-        raw_text = format_value(r["_raw"], "ratio" if m == "percent" else m, lang, d)
+        raw_text = format_value(r["shortfall"], "ratio" if m == "percent" else m, lang, d)
         behind_text.append(raw_text + (" điểm %" if lang == "vi" else " pp") if m == "percent" else raw_text)
         months = r["months_left"]
         months_text.append(
@@ -235,7 +236,7 @@ def at_risk(scores: pl.DataFrame, config: Config, lang: str) -> pl.DataFrame:
         .replace_strict(owners, default=None)
         .replace_strict(dept_names, default=None)
         .alias("owner_name"),
-    ).drop("_raw")
+    )
 
 
 def _pick(
@@ -339,8 +340,21 @@ class MeetingView:
     legend: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-def _with_source(rows: pl.DataFrame, submissions: pl.DataFrame) -> pl.DataFrame:
-    """Add the source of each value: the department that sent it, the submission number and its date."""
+def department_names(config: Config, lang: str) -> dict[str, str]:
+    """Department id → its name in `lang` ("vp_ubnd" → "Văn phòng UBND tỉnh")."""
+    departments = config.registry.departments
+    return dict(
+        zip(
+            departments["id"].to_list(),
+            departments["name_vi" if lang == "vi" else "name_en"].to_list(),
+            strict=True,
+        )
+    )
+
+
+def _with_source(rows: pl.DataFrame, submissions: pl.DataFrame, names: dict[str, str]) -> pl.DataFrame:
+    """Add the source of each value: the department that sent it (by name, from `names`; an id the registry
+    does not know stays as it is), the submission number and its date."""
     if rows.is_empty():
         return rows.with_columns(
             pl.lit(None, pl.String).alias("source_department"),
@@ -348,7 +362,7 @@ def _with_source(rows: pl.DataFrame, submissions: pl.DataFrame) -> pl.DataFrame:
         )
     subs = submissions.select(
         pl.col("id").alias("submission_id"),
-        pl.col("department").alias("source_department"),
+        pl.col("department").replace(names).alias("source_department"),
         pl.col("submitted_at").alias("source_at"),
     )
     return rows.join(subs, on="submission_id", how="left", maintain_order="left")
@@ -389,7 +403,7 @@ def build_view(
     now = decorate(raw_now, config, lang)
     before = decorate(scores_of(previous), config, lang)
     year = decorate(scores_of(year_ago), config, lang)
-    rows = _with_source(now, submissions)
+    rows = _with_source(now, submissions, department_names(config, lang))
     head = headline(rows, config) if not rows.is_empty() else rows
     comp = completeness(raw_now, config) if not raw_now.is_empty() else None
     total = 0 if comp is None else comp["expected"].sum()

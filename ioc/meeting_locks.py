@@ -9,7 +9,10 @@ Decisions taken here:
   refused by a lock of 10/2026 alone (it does not lie inside the month), so one locked month never blocks a
   whole year's reporting;
 - refused are: accepting a submission (page, command line, inbox — all through `ioc.ingest`), withdrawing
-  one and restoring one (`ioc.ledger`), when any of its periods is covered by a lock.
+  one and restoring one (`ioc.ledger`), when any of its periods is covered by a lock;
+- only an administrator locks and unlocks (`require_meeting_admin`, also used by `ioc.decisions`). Unlike the
+  ledger's writes there is no trusted system path (`actor=None`): a lock is a person's decision, recorded
+  with that person's name, so the command line needs `--user` naming an administrator account.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import polars as pl
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.engine import Connection
 
+from ioc.accounts import ADMINISTRATOR, User
 from ioc.i18n import format_period
 from ioc.issues import Issue, IssueError
 from ioc.periods import is_period, period_end, period_start
@@ -132,19 +136,41 @@ def refuse_if_locked(
         raise PeriodLockedError(issues)
 
 
-def _actor(actor: str) -> str:
-    who = (actor or "").strip()
-    if not who:
+def require_meeting_admin(actor: User | None) -> str:
+    """The name history records for `actor` ("Nguyễn Văn A (nva)"); IssueError unless an administrator.
+
+    Locking, unlocking and recording meeting decisions are the administrator's (PRODUCT §9): a department
+    account, a viewer and nobody at all (None) are refused with the reason in both languages.
+    """
+    if actor is None:
         raise IssueError(
             [
                 Issue(
-                    code="actor-required",
-                    message="Say who does this.",
-                    message_vi="Cần ghi rõ người thực hiện.",
+                    code="admin-required",
+                    message="Locking a period and recording meeting decisions need an administrator account.",
+                    message_vi="Khoá kỳ số liệu và ghi nhận quyết định cuộc họp cần tài khoản quản trị viên.",
+                    hint="Sign in as an administrator (on the command line: --user NAME).",
+                    hint_vi="Hãy đăng nhập bằng tài khoản quản trị viên (dòng lệnh: --user TÊN).",
                 )
             ]
         )
-    return who
+    if actor.role != ADMINISTRATOR:
+        raise IssueError(
+            [
+                Issue(
+                    code="admin-only",
+                    message=f"The account '{actor.username}' is not an administrator; only an administrator "
+                    "locks or unlocks a period and records meeting decisions.",
+                    message_vi=f"Tài khoản '{actor.username}' không phải quản trị viên; chỉ quản trị viên mới "
+                    "được khoá, mở khoá kỳ số liệu và ghi nhận quyết định cuộc họp.",
+                    value=actor.username,
+                    expected=ADMINISTRATOR,
+                    hint="Ask the administrator.",
+                    hint_vi="Hãy đề nghị quản trị viên thực hiện.",
+                )
+            ]
+        )
+    return actor.label
 
 
 def _check_period(period: str) -> None:
@@ -162,10 +188,11 @@ def _check_period(period: str) -> None:
         )
 
 
-def lock_period(engine: Engine, period: str, actor: str, *, note: str | None = None) -> Lock:
-    """Lock `period` (an administrator, before the meeting); refused when it is already locked."""
+def lock_period(engine: Engine, period: str, actor: User | None, *, note: str | None = None) -> Lock:
+    """Lock `period` (an administrator, before the meeting); refused when it is already locked or when
+    `actor` is not an administrator."""
+    who = require_meeting_admin(actor)
     _check_period(period)
-    who = _actor(actor)
     with write_transaction(engine) as conn:
         if period in current_locks(conn):
             raise IssueError(
@@ -183,10 +210,11 @@ def lock_period(engine: Engine, period: str, actor: str, *, note: str | None = N
     return Lock(period, at, who, note)
 
 
-def unlock_period(engine: Engine, period: str, actor: str, *, note: str | None = None) -> None:
-    """Unlock `period`; refused when it is not locked. The lock stays in the history beside the unlock."""
+def unlock_period(engine: Engine, period: str, actor: User | None, *, note: str | None = None) -> None:
+    """Unlock `period` (an administrator); refused when it is not locked. The lock stays in the history
+    beside the unlock."""
+    who = require_meeting_admin(actor)
     _check_period(period)
-    who = _actor(actor)
     with write_transaction(engine) as conn:
         if period not in current_locks(conn):
             raise IssueError(

@@ -64,6 +64,15 @@ def number_format(measure: str, decimals: int) -> str:
     return f"#,##0{places}"
 
 
+def shortfall_format(measure: str, decimals: int, lang: str) -> str:
+    """The cell format of a shortfall in the indicator's own unit: percentage points for percentages
+    (`0.0" điểm %"`, a number of points, not a fraction), the value's own format otherwise."""
+    if measure == "percent":
+        places = "." + "0" * decimals if decimals > 0 else ""
+        return f'0{places}" điểm %"' if lang == "vi" else f'0{places}" pp"'
+    return number_format(measure, decimals)
+
+
 def cell_value(measure: str, value: float | None) -> float | None:
     """A value as stored in its cell: a percentage as a fraction (84.6 → 0.846), anything else as it is."""
     if value is None:
@@ -159,7 +168,7 @@ def _summary(ws: Worksheet, view: MeetingView, config: Config, timezone: str) ->
         put(ws, i, 2, value, fmt="0%" if isinstance(value, float) else None)
     header_row = 3 + len(facts) + 1
     labels = [t("col.pillar", lang), *(STATUS[s].label(lang) for s in STATUS_ORDER), t("pack.total", lang)]
-    _header(ws, header_row, labels, [34, *([16] * len(STATUS_ORDER)), 10])
+    _header(ws, header_row, labels, [34, *([21] * len(STATUS_ORDER)), 10])  # the longest status word fits
     for col, s in enumerate(STATUS_ORDER, start=2):
         ws.cell(row=header_row, column=col).fill = status_fill(s)
     r = header_row
@@ -246,8 +255,8 @@ def _risk_sheet(ws: Worksheet, risk: pl.DataFrame, lang: str) -> None:
                 _status_cell(ws, r, col, value, lang)
             elif key == "months_left":
                 put(ws, r, col, value, fmt="0.0")
-            elif key == "behind":
-                put(ws, r, col, row["behind_text"])
+            elif key == "behind":  # a number with the indicator's format, never the text beside it
+                put(ws, r, col, row["shortfall"], fmt=shortfall_format(row["measure"], row["decimals"], lang))
             else:
                 put(ws, r, col, value, wrap=key in ("name", "reason", "pace_vs", "owner_name", "unit_name"))
     _print_setup(ws, 1)

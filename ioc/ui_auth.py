@@ -68,12 +68,15 @@ def current_user() -> User | None:
     return user
 
 
-def sign_in_form(lang: str, *, key: str = "signin") -> User | None:
-    """The sign-in form (and the province sign-in button when OIDC is configured); the user once signed in."""
+def sign_in_form(lang: str, *, key: str = "signin", title: str | None = None) -> User | None:
+    """The sign-in form (and the province sign-in button when OIDC is configured); the user once signed in.
+
+    `title` replaces the Upload page's heading ("Sign in to upload data") on pages that sign in for
+    something else (the Meeting page's administrator)."""
     user = current_user()
     if user is not None:
         return user
-    st.subheader(t("auth.title", lang))
+    st.subheader(title or t("auth.title", lang))
     if st.session_state.pop(_EXPIRED_KEY, False):
         st.warning(t("auth.expired", lang))
     identity = _oidc_identity()

@@ -1,6 +1,6 @@
 """The meeting page's Streamlit pieces: the cached `MeetingView`, the pack download, cards, the print style and
-the administrator's forms (lock, notes, action items). The logic is in `ioc.meeting`, `ioc.decisions`,
-`ioc.meeting_locks` and `ioc.meeting_pack`; this module only lays it out and calls them.
+the administrator's sign-in and forms (lock, notes, action items, edits). The logic is in `ioc.meeting`,
+`ioc.decisions`, `ioc.meeting_locks` and `ioc.meeting_pack`; this module only lays it out and calls them.
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from ioc import decisions, meeting_locks, ui_cache
+from ioc import decisions, meeting_locks, ui_auth, ui_cache
+from ioc.accounts import User
 from ioc.i18n import format_period
 from ioc.issues import IssueError
-from ioc.labels import t
+from ioc.labels import STATUS, t
 from ioc.meeting import MeetingView, build_view
 from ioc.ui import Context, _md_escape, show_issues
 from ioc.views import data_as_of, format_local_time
@@ -87,16 +88,27 @@ PRINT_CSS = """
   [data-testid="stAppViewContainer"], [data-testid="stMain"] { overflow: visible !important; position: static !important; }
   * { -webkit-print-color-adjust: exact !important; print-color-adjust: exact !important; }
   table, thead { break-inside: auto; }
-  tr, [data-testid="stVerticalBlockBorderWrapper"], .stMarkdown { break-inside: avoid; page-break-inside: avoid; }
+  tr, [data-testid="stVerticalBlockBorderWrapper"], [class*="st-key-card_"], .stMarkdown {
+    break-inside: avoid; page-break-inside: avoid; }
   h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
 }
 </style>
 """
+# Each card's left edge in its status colour (STATUS, our constants), on screen and on paper; the icon and the
+# word stay in the card, so the colour is never the only sign. A card's key ends in "_s_<status>".
+CARD_CSS = (
+    "<style>"
+    + "".join(
+        f'[class*="st-key-card_"][class*="_s_{s}"] {{ border-left: 6px solid {look.colour} !important; }}'
+        for s, look in STATUS.items()
+    )
+    + "</style>"
+)
 
 
 def print_style() -> None:
-    """Inject the print style sheet (a constant of ours; never data)."""
-    st.html(PRINT_CSS)
+    """Inject the print style sheet and the cards' status edges (constants of ours; never data)."""
+    st.html(PRINT_CSS + CARD_CSS)
 
 
 def lock_banner(v: MeetingView, ctx: Context) -> None:
@@ -112,10 +124,11 @@ def lock_banner(v: MeetingView, ctx: Context) -> None:
         st.caption(t("meeting.unlocked", ctx.lang))
 
 
-def cards(rows: pl.DataFrame, lang: str, *, lines: list[str]) -> None:
-    """One bordered card per row: status and name, then each of `lines` (columns) that has text."""
-    for r in rows.iter_rows(named=True):
-        with st.container(border=True):
+def cards(rows: pl.DataFrame, lang: str, *, lines: list[str], key: str) -> None:
+    """One bordered card per row, its left edge in the status colour: status and name, then each of `lines`
+    (columns) that has text. `key` tells this list's cards from another's on the same page."""
+    for i, r in enumerate(rows.iter_rows(named=True)):
+        with st.container(border=True, key=f"card_{key}_{i}_s_{r.get('status') or 'no_data'}"):
             head = f"**{r['status_text']}** · **{_md_escape(r['name'] or '')}**"
             if r.get("unit_name") and not r.get("headline", True):
                 head += f" · {_md_escape(r['unit_name'])}"
@@ -135,15 +148,30 @@ def static_table(df: pl.DataFrame, columns: dict[str, str]) -> None:
 # ---------------------------------------------------------------------------------------- writing
 
 
-def current_admin() -> str | None:
-    """The signed-in administrator's name (display name, else user name), or None for anyone else.
+def admin_area(ctx: Context, v: MeetingView) -> None:
+    """The administrator's panel when one is signed in; otherwise the sign-in form, folded, so a chair can
+    sign in right here. Anyone else reads the page: a department account or a viewer is told who writes."""
+    lang = ctx.lang
+    user = ui_auth.current_user()
+    if user is not None and user.is_admin:
+        admin_panel(ctx, v, user)
+    elif user is not None:
+        st.caption(t("meeting.not_admin", lang, name=_md_escape(user.label)))
+    else:
+        st.caption(t("meeting.read_only", lang))
+        with st.expander(t("meeting.sign_in", lang), icon=":material/login:"):
+            ui_auth.sign_in_form(lang, key="meeting_signin", title=t("meeting.sign_in_title", lang))
 
-    Accounts put the user in `st.session_state["ioc_user"]` (username, display_name, role, department).
-    """
-    user = st.session_state.get("ioc_user")
-    if user is None or getattr(user, "role", None) != "administrator":
-        return None
-    return str(getattr(user, "display_name", None) or getattr(user, "username", None) or "").strip() or None
+
+def _local_times(df: pl.DataFrame, ctx: Context, column: str = "recorded_at") -> pl.DataFrame:
+    """`column` (UTC moments) as the province's local time in words ("08:00 01/11/2026")."""
+    if df.is_empty():
+        return df
+    return df.with_columns(
+        pl.col(column).map_elements(
+            lambda m: format_local_time(m, ctx.lang, ctx.timezone), return_dtype=pl.String
+        )
+    )
 
 
 def _attempt(lang: str, action: Any) -> Any:
@@ -165,7 +193,7 @@ def _saved(saved: decisions.Decision | None, lang: str, text_key: str) -> None:
     st.rerun()
 
 
-def admin_panel(ctx: Context, v: MeetingView, actor: str) -> None:
+def admin_panel(ctx: Context, v: MeetingView, actor: User) -> None:
     """Lock or unlock the period, add a note, record an action item, close one (administrators only)."""
     lang, engine = ctx.lang, ui_cache.db()
     with st.container(key="meeting_admin"):
@@ -268,6 +296,7 @@ def admin_panel(ctx: Context, v: MeetingView, actor: str) -> None:
                     ),
                 )
                 _saved(saved, lang, "act_text")
+        _edit_form(ctx, v, actor, dept_names)
         if not v.actions.is_empty():
             with st.expander(t("meeting.close_action", lang), icon=":material/check_circle:"):
                 labels = {
@@ -283,6 +312,73 @@ def admin_panel(ctx: Context, v: MeetingView, actor: str) -> None:
                         lang, lambda: decisions.close_action(engine, pick, actor=actor, note=note)
                     )
                     _saved(saved, lang, "close_note")
+
+
+def _editable(v: MeetingView) -> pl.DataFrame:
+    """What an edit may change: the period's notes and items not closed, and the open items carried over."""
+    parts = [p for p in (v.notes, v.actions) if not p.is_empty()]
+    if not parts:
+        return v.notes
+    every = pl.concat([p.select("decision_id", "kind", "state", "indicator", "text") for p in parts])
+    return every.filter(pl.col("state") != "closed").unique("decision_id", keep="first").sort("decision_id")
+
+
+def _edit_form(ctx: Context, v: MeetingView, actor: User, dept_names: dict[str, str]) -> None:
+    """Edit a note's or an action item's text (and an item's owner and due date): a new version, the old
+    ones listed below it and kept in the history."""
+    lang, engine = ctx.lang, ui_cache.db()
+    items = _editable(v)
+    if items.is_empty():
+        return
+    names = {i.id: i.name.get(lang) for i in ctx.config.targets.indicators}
+    states = {s: t(f"meeting.state.{s}", lang) for s in ("note", "open", "closed")}
+    labels = {
+        r["decision_id"]: f"#{r['decision_id']} · {states[r['state']]} · "
+        f"{names.get(r['indicator'], r['indicator'])} — {r['text'][:60]}"
+        for r in items.iter_rows(named=True)
+    }
+    with st.expander(t("meeting.edit", lang), icon=":material/edit:"):
+        pick = st.selectbox(
+            t("meeting.pick_item", lang), list(labels), format_func=labels.get, key="edit_pick"
+        )
+        versions = decisions.all_versions(engine, pick)
+        last = versions.row(-1, named=True)
+        # keys carry the item and its version, so picking another item (or saving) starts from its text
+        suffix = f"{pick}_{last['version']}"
+        text = st.text_area(
+            t("meeting.note_text", lang),
+            value=last["text"],
+            key=f"edit_text_{suffix}",
+            max_chars=decisions.MAX_TEXT,
+            help=t("meeting.edit_help", lang),
+        )
+        owner, due = None, None
+        if last["kind"] == "action":
+            owners = list(dept_names)
+            owner = st.selectbox(
+                t("meeting.owner", lang),
+                owners,
+                index=owners.index(last["owner"]) if last["owner"] in owners else 0,
+                format_func=dept_names.get,
+                key=f"edit_owner_{suffix}",
+            )
+            due = st.date_input(
+                t("meeting.due", lang), value=last["due"], key=f"edit_due_{suffix}", format="DD/MM/YYYY"
+            )
+        if st.button(t("meeting.save", lang), key="edit_save"):
+            saved = _attempt(
+                lang, lambda: decisions.edit(engine, pick, actor=actor, text=text, owner=owner, due=due)
+            )
+            _saved(saved, lang, f"edit_text_{suffix}")
+        static_table(
+            _local_times(versions.sort("version", descending=True), ctx),
+            {
+                "version": t("meeting.col.version", lang),
+                "text": t("meeting.note_text", lang),
+                "author": t("meeting.col.author", lang),
+                "recorded_at": t("meeting.col.recorded", lang),
+            },
+        )
 
 
 def indicator_notes(ctx: Context, indicator: str, unit: str | None) -> None:
@@ -334,7 +430,7 @@ def headline_changes(v: MeetingView, lang: str) -> None:
         part = heads.filter(pl.col("kind") == kind)
         if not part.is_empty():
             st.markdown(f"**{t(f'meeting.kind.{kind}', lang)}**")
-            cards(part, lang, lines=["change_text", "before_text", "reason"])
+            cards(part, lang, lines=["change_text", "before_text", "reason"], key=kind)
 
 
 def at_risk(v: MeetingView, lang: str) -> None:
@@ -354,7 +450,12 @@ def at_risk(v: MeetingView, lang: str) -> None:
         "behind_text",
     )
     risk = v.at_risk.with_columns(line.alias("months_line"))
-    cards(risk.filter(pl.col("headline")), lang, lines=["reason", "owner_name", "pace_vs", "months_line"])
+    cards(
+        risk.filter(pl.col("headline")),
+        lang,
+        lines=["reason", "owner_name", "pace_vs", "months_line"],
+        key="risk",
+    )
     units = risk.filter(~pl.col("headline"))
     if units.is_empty():
         return
@@ -381,7 +482,7 @@ def decisions_section(v: MeetingView, ctx: Context) -> None:
     if v.actions.is_empty():
         st.caption(t("meeting.no_actions", lang))
     static_table(
-        v.actions.with_columns(pl.col("due").dt.strftime("%d/%m/%Y")),
+        _local_times(v.actions, ctx).with_columns(pl.col("due").dt.strftime("%d/%m/%Y")),
         {
             "decision_id": "#",
             "name": t("col.indicator", lang),
@@ -392,6 +493,8 @@ def decisions_section(v: MeetingView, ctx: Context) -> None:
             "then_text": t("meeting.col.then", lang),
             "now_text": t("meeting.col.now", lang),
             "movement_text": t("col.change", lang),
+            "author": t("meeting.col.author", lang),
+            "recorded_at": t("meeting.col.recorded", lang),
         },
     )
     st.subheader(t("meeting.notes", lang))
@@ -403,7 +506,7 @@ def decisions_section(v: MeetingView, ctx: Context) -> None:
     units = ctx.config.registry.units_frame()
     unit_names = dict(zip(units["unit_code"], units["name_vi" if lang == "vi" else "name_en"], strict=True))
     static_table(
-        notes.with_columns(
+        _local_times(notes, ctx).with_columns(
             pl.col("indicator").replace_strict(names, default=None),
             pl.col("unit_code").replace_strict(unit_names, default=None),
         ),
@@ -412,6 +515,7 @@ def decisions_section(v: MeetingView, ctx: Context) -> None:
             "unit_code": t("col.unit", lang),
             "text": t("meeting.note_text", lang),
             "author": t("meeting.col.author", lang),
+            "recorded_at": t("meeting.col.recorded", lang),
         },
     )
 

@@ -29,7 +29,4 @@ with ui.guarded(lang):
     with st.container(key="no_print"):
         um.pack_button(ctx)
         st.caption(t("meeting.print", lang))
-        if actor := um.current_admin():
-            um.admin_panel(ctx, v, actor)
-        else:
-            st.caption(t("meeting.read_only", lang))
+        um.admin_area(ctx, v)  # the administrator's panel, or the sign-in form to reach it

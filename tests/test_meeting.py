@@ -12,9 +12,19 @@ from helpers_ledger import obs
 from openpyxl import Workbook
 
 from ioc import data_quality, decisions, ledger, meeting, meeting_locks, meeting_pack, store
+from ioc.accounts import User
 from ioc.issues import IssueError
 from ioc.meeting_locks import Lock, PeriodLockedError
 from ioc.views import decorate
+
+# The acting users: the meeting's writes are an administrator's; history names them by their label.
+CHAIR = User("tranb", "Trần Thị B", "administrator")
+DEPUTY = User("levanc", "Lê Văn C", "administrator")
+CLERK = User("a", "A", "administrator")
+EDITOR = User("b", "B", "administrator")
+CLOSER = User("c", "C", "administrator")
+DEPARTMENT = User("nv_a", "Nguyễn Văn A", "department", "so_a")
+VIEWER = User("lanhdao", "Lãnh đạo", "viewer")
 
 
 @pytest.fixture
@@ -57,25 +67,25 @@ def test_a_lock_covers_the_periods_inside_it(locked: str, period: str, covered: 
 
 
 def test_lock_and_unlock_are_history_and_each_refuses_its_repeat(engine) -> None:
-    meeting_locks.lock_period(engine, "2026-10", "Trần Thị B", note="họp tháng 11")
+    meeting_locks.lock_period(engine, "2026-10", CHAIR, note="họp tháng 11")
     assert set(meeting_locks.current_locks(engine)) == {"2026-10"}
     with pytest.raises(IssueError) as again:
-        meeting_locks.lock_period(engine, "2026-10", "Trần Thị B")
+        meeting_locks.lock_period(engine, "2026-10", CHAIR)
     assert again.value.issues[0].code == "period-already-locked"
-    meeting_locks.unlock_period(engine, "2026-10", "Lê Văn C")
+    meeting_locks.unlock_period(engine, "2026-10", DEPUTY)
     assert meeting_locks.current_locks(engine) == {}
     with pytest.raises(IssueError) as not_locked:
-        meeting_locks.unlock_period(engine, "2026-10", "Lê Văn C")
+        meeting_locks.unlock_period(engine, "2026-10", DEPUTY)
     assert not_locked.value.issues[0].code == "period-not-locked"
     history = meeting_locks.lock_history(engine)
     assert history["action"].to_list() == ["unlock", "lock"]
-    assert history["who"].to_list() == ["Lê Văn C", "Trần Thị B"]
+    assert history["who"].to_list() == ["Lê Văn C (levanc)", "Trần Thị B (tranb)"]
     with pytest.raises(IssueError) as bad:
-        meeting_locks.lock_period(engine, "10/2026", "x")
+        meeting_locks.lock_period(engine, "10/2026", CHAIR)
     assert bad.value.issues[0].code == "bad-period"
     with pytest.raises(IssueError) as nobody:
-        meeting_locks.lock_period(engine, "2026-11", "  ")
-    assert nobody.value.issues[0].code == "actor-required"
+        meeting_locks.lock_period(engine, "2026-11", None)
+    assert nobody.value.issues[0].code == "admin-required"
 
 
 def _accept(engine, tmp_path: Path, period: str, value: float, name: str) -> int:
@@ -104,7 +114,7 @@ def test_withdraw_restore_and_accept_are_refused_in_a_locked_period_and_pass_onc
     engine, tmp_path: Path
 ) -> None:
     first = _accept(engine, tmp_path, "2026-10", 70.0, "a.csv")
-    meeting_locks.lock_period(engine, "2026-10", "Trần Thị B")
+    meeting_locks.lock_period(engine, "2026-10", CHAIR)
     with pytest.raises(PeriodLockedError) as refused:
         ledger.withdraw(engine, first, "so_a")
     assert refused.value.issues[0].code == "period-locked"
@@ -113,12 +123,12 @@ def test_withdraw_restore_and_accept_are_refused_in_a_locked_period_and_pass_onc
         _accept(engine, tmp_path, "2026-10", 75.0, "b.csv")
     _accept(engine, tmp_path, "2026-09", 60.0, "c.csv")  # another period is open
     assert ledger.submission(engine, first)["status"] == "accepted"
-    meeting_locks.unlock_period(engine, "2026-10", "Trần Thị B")
+    meeting_locks.unlock_period(engine, "2026-10", CHAIR)
     ledger.withdraw(engine, first, "so_a")
-    meeting_locks.lock_period(engine, "2026-Q4", "Trần Thị B")  # a quarter covers its months
+    meeting_locks.lock_period(engine, "2026-Q4", CHAIR)  # a quarter covers its months
     with pytest.raises(PeriodLockedError):
         ledger.restore(engine, first, "so_a")
-    meeting_locks.unlock_period(engine, "2026-Q4", "Trần Thị B")
+    meeting_locks.unlock_period(engine, "2026-Q4", CHAIR)
     assert ledger.submission(engine, ledger.restore(engine, first, "so_a"))["status"] == "accepted"
 
 
@@ -127,7 +137,7 @@ def test_withdraw_restore_and_accept_are_refused_in_a_locked_period_and_pass_onc
 
 def test_decisions_are_append_only_versions_with_author_and_time(engine) -> None:
     note = decisions.add_note(
-        engine, period="2026-10", indicator="online_rate", text="Số liệu tăng đột biến", actor="A"
+        engine, period="2026-10", indicator="online_rate", text="Số liệu tăng đột biến", actor=CLERK
     )
     item = decisions.add_action(
         engine,
@@ -137,17 +147,17 @@ def test_decisions_are_append_only_versions_with_author_and_time(engine) -> None
         text="Rà soát số liệu xã",
         owner="so_a",
         due=dt.date(2026, 11, 30),
-        actor="A",
+        actor=CLERK,
     )
     assert (note.decision_id, item.decision_id) == (1, 2) and item.state == "open"
     edited = decisions.edit(
-        engine, item.decision_id, actor="B", text="Rà soát và báo cáo lại", due=dt.date(2026, 12, 15)
+        engine, item.decision_id, actor=EDITOR, text="Rà soát và báo cáo lại", due=dt.date(2026, 12, 15)
     )
-    assert edited.version == 2 and edited.owner == "so_a" and edited.author == "B"
-    closed = decisions.close_action(engine, item.decision_id, actor="C", note="Đã báo cáo")
+    assert edited.version == 2 and edited.owner == "so_a" and edited.author == "B (b)"
+    closed = decisions.close_action(engine, item.decision_id, actor=CLOSER, note="Đã báo cáo")
     assert closed.version == 3 and closed.state == "closed"
     with pytest.raises(IssueError) as twice:
-        decisions.close_action(engine, item.decision_id, actor="C", note="again")
+        decisions.close_action(engine, item.decision_id, actor=CLOSER, note="again")
     assert twice.value.issues[0].code == "not-an-open-action"
     history = decisions.all_versions(engine, item.decision_id)
     assert history["version"].to_list() == [1, 2, 3]
@@ -156,18 +166,67 @@ def test_decisions_are_append_only_versions_with_author_and_time(engine) -> None
         "Rà soát và báo cáo lại",
         "Rà soát và báo cáo lại",
     ]
-    assert history["author"].to_list() == ["A", "B", "C"]
+    assert history["author"].to_list() == ["A (a)", "B (b)", "C (c)"]
     current = decisions.current(engine)
     assert current.height == 2
     latest = current.filter(pl.col("decision_id") == item.decision_id).row(0, named=True)
-    assert latest["state"] == "closed" and latest["first_author"] == "A"
+    assert latest["state"] == "closed" and latest["first_author"] == "A (a)"
     assert decisions.open_actions(engine).is_empty()
     assert decisions.for_indicator(engine, "online_rate", "90002").height == 1  # the note, not 90001's item
-    for bad, code in (({"text": "  "}, "text-required"), ({"actor": ""}, "actor-required")):
-        kwargs = {"period": "2026-10", "indicator": "online_rate", "text": "x", "actor": "A", **bad}
+    for bad, code in (({"text": "  "}, "text-required"), ({"actor": None}, "admin-required")):
+        kwargs = {"period": "2026-10", "indicator": "online_rate", "text": "x", "actor": CLERK, **bad}
         with pytest.raises(IssueError) as err:
             decisions.add_note(engine, **kwargs)
         assert err.value.issues[0].code == code
+
+
+@pytest.mark.parametrize("user", [DEPARTMENT, VIEWER], ids=["department", "viewer"])
+def test_only_an_administrator_locks_unlocks_and_records_decisions(engine, user: User) -> None:
+    """A department account and a viewer are refused every meeting write in the core, with the reason in
+    both languages, and nothing is written; the administrator's same calls go through."""
+    note = decisions.add_note(engine, period="2026-10", indicator="online_rate", text="Ghi chú", actor=CHAIR)
+    item = decisions.add_action(
+        engine, period="2026-10", indicator="online_rate", text="Việc", owner="so_a",
+        due=dt.date(2026, 11, 30), actor=CHAIR,
+    )  # fmt: skip
+    meeting_locks.lock_period(engine, "2026-09", CHAIR)
+    writes = {
+        "lock": lambda who: meeting_locks.lock_period(engine, "2026-10", who),
+        "unlock": lambda who: meeting_locks.unlock_period(engine, "2026-09", who),
+        "note": lambda who: decisions.add_note(
+            engine, period="2026-10", indicator="online_rate", text="Ghi chú khác", actor=who
+        ),
+        "action": lambda who: decisions.add_action(
+            engine, period="2026-10", indicator="online_rate", text="Việc khác", owner="so_a",
+            due=dt.date(2026, 12, 1), actor=who,
+        ),
+        "edit": lambda who: decisions.edit(engine, note.decision_id, actor=who, text="Sửa ghi chú"),
+        "close": lambda who: decisions.close_action(engine, item.decision_id, actor=who, note="Xong"),
+    }  # fmt: skip
+    before = (decisions.revision(engine), meeting_locks.revision(engine))
+    for name, write in writes.items():
+        with pytest.raises(IssueError) as refused:
+            write(user)
+        issue = refused.value.issues[0]
+        assert issue.code == "admin-only", name
+        assert f"Tài khoản '{user.username}' không phải quản trị viên" in issue.text("vi")
+        assert f"The account '{user.username}' is not an administrator" in issue.text("en")
+    assert (decisions.revision(engine), meeting_locks.revision(engine)) == before  # nothing written
+    assert set(meeting_locks.current_locks(engine)) == {"2026-09"}
+    for name, write in writes.items():
+        assert write(CHAIR) is not None or name == "unlock", name
+    assert set(meeting_locks.current_locks(engine)) == {"2026-10"}
+    assert decisions.all_versions(engine)["author"].unique().to_list() == ["Trần Thị B (tranb)"]
+
+
+def test_an_edit_that_changes_nothing_is_not_a_new_version(engine) -> None:
+    note = decisions.add_note(
+        engine, period="2026-10", indicator="online_rate", text="Giữ nguyên", actor=CHAIR
+    )
+    with pytest.raises(IssueError) as same:
+        decisions.edit(engine, note.decision_id, actor=DEPUTY, text=" Giữ nguyên ")
+    assert same.value.issues[0].code == "no-change"
+    assert decisions.all_versions(engine, note.decision_id).height == 1
 
 
 def test_open_actions_are_those_recorded_up_to_the_meeting(engine) -> None:
@@ -179,7 +238,7 @@ def test_open_actions_are_those_recorded_up_to_the_meeting(engine) -> None:
             text=period,
             owner="so_a",
             due=dt.date(2027, 1, 1),
-            actor="A",
+            actor=CLERK,
         )
     assert decisions.open_actions(engine, before="2026-10")["period"].to_list() == ["2026-08", "2026-10"]
 
@@ -356,7 +415,7 @@ def test_a_lock_taken_between_the_check_and_the_write_still_gives_a_recorded_rej
     config = load_config(Path(__file__).resolve().parents[1] / "targets.yaml")
     engine = store.get_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")
     store.migrate(engine)
-    meeting_locks.lock_period(engine, "2025-08", "Chủ tọa")
+    meeting_locks.lock_period(engine, "2025-08", CHAIR)
     blind = types.SimpleNamespace(lock_issues=lambda *a, **k: [], PeriodLockedError=PeriodLockedError)
     monkeypatch.setattr(ingest, "meeting_locks", blind)  # the early check misses the lock
     csv = tmp_path / "t.csv"

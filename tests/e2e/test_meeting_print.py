@@ -1,6 +1,6 @@
 """The Meeting page in headless Chromium: printed to PDF it is a clean A4 landscape document (no sidebar, no
-widgets, the at-risk list's text present, a sensible number of pages — checked with poppler's pdfinfo and
-pdftotext), and on a phone (390 px) the headline changes and the at-risk list come first without sideways
+widgets, the at-risk list's text present, a sensible number of pages, the status colours kept — checked with
+poppler's pdfinfo, pdftotext and pdftoppm), and on a phone (390 px) the headline changes and the at-risk list come first without sideways
 overflow. Screenshots go to `screenshots/meeting/` (git-ignored). IOC_E2E_DATA_DIR reuses a seeded data folder.
 """
 
@@ -25,6 +25,8 @@ from test_browser import (
     _start_server,
     browser,  # noqa: F401 - fixture
 )
+
+from ioc.labels import STATUS
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "screenshots" / "meeting"
@@ -74,6 +76,17 @@ def _at_risk_names(page) -> list[str]:
     )
 
 
+def _pixels_near(png: Path, colour: str, distance: int = 40) -> int:
+    """How many pixels of `png` lie within `distance` (RGB) of the hex `colour`."""
+    from PIL import Image
+
+    want = tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    with Image.open(png) as img:
+        data = img.convert("RGB").tobytes()
+    pixels = zip(data[0::3], data[1::3], data[2::3], strict=True)
+    return sum(1 for p in pixels if sum((a - b) ** 2 for a, b in zip(p, want, strict=True)) <= distance**2)
+
+
 def test_the_meeting_page_prints_to_a_clean_a4_landscape_pdf(browser, server: str, tmp_path: Path) -> None:  # noqa: F811
     pdfinfo, pdftotext = _poppler("pdfinfo"), _poppler("pdftotext")
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -110,6 +123,14 @@ def test_the_meeting_page_prints_to_a_clean_a4_landscape_pdf(browser, server: st
     # no sidebar, no widgets: the language picker, the download button and the admin caption are not printed
     for absent in ("Ngôn ngữ / Language", "Tải bộ tài liệu họp", "Loại kỳ", "Chỉ xem: quản trị viên"):
         assert absent not in flat, absent
+    # colours kept: page 1, rasterised small, shows the cards' status edges in the STATUS colours
+    prefix = tmp_path / "page"
+    subprocess.run(
+        [_poppler("pdftoppm"), "-r", "40", "-png", "-f", "1", "-l", "1", str(pdf), str(prefix)], check=True
+    )
+    png = next(tmp_path.glob("page*.png"))
+    found = {s: _pixels_near(png, STATUS[s].colour) for s in ("red", "amber", "green")}
+    assert max(found.values()) >= 15, f"no status colour on the printed first page: {found}"
 
 
 def test_on_a_phone_the_headline_changes_and_at_risk_come_first(browser, server: str) -> None:  # noqa: F811
