@@ -7,7 +7,7 @@ and merged header cells.
 
 Rules the loader follows (PRODUCT §6.1):
 - Sheet: the template's input sheet, else the first visible sheet; hidden sheets are never read.
-- Header: found by its labels (canonical keys, `HEADER_SYNONYMS` in `ioc.template`), one to three rows
+- Header: found by its labels (canonical keys, `HEADER_SYNONYMS` in `ioc.workbook_layout`), one to three rows
   (the non-empty labels of the header rows are joined per column; merged cells count for every column
   they cover). Long layout: indicator code, unit code or name, value (and numerator/denominator). Wide
   layout: unit code or name, one column per indicator (id, Vietnamese or English name, or "… [id]").
@@ -73,12 +73,11 @@ from ioc.config import Config
 from ioc.exports_config import ExportConfig
 from ioc.numbers import count_values, is_fraction
 from ioc.observations import conform
+from ioc.periods import indicator_period, is_due
 from ioc.targets import MeasureUnit, Rollup, WorkbookSource
-from ioc.template import (
+from ioc.workbook_layout import (
     META_SHEET,
     TEMPLATE_VERSION,
-    indicator_period,
-    is_due,
 )
 
 __all__ = [
