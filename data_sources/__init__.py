@@ -1,7 +1,7 @@
 """Loaders, one per kind of input, each returning the tidy observation frame with provenance.
 
-A new export format is one module here plus one line in `SOURCES` (and an `exports:` entry in
-targets.yaml when it is a report-system export).
+A new export format is one module here (declaring its `SOURCE = DataSource(...)`) plus one line in
+`registry.REGISTRY` (and an `exports:` entry in targets.yaml when it is a report-system export).
 """
 
 from __future__ import annotations
@@ -9,12 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 
 import polars as pl
 
 from ioc.config import Config
-from ioc.exports_config import ExportConfig
+from ioc.exports_config import ExportConfig, ExportKind
 from ioc.issues import Issue
 from ioc.observations import empty_observations
 
@@ -51,14 +50,28 @@ class ParseResult:
         return sorted(self.observations["period"].unique().to_list())
 
 
-class DataSource(Protocol):
-    """One kind of input file."""
+@dataclass(frozen=True)
+class DataSource:
+    """One kind of input file, declared once in its module (`SOURCE`) and listed once in `registry.REGISTRY`.
+
+    `sniffer(path, config)` says whether the file is of this kind (True, or the matching export config);
+    `reader(path, config, export, *, display_name, progress, department, period)` parses it. A source with
+    an `export_kind` reads that kind of `exports:` entry of targets.yaml (a report-system export, taken
+    from the administrator); one without is a department workbook (the department page takes only those).
+    `layout_sniffer` is a weaker second sniff the registry asks after the report-system exports had theirs.
+    """
 
     name: str
+    looks_for: tuple[str, str]  # (en, vi): what the sniff looks for, for the "unknown format" message
+    is_a: tuple[str, str]  # (en, vi): what a file of this kind is, for the "not on this channel" message
+    sniffer: Callable[[Path, Config], ExportConfig | bool]
+    reader: Callable[..., ParseResult]
+    export_kind: ExportKind | None = None
+    layout_sniffer: Callable[[Path, Config], bool] | None = None
 
     def sniff(self, path: Path, config: Config) -> ExportConfig | bool:
         """Whether this loader reads the file: True / the matching export config, or False."""
-        ...
+        return self.sniffer(path, config)
 
     def read(
         self,
@@ -76,4 +89,12 @@ class DataSource(Protocol):
         `department` and `period` are what the uploader declared (form or command line); a file that
         states its own (the template's `_meta` sheet) is checked against them.
         """
-        ...
+        return self.reader(
+            path,
+            config,
+            export,
+            display_name=display_name,
+            progress=progress,
+            department=department,
+            period=period,
+        )

@@ -7,14 +7,13 @@ import datetime as dt
 import functools
 import re
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import fastexcel
 import polars as pl
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from data_sources import ParseResult, Progress
 from ioc.config import Config
 from ioc.exports_config import FORMER_UNITS_UNTIL, ColumnSpec, ExportConfig, ExportKind, FieldType
 from ioc.filters import quantity_problems
@@ -529,43 +528,3 @@ def restrict_to_period(
 
 
 OBSERVATION_COLUMNS = tuple(OBSERVATION_SCHEMA)
-
-
-class FunctionSource:
-    """A loader made of a module's `sniff(path, config)` and `read(path, config, export, **options)` functions."""
-
-    def __init__(
-        self,
-        name: str,
-        sniff: Callable[[Path, Config], ExportConfig | bool],
-        read: Callable[..., ParseResult],
-    ) -> None:
-        self.name = name
-        self._sniff = sniff
-        self._read = read
-
-    def sniff(self, path: Path, config: Config) -> ExportConfig | bool:
-        """Whether this loader reads the file: the matching export configuration, or False."""
-        return self._sniff(path, config)
-
-    def read(
-        self,
-        path: Path,
-        config: Config,
-        export: ExportConfig | None = None,
-        *,
-        display_name: str | None = None,
-        progress: Progress | None = None,
-        department: str | None = None,
-        period: str | None = None,
-    ) -> ParseResult:
-        """Parse the file into observations; problems go into `issues`, never raised."""
-        return self._read(
-            path,
-            config,
-            export,
-            display_name=display_name,
-            progress=progress,
-            department=department,
-            period=period,
-        )

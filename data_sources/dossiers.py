@@ -21,11 +21,10 @@ from pathlib import Path
 
 import polars as pl
 
-from data_sources import ParseResult, Progress, dossier_checks
+from data_sources import DataSource, ParseResult, Progress, dossier_checks
 from data_sources._export_common import (
     FORMER_LAST_MONTH,
     MAX_EXAMPLES,
-    FunctionSource,
     ambiguous_column_issue,
     check_indicators,
     choose_export,
@@ -707,4 +706,14 @@ def sniff(path: Path, config: Config) -> ExportConfig | bool:
     return False
 
 
-SOURCE = FunctionSource(NAME, sniff, read)
+SOURCE = DataSource(
+    name=NAME,
+    looks_for=("a dossier list (one row per dossier)", "danh sách hồ sơ (mỗi dòng một hồ sơ)"),
+    is_a=(
+        "a dossier list exported from the administrative-procedure system",
+        "danh sách hồ sơ xuất từ hệ thống giải quyết TTHC",
+    ),
+    sniffer=sniff,
+    reader=read,
+    export_kind=ExportKind.DOSSIERS,
+)

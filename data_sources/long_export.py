@@ -15,11 +15,10 @@ from pathlib import Path
 import polars as pl
 from rapidfuzz import process
 
-from data_sources import ParseResult, Progress
+from data_sources import DataSource, ParseResult, Progress
 from data_sources._export_common import (
     FORMER_LAST_MONTH,
     MAX_EXAMPLES,
-    FunctionSource,
     ambiguous_column_issue,
     choose_export,
     find_header_row,
@@ -409,4 +408,14 @@ def sniff(path: Path, config: Config) -> ExportConfig | bool:
     return False
 
 
-SOURCE = FunctionSource(NAME, sniff, read)
+SOURCE = DataSource(
+    name=NAME,
+    looks_for=(
+        "a long table with columns unit, period, indicator, value",
+        "bảng dạng dọc với các cột đơn vị, kỳ, chỉ tiêu, giá trị",
+    ),
+    is_a=("a long export from a report system", "tệp xuất dạng dọc từ hệ thống báo cáo"),
+    sniffer=sniff,
+    reader=read,
+    export_kind=ExportKind.LONG,
+)

@@ -19,10 +19,9 @@ from pathlib import Path
 
 import polars as pl
 
-from data_sources import ParseResult, Progress
+from data_sources import DataSource, ParseResult, Progress
 from data_sources._export_common import (
     FORMER_LAST_MONTH,
-    FunctionSource,
     ambiguous_column_issue,
     check_indicators,
     choose_export,
@@ -657,4 +656,17 @@ def sniff(path: Path, config: Config) -> ExportConfig | bool:
     return False
 
 
-SOURCE = FunctionSource(NAME, sniff, read)
+SOURCE = DataSource(
+    name=NAME,
+    looks_for=(
+        "a procedure statistics table (received / settled / in progress per unit)",
+        "bảng thống kê tình hình giải quyết TTHC theo đơn vị",
+    ),
+    is_a=(
+        "a procedure statistics report exported from the administrative-procedure system",
+        "báo cáo thống kê tình hình giải quyết TTHC xuất từ hệ thống",
+    ),
+    sniffer=sniff,
+    reader=read,
+    export_kind=ExportKind.PROCEDURE_STATS,
+)

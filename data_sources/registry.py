@@ -2,106 +2,38 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable, Collection
 from pathlib import Path
-from typing import Any
 
-from data_sources import DataSource
+from data_sources import DataSource, dossiers, long_export, procedure_stats, workbook
 from ioc.config import Config
 from ioc.exports_config import ExportConfig, ExportKind
 from ioc.issues import Issue, IssueError
 
 log = logging.getLogger(__name__)
 
-# name → module exposing `SOURCE`; sniffed in this order (the template's `_meta` sheet first, since it
-# is unambiguous; the generic long export last, since it matches any table with four plain columns).
-_MODULES: dict[str, str] = {
-    "workbook": "data_sources.workbook",
-    "procedure_stats": "data_sources.procedure_stats",
-    "dossiers": "data_sources.dossiers",
-    "long": "data_sources.long_export",
-}
+# Every data source, sniffed in this order: the template's `_meta` sheet first, since it is unambiguous;
+# the generic long export last, since it matches any table with four plain columns. A new source is its
+# module (declaring `SOURCE`) and one line here.
+REGISTRY: tuple[DataSource, ...] = (
+    workbook.SOURCE,
+    procedure_stats.SOURCE,
+    dossiers.SOURCE,
+    long_export.SOURCE,
+)
+SOURCES: dict[str, DataSource] = {src.name: src for src in REGISTRY}  # by name, in sniffing order
 # export kind (targets.yaml `exports:`) → the source that reads it
-KIND_SOURCE: dict[ExportKind, str] = {
-    ExportKind.PROCEDURE_STATS: "procedure_stats",
-    ExportKind.DOSSIERS: "dossiers",
-    ExportKind.LONG: "long",
-}
+KIND_SOURCE: dict[ExportKind, str] = {src.export_kind: src.name for src in REGISTRY if src.export_kind}
 # The kinds of file a channel may take (`detect(allowed=…)`): the department page reads department
 # workbooks only; report-system exports come in through the administrator (and the command line).
-DEPARTMENT_SOURCES: frozenset[str] = frozenset({"workbook"})
+DEPARTMENT_SOURCES: frozenset[str] = frozenset(src.name for src in REGISTRY if src.export_kind is None)
 EXPORT_SOURCES: frozenset[str] = frozenset(KIND_SOURCE.values())
-# What each source looks for, for the "unknown format" message.
-_LOOKS_FOR = {
-    "workbook": (
-        "a department workbook (the app's template, or a table whose header row names the units and "
-        "the indicators)",
-        "biểu số liệu của sở, ngành (biểu mẫu của ứng dụng, hoặc bảng có dòng tiêu đề ghi đơn vị và chỉ tiêu)",
-    ),
-    "procedure_stats": (
-        "a procedure statistics table (received / settled / in progress per unit)",
-        "bảng thống kê tình hình giải quyết TTHC theo đơn vị",
-    ),
-    "dossiers": ("a dossier list (one row per dossier)", "danh sách hồ sơ (mỗi dòng một hồ sơ)"),
-    "long": (
-        "a long table with columns unit, period, indicator, value",
-        "bảng dạng dọc với các cột đơn vị, kỳ, chỉ tiêu, giá trị",
-    ),
-}
-# What a recognised file is, for the "not on this page" message.
-_IS_A = {
-    "workbook": ("a department workbook", "biểu số liệu của sở, ngành"),
-    "procedure_stats": (
-        "a procedure statistics report exported from the administrative-procedure system",
-        "báo cáo thống kê tình hình giải quyết TTHC xuất từ hệ thống",
-    ),
-    "dossiers": (
-        "a dossier list exported from the administrative-procedure system",
-        "danh sách hồ sơ xuất từ hệ thống giải quyết TTHC",
-    ),
-    "long": ("a long export from a report system", "tệp xuất dạng dọc từ hệ thống báo cáo"),
-}
-
-_loaded: dict[str, DataSource] | None = None
-_imported: dict[str, DataSource] = {}  # the loaders imported so far, by name
-UNAVAILABLE: dict[str, str] = {}  # source name → why it could not be imported
-
-
-def _load_one(name: str) -> DataSource | None:
-    """One loader, imported on first use (an explicit --source needs no other loader's imports)."""
-    if name not in _imported and name not in UNAVAILABLE and name in _MODULES:
-        try:
-            _imported[name] = importlib.import_module(_MODULES[name]).SOURCE
-        except Exception as exc:  # one broken loader must not take the others down
-            UNAVAILABLE[name] = f"{type(exc).__name__}: {exc}"
-            log.warning("data source %r is unavailable: %s", name, UNAVAILABLE[name])
-    return _imported.get(name)
-
-
-def _load() -> dict[str, DataSource]:
-    global _loaded
-    if _loaded is None:
-        found: dict[str, DataSource] = {}
-        for name in _MODULES:
-            src = _load_one(name)
-            if src is not None:
-                found[name] = src
-        _loaded = found
-    return _loaded
-
-
-def __getattr__(name: str) -> Any:
-    # `SOURCES` is built on first use, so importing this module never imports every loader.
-    if name == "SOURCES":
-        return _load()
-    raise AttributeError(name)
 
 
 def sources() -> dict[str, DataSource]:
-    """The available data sources by name, in sniffing order."""
-    return _load()
+    """The data sources by name, in sniffing order."""
+    return SOURCES
 
 
 class SourceNotAllowedError(IssueError):
@@ -173,22 +105,20 @@ def _detect(
             )
         source = kind_source
     if source is not None:
-        chosen = _load_one(source)
+        chosen = SOURCES.get(source)
         if chosen is None:
-            available = _load()
-            why = UNAVAILABLE.get(source)
             raise _error(
                 "unknown-source",
-                f"There is no data source '{source}'" + (f" (it failed to load: {why})." if why else "."),
+                f"There is no data source '{source}'.",
                 f"Không có bộ đọc dữ liệu '{source}'.",
                 file,
                 value=source,
-                expected=", ".join(available) or ", ".join(_MODULES),
+                expected=", ".join(SOURCES),
             )
         if export is None and source in KIND_SOURCE.values() and (allowed is None or source in allowed):
             export = _export_for(chosen, path, config, source)
         return chosen, export
-    available = _load()
+    available = SOURCES
     for chosen, sniff in _sniffs(available, allowed):
         try:
             found = sniff(Path(path), config)
@@ -209,20 +139,24 @@ def _sniffs(
 
     The template (`_meta`) first: it is unambiguous. Then the report-system exports, so that an export is
     recognised as one wherever it is uploaded. A department's own layout (a header naming units and
-    indicators) comes after the specific exports; on a channel that takes workbooks only it also comes
-    before the generic long export, which matches any table with four plain columns.
+    indicators: a source's `layout_sniffer`) comes after the specific exports; on a channel that takes
+    department workbooks only it also comes before the generic long export, which matches any table with
+    four plain columns.
     """
     order: list[tuple[DataSource, Callable[[Path, Config], ExportConfig | bool]]] = [
         (src, src.sniff) for src in available.values()
     ]
-    workbook = available.get("workbook")
-    layout = getattr(workbook, "sniff_layout", None)
-    if workbook is None or layout is None:
-        return order
-    workbooks_only = allowed is not None and "workbook" in allowed and not (set(allowed) & EXPORT_SOURCES)
-    long_at = next((i for i, (src, _) in enumerate(order) if src.name == "long"), len(order))
-    order.insert(long_at if workbooks_only else len(order), (workbook, layout))
+    for src in [s for s in available.values() if s.layout_sniffer is not None]:
+        own_only = allowed is not None and src.name in allowed and not (set(allowed) & EXPORT_SOURCES)
+        long_at = next((i for i, (s, _) in enumerate(order) if s.name == long_export.NAME), len(order))
+        order.insert(long_at if own_only else len(order), (src, src.layout_sniffer))
     return order
+
+
+def _is_a(name: str) -> tuple[str, str]:
+    """What a file of source `name` is (en, vi); the name itself for a source that does not exist."""
+    src = SOURCES.get(name)
+    return src.is_a if src is not None else (name, name)
 
 
 def _not_allowed(file: str, found: str, allowed: Collection[str]) -> SourceNotAllowedError:
@@ -231,7 +165,7 @@ def _not_allowed(file: str, found: str, allowed: Collection[str]) -> SourceNotAl
 
 
 def _not_allowed_issues(file: str, found: str, allowed: Collection[str]) -> IssueError:
-    is_en, is_vi = _IS_A.get(found, (found, found))
+    is_en, is_vi = _is_a(found)
     if set(allowed) <= DEPARTMENT_SOURCES:
         return _error(
             "source-not-allowed",
@@ -247,8 +181,8 @@ def _not_allowed_issues(file: str, found: str, allowed: Collection[str]) -> Issu
             hint_vi="Hãy tải biểu mẫu ở trên, điền số liệu rồi nộp; gửi tệp xuất từ hệ thống cho quản trị "
             "viên IOC.",
         )
-    takes_en = "; ".join(_IS_A.get(n, (n, n))[0] for n in sorted(allowed))
-    takes_vi = "; ".join(_IS_A.get(n, (n, n))[1] for n in sorted(allowed))
+    takes_en = "; ".join(_is_a(n)[0] for n in sorted(allowed))
+    takes_vi = "; ".join(_is_a(n)[1] for n in sorted(allowed))
     return _error(
         "source-not-allowed",
         f"This upload takes {takes_en}; this file is {is_en}.",
@@ -275,8 +209,8 @@ def _unknown_format(
     file: str, config: Config, available: dict[str, DataSource], allowed: Collection[str] | None = None
 ) -> IssueError:
     names = [n for n in available if allowed is None or n in allowed]
-    looked_en = "; ".join(_LOOKS_FOR.get(n, (n, n))[0] for n in names)
-    looked_vi = "; ".join(_LOOKS_FOR.get(n, (n, n))[1] for n in names)
+    looked_en = "; ".join(available[n].looks_for[0] for n in names)
+    looked_vi = "; ".join(available[n].looks_for[1] for n in names)
     if allowed is not None and set(allowed) <= DEPARTMENT_SOURCES:
         # a department head on the Upload page: no command-line flags, say what a readable table looks like
         hint = (

@@ -10,10 +10,10 @@ import polars as pl
 
 from data_sources.xlsx_cells import SheetGrid, col_index, col_letter
 from ioc.config import Config
-from ioc.template import (
+from ioc.textnorm import full_key, nfc
+from ioc.workbook_layout import (
     HEADER_SYNONYMS,
 )
-from ioc.textnorm import full_key, nfc
 
 HEADER_SCAN_ROWS = 40  # the header must start within the first 40 rows
 

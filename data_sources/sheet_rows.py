@@ -10,10 +10,10 @@ from data_sources import ParseResult
 from data_sources.sheet_header import VALUE_ROLES, Header
 from data_sources.xlsx_cells import SheetGrid, col_index
 from ioc.numbers import NumberParseError, parse_number, parse_number_column
-from ioc.template import (
+from ioc.textnorm import full_key, full_key_expr, nfc_expr
+from ioc.workbook_layout import (
     HEADER_SYNONYMS,
 )
-from ioc.textnorm import full_key, full_key_expr, nfc_expr
 
 # Labels of total rows (full keys, trailing ":" and "." removed). Never read as a unit.
 TOTAL_LABELS = frozenset(

@@ -7,7 +7,7 @@ and merged header cells.
 
 Rules the loader follows (PRODUCT §6.1):
 - Sheet: the template's input sheet, else the first visible sheet; hidden sheets are never read.
-- Header: found by its labels (canonical keys, `HEADER_SYNONYMS` in `ioc.template`), one to three rows
+- Header: found by its labels (canonical keys, `HEADER_SYNONYMS` in `ioc.workbook_layout`), one to three rows
   (the non-empty labels of the header rows are joined per column; merged cells count for every column
   they cover). Long layout: indicator code, unit code or name, value (and numerator/denominator). Wide
   layout: unit code or name, one column per indicator (id, Vietnamese or English name, or "… [id]").
@@ -34,7 +34,7 @@ from pathlib import Path
 import fastexcel
 import polars as pl
 
-from data_sources import ParseResult, Progress
+from data_sources import DataSource, ParseResult, Progress
 from data_sources.sheet_header import (
     HEADER_SCAN_ROWS,
     MAX_HEADER_ROWS,
@@ -73,12 +73,11 @@ from ioc.config import Config
 from ioc.exports_config import ExportConfig
 from ioc.numbers import count_values, is_fraction
 from ioc.observations import conform
+from ioc.periods import indicator_period, is_due
 from ioc.targets import MeasureUnit, Rollup, WorkbookSource
-from ioc.template import (
+from ioc.workbook_layout import (
     META_SHEET,
     TEMPLATE_VERSION,
-    indicator_period,
-    is_due,
 )
 
 __all__ = [
@@ -93,7 +92,6 @@ __all__ = [
     "VALUE_ROLES",
     "HeaderLookup",
     "SheetGrid",
-    "WorkbookLoader",
     "col_index",
     "col_letter",
     "find_header",
@@ -108,78 +106,85 @@ NAME = "workbook"
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb")
 
 
-class WorkbookLoader:
-    """The loader for department workbooks (long or wide), with or without our `_meta` sheet."""
+def sniff(path: Path, config: Config) -> ExportConfig | bool:
+    """True when the file is an Excel workbook with our `_meta` sheet and template version.
 
-    name = NAME
-
-    def sniff(self, path: Path, config: Config) -> ExportConfig | bool:
-        """True when the file is an Excel workbook with our `_meta` sheet and template version.
-
-        A workbook in the department's own layout has no `_meta` sheet: `sniff_layout` recognises it, and
-        the registry asks it only after the report-system exports had their say.
-        """
-        path = Path(path)
-        if path.suffix.lower() not in EXCEL_SUFFIXES:
+    A workbook in the department's own layout has no `_meta` sheet: `sniff_layout` recognises it, and
+    the registry asks it only after the report-system exports had their say.
+    """
+    path = Path(path)
+    if path.suffix.lower() not in EXCEL_SUFFIXES:
+        return False
+    try:
+        reader = open_workbook(path)
+        if META_SHEET not in reader.sheet_names:
             return False
-        try:
-            reader = open_workbook(path)
-            if META_SHEET not in reader.sheet_names:
-                return False
-            meta = read_meta(reader) or {}
-        except (fastexcel.FastExcelError, OSError, ValueError, zipfile.BadZipFile):
+        meta = read_meta(reader) or {}
+    except (fastexcel.FastExcelError, OSError, ValueError, zipfile.BadZipFile):
+        return False
+    version = meta.get("template_version", ("", 0))[0]
+    return version.split("/")[0] == TEMPLATE_VERSION.split("/")[0]
+
+
+def sniff_layout(path: Path, config: Config) -> bool:
+    """True when an Excel workbook without `_meta` holds a department table in its own layout.
+
+    That is: its first visible sheet with content has, in its first rows, a header that `find_header`
+    accepts — a unit column (code or name) and indicator columns (wide), or indicator, unit and value
+    columns (long) — whatever title rows, merged titles, totals and notes surround the table.
+    """
+    path = Path(path)
+    if path.suffix.lower() not in EXCEL_SUFFIXES:
+        return False
+    try:
+        reader = open_workbook(path)
+        if META_SHEET in reader.sheet_names:
+            return False  # the template's own sniff decides about a file with `_meta`
+        ctx = ReadContext(file=path.name)
+        sheet_name = choose_sheet(reader, ctx, None, ParseResult(source=NAME))
+        if sheet_name is None:
             return False
-        version = meta.get("template_version", ("", 0))[0]
-        return version.split("/")[0] == TEMPLATE_VERSION.split("/")[0]
-
-    def sniff_layout(self, path: Path, config: Config) -> bool:
-        """True when an Excel workbook without `_meta` holds a department table in its own layout.
-
-        That is: its first visible sheet with content has, in its first rows, a header that `find_header`
-        accepts — a unit column (code or name) and indicator columns (wide), or indicator, unit and value
-        columns (long) — whatever title rows, merged titles, totals and notes surround the table.
-        """
-        path = Path(path)
-        if path.suffix.lower() not in EXCEL_SUFFIXES:
-            return False
-        try:
-            reader = open_workbook(path)
-            if META_SHEET in reader.sheet_names:
-                return False  # the template's own sniff decides about a file with `_meta`
-            ctx = ReadContext(file=path.name)
-            sheet_name = choose_sheet(reader, ctx, None, ParseResult(source=NAME))
-            if sheet_name is None:
-                return False
-            head = head_grid(reader, sheet_name, HEADER_SCAN_ROWS + MAX_HEADER_ROWS)
-        except (fastexcel.FastExcelError, OSError, ValueError, zipfile.BadZipFile):
-            return False
-        return find_header(head, HeaderLookup.build(config)) is not None
-
-    def read(
-        self,
-        path: Path,
-        config: Config,
-        export: ExportConfig | None = None,
-        *,
-        display_name: str | None = None,
-        progress: Progress | None = None,
-        department: str | None = None,
-        period: str | None = None,
-    ) -> ParseResult:
-        """Parse a department workbook into observations; every problem is an Issue, never an exception."""
-        path = Path(path)
-        ctx = ReadContext(file=display_name or path.name)
-        result = ParseResult(source=NAME)
-        if progress:
-            progress(0, None)
-        _read(path, config, ctx, result, department, period)
-        result.issues = ctx.issues
-        if progress:
-            progress(result.rows_read, result.rows_read)
-        return result
+        head = head_grid(reader, sheet_name, HEADER_SCAN_ROWS + MAX_HEADER_ROWS)
+    except (fastexcel.FastExcelError, OSError, ValueError, zipfile.BadZipFile):
+        return False
+    return find_header(head, HeaderLookup.build(config)) is not None
 
 
-SOURCE = WorkbookLoader()
+def read(
+    path: Path,
+    config: Config,
+    export: ExportConfig | None = None,
+    *,
+    display_name: str | None = None,
+    progress: Progress | None = None,
+    department: str | None = None,
+    period: str | None = None,
+) -> ParseResult:
+    """Parse a department workbook into observations; every problem is an Issue, never an exception."""
+    path = Path(path)
+    ctx = ReadContext(file=display_name or path.name)
+    result = ParseResult(source=NAME)
+    if progress:
+        progress(0, None)
+    _read(path, config, ctx, result, department, period)
+    result.issues = ctx.issues
+    if progress:
+        progress(result.rows_read, result.rows_read)
+    return result
+
+
+SOURCE = DataSource(
+    name=NAME,
+    looks_for=(
+        "a department workbook (the app's template, or a table whose header row names the units and "
+        "the indicators)",
+        "biểu số liệu của sở, ngành (biểu mẫu của ứng dụng, hoặc bảng có dòng tiêu đề ghi đơn vị và chỉ tiêu)",
+    ),
+    is_a=("a department workbook", "biểu số liệu của sở, ngành"),
+    sniffer=sniff,
+    reader=read,
+    layout_sniffer=sniff_layout,
+)
 
 
 def _read(

@@ -11,14 +11,13 @@ import fastexcel
 from data_sources import ParseResult
 from ioc.config import Config
 from ioc.issues import Issue, IssueCap, Severity
-from ioc.periods import period_start
+from ioc.periods import is_period, period_start
 from ioc.targets import Level
-from ioc.template import (
+from ioc.workbook_layout import (
     INPUT_SHEET,
     LISTS_SHEET,
     META_SHEET,
     TEMPLATE_VERSION,
-    is_period,
     period_label_vi,
 )
 

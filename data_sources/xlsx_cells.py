@@ -13,10 +13,10 @@ import fastexcel
 import polars as pl
 
 from ioc.issues import Issue, IssueError
-from ioc.template import (
+from ioc.textnorm import nfc
+from ioc.workbook_layout import (
     META_SHEET,
 )
-from ioc.textnorm import nfc
 
 # A department workbook holds one row per indicator and commune (a province: ~170 communes × 60 indicators =
 # 10,200 rows). A sheet far longer than that is not one, and reading it cell by cell would take minutes: it is

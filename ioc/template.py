@@ -1,16 +1,16 @@
 """The department's monthly input workbook: which indicators are due, its layout, and the .xlsx itself.
 
 The loader (`data_sources.workbook`) reads back what this module writes: the sheet names, the header
-labels, the hidden `_meta` sheet. Writing uses openpyxl; the workbook has no formulas in input zones
-(openpyxl saves no cached values, so a reader would see empty cells — ECOSYSTEM §3.1).
+labels, the hidden `_meta` sheet (all in `ioc.workbook_layout`, which both sides import). Writing uses
+openpyxl; the workbook has no formulas in input zones (openpyxl saves no cached values, so a reader would
+see empty cells — ECOSYSTEM §3.1).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from io import BytesIO
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import polars as pl
 from openpyxl import Workbook
@@ -23,100 +23,25 @@ from ioc.issues import Issue, IssueError
 from ioc.period_labels import format_period
 from ioc.periods import indicator_period, is_due, is_period, same_frequency_expr
 from ioc.targets import Frequency, Indicator, Level, MeasureUnit, Rollup, WorkbookSource
+from ioc.workbook_layout import (
+    FIRST_DATA_ROW,
+    HEADER_ROW,
+    HELP_SHEET,
+    INPUT_SHEET,
+    LISTS_SHEET,
+    LONG_COLUMNS,
+    MEASURE_VI,
+    META_KEYS,
+    META_SHEET,
+    TEMPLATE_VERSION,
+    WIDE_NOTE,
+    WIDE_UNIT_COLUMNS,
+    Column,
+    Layout,
+)
 
 if TYPE_CHECKING:
     from ioc.config import Config
-
-TEMPLATE_VERSION = "ioc-workbook/1"
-INPUT_SHEET = "Nhập liệu"
-LISTS_SHEET = "_lists"
-META_SHEET = "_meta"
-HELP_SHEET = "Hướng dẫn"
-Layout = Literal["long", "wide"]
-
-# Rows of the input sheet: a title block, one blank row, then the single header row.
-TITLE_ROWS = 3
-HEADER_ROW = 5
-FIRST_DATA_ROW = HEADER_ROW + 1
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of the long layout: canonical key, the Vietnamese header we write, and its width."""
-
-    key: str
-    label: str
-    width: float
-
-
-LONG_COLUMNS: tuple[Column, ...] = (
-    Column("indicator", "Mã chỉ tiêu", 26),
-    Column("indicator_name", "Tên chỉ tiêu", 52),
-    Column("unit_code", "Mã đơn vị", 13),
-    Column("unit_name", "Tên đơn vị", 30),
-    Column("measure", "Đơn vị tính", 12),
-    Column("previous", "Kỳ trước", 12),
-    Column("value", "Giá trị", 14),
-    Column("numerator", "Tử số", 12),
-    Column("denominator", "Mẫu số", 12),
-    Column("note", "Ghi chú", 30),
-)
-WIDE_UNIT_COLUMNS: tuple[Column, ...] = (
-    Column("unit_code", "Mã đơn vị", 13),
-    Column("unit_name", "Tên đơn vị", 30),
-)
-WIDE_NOTE = Column("note", "Ghi chú", 30)
-
-# Header labels the loader accepts for each column role (ours first, then what other sheets use).
-# Matched on `ioc.textnorm.full_key` (NFC, case, spaces, tone placement), so spelling variants collapse.
-HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "indicator": ("Mã chỉ tiêu", "Mã CT", "Mã số chỉ tiêu", "Indicator code", "Indicator id", "Indicator"),
-    "indicator_name": ("Tên chỉ tiêu", "Chỉ tiêu", "Nội dung chỉ tiêu", "Indicator name"),
-    "unit_code": (
-        "Mã đơn vị",
-        "Mã ĐV",
-        "Mã xã",
-        "Mã ĐVHC",
-        "Mã đơn vị hành chính",
-        "Mã xã, phường",
-        "Unit code",
-        "Commune code",
-        "Code",
-        "Mã",
-    ),
-    "unit_name": (
-        "Tên đơn vị",
-        "Đơn vị",
-        "Tên xã",
-        "Tên xã, phường",
-        "Xã, phường",
-        "Xã/phường",
-        "Xã, phường, đặc khu",
-        "Xã/phường/đặc khu",
-        "Tên đơn vị hành chính",
-        "Đơn vị hành chính",
-        "Địa phương",
-        "Unit",
-        "Unit name",
-        "Commune",
-        "Commune name",
-    ),
-    "measure": ("Đơn vị tính", "ĐVT", "Unit of measure"),
-    "previous": ("Kỳ trước", "Số liệu kỳ trước", "Previous", "Previous period"),
-    "value": ("Giá trị", "Số liệu", "Kết quả", "Thực hiện", "Giá trị kỳ này", "Value"),
-    "numerator": ("Tử số", "Numerator"),
-    "denominator": ("Mẫu số", "Denominator"),
-    "note": ("Ghi chú", "Note", "Notes"),
-    "stt": ("STT", "TT", "Số TT", "Số thứ tự", "No", "No."),
-    "period": ("Kỳ", "Kỳ báo cáo", "Kỳ số liệu", "Period"),
-}
-
-MEASURE_VI: dict[MeasureUnit, str] = {
-    MeasureUnit.PERCENT: "%",
-    MeasureUnit.COUNT: "Số lượng",
-    MeasureUnit.RATIO: "Tỷ số",
-    MeasureUnit.MONEY: "Đồng",
-}
 
 
 def department_indicators(config: Config, department: str) -> list[Indicator]:
@@ -131,12 +56,6 @@ def department_indicators(config: Config, department: str) -> list[Indicator]:
 def due_indicators(config: Config, department: str, period: str) -> list[Indicator]:
     """The department's workbook indicators due in the submission for `period`."""
     return [ind for ind in department_indicators(config, department) if is_due(ind.frequency, period)]
-
-
-def period_label_vi(period: str) -> str:
-    """Vietnamese display of a period ("08/2025", "Quý 3/2025", "2025"): `format_period`, kept under this
-    name for the workbook reader in data_sources/, which imports it from here."""
-    return format_period(period, "vi")
 
 
 def department_name(config: Config, department: str, lang: str = "vi") -> str | None:
@@ -353,19 +272,19 @@ def _write_meta(
     """The hidden `_meta` sheet the loader checks: key in column A, value in column B (all text)."""
     ws = wb.create_sheet(META_SHEET)
     ws.sheet_state = "hidden"
-    items = [
-        ("key", "value"),
-        ("template_version", TEMPLATE_VERSION),
-        ("department", department),
-        ("period", period),
-        ("generated_at", generated_at.isoformat(timespec="seconds")),
-        ("targets_sha256", config.sha256),
-        ("layout", layout),
-        ("indicators", ",".join(indicators)),
-        ("province", config.targets.province.code),
-        ("input_sheet", INPUT_SHEET),
-        ("header_row", str(HEADER_ROW)),
-    ]
+    values = {
+        "template_version": TEMPLATE_VERSION,
+        "department": department,
+        "period": period,
+        "generated_at": generated_at.isoformat(timespec="seconds"),
+        "targets_sha256": config.sha256,
+        "layout": layout,
+        "indicators": ",".join(indicators),
+        "province": config.targets.province.code,
+        "input_sheet": INPUT_SHEET,
+        "header_row": str(HEADER_ROW),
+    }
+    items = [("key", "value"), *((key, values[key]) for key in META_KEYS)]  # the layout's keys, its order
     for i, (key, value) in enumerate(items, start=1):
         ws.cell(row=i, column=1, value=key).number_format = "@"
         ws.cell(row=i, column=2, value=value).number_format = "@"

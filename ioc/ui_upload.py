@@ -72,9 +72,10 @@ def check(
     """Check a department's upload (department workbooks only) without storing its values.
 
     A file the check rejects is archived and recorded as a rejected submission (every file's bytes are
-    kept); a valid one stores nothing until `commit`. Remembered for this file in the session.
+    kept); a valid one stores nothing until `commit`. Remembered for this file (bytes and name) in the session.
     """
-    key = ("up_check", hashlib.sha256(data).hexdigest(), actor, tuple(sorted(kwargs.items())))
+    # the name is part of the verdict (its extension decides how the bytes are read), and of the ledger row
+    key = ("up_check", hashlib.sha256(data).hexdigest(), name, actor, tuple(sorted(kwargs.items())))
     cached = st.session_state.get("_up_check")
     if cached and cached[0] == key:
         return cached[1]

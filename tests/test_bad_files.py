@@ -1,30 +1,38 @@
 """A corpus of hostile and careless files through the command line and the Upload page's core path.
 
-Every file gets a precise error or a correct parse: no traceback, no internal error, the process still up,
-and (when stored) the file in the archive and a row in the ledger. The files are generated here; the three
-that used to abort the process, the stray-cell templates and a 32,000-character cell are among them.
+Every file gets its exact error codes or a correct parse: no traceback, no internal error, the process
+still up, every file in the ledger and its bytes in the archive. The page's path is the one pages/upload.py
+takes (`ioc.ui_upload.check`, then `commit`, as a department account). The files are generated here; the
+three that used to abort the process, the million-row sheet, the stray-cell templates and a
+32,000-character cell are among them.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import logging
 import os
 import sqlite3
 import subprocess
 import sys
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
+from hashlib import sha256
 from pathlib import Path
 
 import openpyxl
 import pytest
-from helpers_badfiles import far_cell_xlsx, huge_shared_strings_xlsx, raw_xlsx, with_cells
+from helpers_badfiles import far_cell_xlsx, huge_shared_strings_xlsx, million_rows_xlsx, raw_xlsx, with_cells
 from helpers_ledger import COMMUNES, long_csv, write_province
 
-from ioc import store
+from ioc import ledger, store, ui_upload
+from ioc.accounts import DEPARTMENT as DEPARTMENT_ROLE
+from ioc.accounts import User
 from ioc.config_loader import load_config
-from ioc.ingest import ingest_bytes
+from ioc.ingest import HIDDEN_NOTE
+from ioc.issues import Issue
 from ioc.template import INPUT_SHEET, META_SHEET, build_template
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,112 +91,153 @@ def _bomb() -> bytes:
     return buf.getvalue()
 
 
-# name → (builder taking the department template, codes any one of which is the expected verdict;
-#          "ok" = accepted or a correct parse)
-def _corpus() -> dict[str, tuple[Callable[[bytes], bytes], set[str]]]:
+@dataclass(frozen=True)
+class Case:
+    """One file: how to build it from the department's template, and the exact error codes each channel
+    gives it (an empty set: a correct parse, accepted). `cli` defaults to the page's verdict."""
+
+    build: Callable[[bytes], bytes]
+    page: frozenset[str]
+    cli: frozenset[str] | None = None
+
+    def expected(self, channel: str) -> frozenset[str]:
+        return self.cli if channel == "cli" and self.cli is not None else self.page
+
+
+def _case(build: Callable[[bytes], bytes], page: str | set[str], cli: str | set[str] | None = None) -> Case:
+    def codes(v: str | set[str] | None) -> frozenset[str] | None:
+        if v is None:
+            return None
+        return frozenset() if v == OK else frozenset({v} if isinstance(v, str) else v)
+
+    return Case(build, codes(page), codes(cli))  # type: ignore[arg-type]
+
+
+OK = "ok"  # a correct parse: no error, the values stored
+NOT_HERE = "source-not-allowed"  # the department page takes department workbooks only (issue 12, defect 3)
+FILLED = {"G7": 70, "G8": 71, "G9": 72}  # online_rate of the first three communes
+
+
+def _filled(template: bytes, extra: dict[str, str | float] | None = None) -> bytes:
+    return with_cells(template, INPUT_SHEET, {**FILLED, **(extra or {})})
+
+
+def _corpus() -> dict[str, Case]:
     return {
-        "empty.xlsx": (lambda t: b"", {"empty-file"}),
-        "program.xlsx": (lambda t: b"MZ" + bytes(2000), {"not-a-spreadsheet"}),
-        "document.csv": (lambda t: b"%PDF-1.4 " + bytes(100), {"not-a-spreadsheet"}),
-        "page.xlsx": (lambda t: b"<html><table><tr><td>1</td></tr></table></html>", {"extension-mismatch"}),
-        "macros.xlsm": (lambda t: t, {"macros-not-allowed"}),
-        "binary.xlsb": (lambda t: t, {"macros-not-allowed"}),
-        "notes.txt": (lambda t: b"unit,period\n", {"unsupported-file-type"}),
-        "noext": (lambda t: b"unit,period\n", {"unsupported-file-type"}),
-        "bomb.xlsx": (lambda t: _bomb(), {"zip-bomb"}),
-        "traversal.xlsx": (lambda t: _zip({"../../etc/x.xml": b"<a/>"}), {"zip-unsafe-path"}),
-        "many.xlsx": (lambda t: _zip({f"p{i}.xml": b"<a/>" for i in range(600)}), {"zip-too-many-entries"}),
-        "dtd.xlsx": (
+        "empty.xlsx": _case(lambda t: b"", "empty-file"),
+        "program.xlsx": _case(lambda t: b"MZ" + bytes(2000), "not-a-spreadsheet"),
+        "document.csv": _case(lambda t: b"%PDF-1.4 " + bytes(100), "not-a-spreadsheet"),
+        "page.xlsx": _case(
+            lambda t: b"<html><table><tr><td>1</td></tr></table></html>", "extension-mismatch"
+        ),
+        "macros.xlsm": _case(lambda t: t, "macros-not-allowed"),
+        "binary.xlsb": _case(lambda t: t, "macros-not-allowed"),
+        "notes.txt": _case(lambda t: b"unit,period\n", "unsupported-file-type"),
+        "noext": _case(lambda t: b"unit,period\n", "unsupported-file-type"),
+        "bomb.xlsx": _case(lambda t: _bomb(), "zip-bomb"),
+        "traversal.xlsx": _case(lambda t: _zip({"../../etc/x.xml": b"<a/>"}), "zip-unsafe-path"),
+        "many.xlsx": _case(
+            lambda t: _zip({f"p{i}.xml": b"<a/>" for i in range(600)}), "zip-too-many-entries"
+        ),
+        "dtd.xlsx": _case(
             lambda t: _zip({"xl/worksheets/sheet1.xml": b'<!DOCTYPE x [<!ENTITY a "b">]><worksheet/>'}),
-            {"xml-doctype"},
+            "xml-doctype",
         ),
-        "vba.xlsx": (lambda t: _zip({"xl/vbaProject.bin": b"x"}), {"macros-not-allowed"}),
-        "truncated.xlsx": (lambda t: t[: len(t) // 2], {"corrupt-file"}),
-        "notzip.xlsx": (lambda t: b"PK\x03\x04" + bytes(500), {"corrupt-file"}),
-        "vba.xls": (
+        "vba.xlsx": _case(lambda t: _zip({"xl/vbaProject.bin": b"x"}), "macros-not-allowed"),
+        "truncated.xlsx": _case(lambda t: t[: len(t) // 2], "corrupt-file"),
+        "notzip.xlsx": _case(lambda t: b"PK\x03\x04" + bytes(500), "corrupt-file"),
+        "vba.xls": _case(
             lambda t: bytes.fromhex("D0CF11E0A1B11AE1") + "_VBA_PROJECT".encode("utf-16-le") + bytes(600),
-            {"macros-not-allowed"},
+            "macros-not-allowed",
         ),
-        "fake.xls": (lambda t: b"unit,period\n", {"extension-mismatch"}),
-        "broken.xls": (lambda t: bytes.fromhex("D0CF11E0A1B11AE1") + bytes(600), {"unknown-format"}),
-        "nul.csv": (lambda t: b"unit,period\x00\x00\n", {"not-text"}),
-        "zip.csv": (lambda t: t, {"extension-mismatch"}),
-        "far-cell.xlsx": (lambda t: far_cell_xlsx(), {"xlsx-cell-out-of-range"}),
-        "far-lower.xlsx": (
+        "fake.xls": _case(lambda t: b"unit,period\n", "extension-mismatch"),
+        "broken.xls": _case(lambda t: bytes.fromhex("D0CF11E0A1B11AE1") + bytes(600), "unknown-format"),
+        "nul.csv": _case(lambda t: b"unit,period\x00\x00\n", "not-text"),
+        "zip.csv": _case(lambda t: t, "extension-mismatch"),
+        "far-cell.xlsx": _case(lambda t: far_cell_xlsx(), "xlsx-cell-out-of-range"),
+        "far-lower.xlsx": _case(
             lambda t: _rezip(
                 raw_xlsx({"S": {"A1": "x"}}), "xl/worksheets/sheet1.xml", b'r="A1"', b'r="zzzz1"'
             ),
-            {"xlsx-cell-out-of-range"},
+            "xlsx-cell-out-of-range",
         ),
-        "shared-strings.xlsx": (lambda t: huge_shared_strings_xlsx(), {"xlsx-shared-strings-count"}),
-        "dimension.xlsx": (
-            lambda t: raw_xlsx({"S": {"A1": "x"}}, dimension="A1:XFE1"),
-            {"xlsx-dimension-out-of-range"},
+        "shared-strings.xlsx": _case(lambda t: huge_shared_strings_xlsx(), "xlsx-shared-strings-count"),
+        "dimension.xlsx": _case(
+            lambda t: raw_xlsx({"S": {"A1": "x"}}, dimension="A1:XFE1"), "xlsx-dimension-out-of-range"
         ),
-        "no-table.xlsx": (lambda t: raw_xlsx({"S": {"A1": "hello"}}), {"unknown-format"}),
-        "space-XFD1048576.xlsx": (
-            lambda t: with_cells(t, INPUT_SHEET, {"XFD1048576": " "}),
-            {"ok", "no-observations"},
+        "no-table.xlsx": _case(lambda t: raw_xlsx({"S": {"A1": "hello"}}), "unknown-format"),
+        # A whole sheet of rows (the 13.7 MB file of the report). The page declares the department and
+        # period, so the table is read and refused for its size; the command line, told neither, says so.
+        "million-rows.xlsx": _case(lambda t: _million(), "too-many-rows", "not-a-template"),
+        "filled.xlsx": _case(_filled, OK),
+        # a legal template with one stray space far away: trimmed, the values read
+        "space-XFD1048576.xlsx": _case(lambda t: _filled(t, {"XFD1048576": " "}), OK),
+        "space-J1048576.xlsx": _case(lambda t: _filled(t, {"J1048576": " "}), OK),
+        "space-XFD7.xlsx": _case(lambda t: _filled(t, {"XFD7": " "}), OK),
+        "stray-value.xlsx": _case(lambda t: with_cells(t, INPUT_SHEET, {"J1048576": "x"}), "stray-cell"),
+        # the page also declares 2025-08, which the template's own period contradicts
+        "template-future.xlsx": _case(
+            lambda t: _meta(t, "period", "2031-08"),
+            {"period-in-future", "period-mismatch"},
+            "period-in-future",
         ),
-        "space-J1048576.xlsx": (
-            lambda t: with_cells(t, INPUT_SHEET, {"J1048576": " "}),
-            {"ok", "no-observations"},
+        "template-version.xlsx": _case(
+            lambda t: _meta(t, "template_version", "ioc-workbook/9"), "unknown-template-version"
         ),
-        "space-XFD7.xlsx": (lambda t: with_cells(t, INPUT_SHEET, {"XFD7": " "}), {"ok", "no-observations"}),
-        "stray-value.xlsx": (lambda t: with_cells(t, INPUT_SHEET, {"J1048576": "x"}), {"stray-cell"}),
-        "template-future.xlsx": (lambda t: _meta(t, "period", "2031-08"), {"period-in-future"}),
-        "template-version.xlsx": (
-            lambda t: _meta(t, "template_version", "ioc-workbook/9"),
-            {"unknown-template-version"},
+        "template-foreign.xlsx": _case(lambda t: _meta(t, "template_version", "other/1"), "unknown-format"),
+        "template-empty.xlsx": _case(lambda t: t, "no-observations"),
+        "good.csv": _case(lambda t: _aug(["70", "71", "72"]), NOT_HERE, OK),
+        # a title line above the header: skipped, the table read
+        "title-line.csv": _case(lambda t: b"BAO CAO THANG 8\n" + _aug(["70"]), NOT_HERE, OK),
+        "count-grouped.csv": _case(
+            lambda t: _aug(["1,234", "1.234"], "wifi_points", "2025-Q3"), NOT_HERE, OK
         ),
-        "template-foreign.xlsx": (
-            lambda t: _meta(t, "template_version", "other/1"),
-            {"unknown-format", "not-a-template"},
+        "count-fraction.csv": _case(
+            lambda t: _aug(["2,5"], "wifi_points", "2025-Q3"), NOT_HERE, "count-not-whole"
         ),
-        "template-empty.xlsx": (lambda t: t, {"no-observations", "ok"}),
-        "good.csv": (lambda t: _aug(["70", "71", "72"]), {"ok"}),
-        "title-line.csv": (lambda t: b"BAO CAO THANG 8\n" + _aug(["70"]), {"ok", "unknown-format"}),
-        "count-grouped.csv": (lambda t: _aug(["1,234", "1.234"], "wifi_points", "2025-Q3"), {"ok"}),
-        "count-fraction.csv": (lambda t: _aug(["2,5"], "wifi_points", "2025-Q3"), {"count-not-whole"}),
-        "long-cell.csv": (lambda t: _aug(["x" * 32_000]), {"bad-number"}),
-        "long-text-cell.xlsx": (
-            lambda t: with_cells(t, INPUT_SHEET, {"G6": "y" * 32_000}),
-            {"bad-number", "not-a-number", "number-not-a-number"},
+        "long-cell.csv": _case(lambda t: _aug(["x" * 32_000]), NOT_HERE, "bad-number"),
+        "long-text-cell.xlsx": _case(
+            lambda t: with_cells(t, INPUT_SHEET, {"G6": "y" * 32_000}), "bad-number"
         ),
-        "header-only.csv": (
-            lambda t: b"unit,period,indicator,value\n",
-            {"no-observations", "unknown-format"},
+        "header-only.csv": _case(lambda t: b"unit,period,indicator,value\n", NOT_HERE, "no-observations"),
+        "unknown-indicator.csv": _case(lambda t: _aug(["70"], "onlne_rate"), NOT_HERE, "unknown-indicator"),
+        "unknown-unit.csv": _case(
+            lambda t: _csv([("99999", "2025-08", "online_rate", "70")]), NOT_HERE, "unknown-unit"
         ),
-        "unknown-indicator.csv": (lambda t: _aug(["70"], "onlne_rate"), {"unknown-indicator"}),
-        "unknown-unit.csv": (lambda t: _csv([("99999", "2025-08", "online_rate", "70")]), {"unknown-unit"}),
-        "bad-period.csv": (lambda t: _csv([(COMMUNES[0], "tháng tám", "online_rate", "70")]), {"bad-period"}),
-        "percent-over.csv": (lambda t: _aug(["170"]), {"value-out-of-range"}),
-        "duplicates.csv": (
-            lambda t: _csv([(COMMUNES[0], "2025-08", "online_rate", "70")] * 500),
-            {"duplicate-row"},
+        "bad-period.csv": _case(
+            lambda t: _csv([(COMMUNES[0], "tháng tám", "online_rate", "70")]), NOT_HERE, "bad-period"
         ),
-        "utf16.csv": (
-            lambda t: long_csv([(COMMUNES[0], "2025-08", "online_rate", "70")]).encode("utf-16"),
-            {"ok"},
+        "percent-over.csv": _case(lambda t: _aug(["170"]), NOT_HERE, "value-out-of-range"),
+        "duplicates.csv": _case(
+            lambda t: _csv([(COMMUNES[0], "2025-08", "online_rate", "70")] * 500), NOT_HERE, "duplicate-row"
         ),
-        "quotes.csv": (
-            lambda t: b'unit,period,indicator,value\n"90001,2025-08,online_rate,70\n',
-            {
-                "unknown-format",
-                "header-not-found",
-                "unreadable-file",
-                "missing-unit",
-                "missing-value",
-                "no-observations",
-                "bad-period",
-                "unknown-indicator",
-            },
+        "utf16.csv": _case(
+            lambda t: long_csv([(COMMUNES[0], "2025-08", "online_rate", "70")]).encode("utf-16"), NOT_HERE, OK
         ),
-        "one-column.csv": (lambda t: b"a\nb\nc\n", {"unknown-format"}),
+        # an unbalanced quote swallows the rest of the file: no header is left to recognise
+        "quotes.csv": _case(
+            lambda t: b'unit,period,indicator,value\n"90001,2025-08,online_rate,70\n', "unknown-format"
+        ),
+        "one-column.csv": _case(lambda t: b"a\nb\nc\n", "unknown-format"),
     }
 
 
+_MILLION: list[bytes] = []
+
+
+def _million() -> bytes:
+    """The million-row workbook (tests/test_parse_worker.py's), built once for both channels."""
+    if not _MILLION:
+        _MILLION.append(million_rows_xlsx())
+    return _MILLION[0]
+
+
 CORPUS = _corpus()
+# Streamlit outside `streamlit run` warns on every session-state access; the page's functions work the same.
+logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
+DEPARTMENT = User(
+    username="so_a_head", display_name="Trưởng phòng Sở A", role=DEPARTMENT_ROLE, department="so_a"
+)
 
 
 @pytest.fixture(scope="module")
@@ -197,59 +246,100 @@ def province(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def files(province, tmp_path_factory) -> dict[str, bytes]:
+def files(province) -> dict[str, bytes]:
     template = build_template(load_config(province), "so_a", "2025-08")
-    return {name: build(template) for name, (build, _) in CORPUS.items()}
+    return {name: case.build(template) for name, case in CORPUS.items()}
 
 
-def _verdict(codes: set[str], expected: set[str], status: str) -> bool:
-    return ("ok" in expected and status in ("accepted", "dry-run", "duplicate")) or bool(codes & expected)
+def _ledger(db_path: Path) -> dict[str, tuple[int, str, list[Issue]]]:
+    """file name → (submission id, status, issues) of every submission in the ledger."""
+    with sqlite3.connect(db_path) as db:
+        rows = db.execute("SELECT file_name, id, status, issues_json FROM submissions ORDER BY id").fetchall()
+    out: dict[str, tuple[int, str, list[Issue]]] = {}
+    for name, sid, status, issues in rows:
+        assert name not in out, f"{name} recorded twice"
+        out[name] = (sid, status, ledger.issues_from_json(issues))
+    return out
+
+
+def _values(db_path: Path, submission_id: int) -> list[float]:
+    with sqlite3.connect(db_path) as db:
+        rows = db.execute(
+            "SELECT value FROM observations WHERE submission_id = ? ORDER BY unit_code", (submission_id,)
+        )
+        return [r[0] for r in rows]
+
+
+def _unarchived(files: dict[str, bytes], data_dir: Path) -> list[str]:
+    """The files whose bytes are not in the archive."""
+    return sorted(
+        n for n, d in files.items() if ledger.archived_file(data_dir, sha256(d).hexdigest()) is None
+    )
+
+
+def _quoted_short(name: str, issues: list[Issue]) -> None:
+    for issue in issues:  # a 32,000-character cell is quoted short
+        assert len(issue.message) <= 1_001 and len(issue.value or "") <= 81, (name, issue.code)
 
 
 def test_the_corpus_is_large_enough() -> None:
     assert len(CORPUS) >= 40
+    assert {"far-cell.xlsx", "shared-strings.xlsx", "space-XFD1048576.xlsx", "million-rows.xlsx"} <= set(
+        CORPUS
+    )
 
 
 def test_every_bad_file_through_the_upload_page_core_path(province, files, tmp_path) -> None:
+    """What pages/upload.py does with a department head's file: `check`, then `commit` if the check passed."""
     config = load_config(province)
-    engine = store.get_engine(f"sqlite:///{tmp_path / 'ioc.sqlite3'}")
+    db_path = tmp_path / "ioc.sqlite3"
+    engine = store.get_engine(f"sqlite:///{db_path}")
     store.migrate(engine)
     data_dir = tmp_path / "data"
+    form = {"department": "so_a", "period": "2025-08", "actor": DEPARTMENT}
     wrong = {}
     for name, data in files.items():
-        expected = CORPUS[name][1]
-        kw = {"department": "so_a", "period": "2025-08"} if name.endswith((".xlsx", ".xls")) else {}
-        check = ingest_bytes(data, name, config, engine, data_dir, who="preview", dry_run=True, **kw)
-        commit = ingest_bytes(data, name, config, engine, data_dir, who="so_a", **kw)
-        codes = {i.code for i in commit.issues}
-        if "internal-error" in codes or not _verdict(codes, expected, commit.status):
-            wrong[name] = (commit.status, sorted(codes))
-        same = {"dry-run": "accepted"}
-        if same.get(check.status, check.status) != commit.status and commit.status != "duplicate":
-            wrong[name] = ("check", check.status, "commit", commit.status)
-        if commit.status in ("accepted", "rejected"):
-            assert commit.submission_id is not None, name
-        for issue in commit.issues:  # a 32,000-character cell is quoted short
-            assert len(issue.message) <= 1_001 and len(issue.value or "") <= 81, (name, issue.code)
-        if name == "count-grouped.csv":  # "1,234" and "1.234" in a count are thousands
-            assert commit.observations is not None
-            assert commit.observations["value"].to_list() == [1234.0, 1234.0]
+        check = ui_upload.check(data, name, config, engine, data_dir, **form)
+        report = check
+        if check.status == "dry-run":
+            assert check.errors == [], name
+            report = ui_upload.commit(data, name, config, engine, data_dir, **form)
+        codes = {i.code for i in report.errors}
+        want = CORPUS[name].expected("page")
+        status = "accepted" if not want else "rejected"
+        if codes != want or report.status != status:
+            wrong[name] = (report.status, sorted(codes))
+        assert report.submission_id is not None, name
+        _quoted_short(name, report.issues)
     assert wrong == {}
-    archived = [p for p in data_dir.rglob("*") if p.is_file() and p.suffix != ".sqlite3"]
-    assert len(archived) >= len({d for d in files.values() if d}) - 1  # every distinct file's bytes kept
+    engine.dispose()
+    recorded = _ledger(db_path)
+    assert set(recorded) == set(files)  # every file in the ledger, once
+    assert {n for n, (_, status, _) in recorded.items() if status != "rejected"} == {
+        n for n in files if not CORPUS[n].expected("page")
+    }
+    assert _values(db_path, recorded["filled.xlsx"][0]) == [70.0, 71.0, 72.0]
+    assert _unarchived(files, data_dir) == []  # every file's bytes kept
 
 
 def test_every_bad_file_through_the_command_line_inbox(province, files, tmp_path) -> None:
+    """`python -m ioc ingest --inbox`: every regular file is judged, recorded and archived; a hidden file
+    and a link are reported without being read."""
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     for name, data in files.items():
         (inbox / name).write_bytes(data)
+    outside = tmp_path / "outside.csv"
+    outside.write_bytes(files["good.csv"])
+    (inbox / "link.csv").symlink_to(outside)  # never followed: refused, nothing read, nothing recorded
+    (inbox / ".hidden.csv").write_bytes(files["good.csv"])  # never ingested: listed in the hidden note
     env = {k: v for k, v in os.environ.items() if not k.startswith("IOC_")}
+    db_path = tmp_path / "data" / "ioc.sqlite3"
     env.update(
         {
             "IOC_TARGETS": str(province),
             "IOC_DATA_DIR": str(tmp_path / "data"),
-            "IOC_DATABASE_URL": f"sqlite:///{tmp_path / 'data' / 'ioc.sqlite3'}",
+            "IOC_DATABASE_URL": f"sqlite:///{db_path}",
             "PYTHONIOENCODING": "utf-8",
         }
     )
@@ -264,24 +354,31 @@ def test_every_bad_file_through_the_command_line_inbox(province, files, tmp_path
     )
     assert "Traceback" not in run.stderr and "Traceback" not in run.stdout, run.stderr[-3000:]
     assert run.returncode == 1, run.stderr[-3000:]
-    left = sorted(p.name for p in inbox.iterdir() if p.is_file())
-    assert left == []  # every file was handled: moved to done/ or rejected/
-    done = {p.name for p in (inbox / "done").iterdir()} if (inbox / "done").exists() else set()
+    left = sorted(p.name for p in inbox.iterdir() if not p.is_dir())
+    assert left == [".hidden.csv", HIDDEN_NOTE]
+    assert ".hidden.csv" in (inbox / HIDDEN_NOTE).read_text(encoding="utf-8")
+    ok = {n for n in files if not CORPUS[n].expected("cli")}
+    done = {p.name for p in (inbox / "done").iterdir()}
     rejected = {
-        p.name
-        for p in (inbox / "rejected").iterdir()
-        if not p.name.endswith((".txt", ".csv")) or p.name in files
+        p.name for p in (inbox / "rejected").iterdir() if not p.name.endswith((".errors.txt", ".errors.csv"))
     }
-    assert set(files) <= done | rejected
-    with sqlite3.connect(tmp_path / "data" / "ioc.sqlite3") as db:
-        names = {r[0] for r in db.execute("SELECT file_name FROM submissions")}
-    # every file is in the ledger, except the duplicates of an accepted file (the same bytes: nothing changes)
-    assert set(files) - names <= {
-        "template-empty.xlsx",
-        "space-XFD7.xlsx",
-        "space-J1048576.xlsx",
-        "space-XFD1048576.xlsx",
-    }
-    for name in rejected & set(files):
+    assert done == ok
+    assert rejected == (set(files) - ok) | {"link.csv"}
+    link_report = (inbox / "rejected" / "link.csv.errors.txt").read_text(encoding="utf-8")
+    assert "not-a-regular-file" in link_report
+
+    recorded = _ledger(db_path)
+    assert set(recorded) == set(files)  # every regular file, once; neither the link nor the hidden file
+    wrong = {}
+    for name, (_, status, issues) in recorded.items():
+        codes = {i.code for i in issues if i.is_error}
+        if codes != CORPUS[name].expected("cli") or (status == "rejected") != bool(codes):
+            wrong[name] = (status, sorted(codes))
+        _quoted_short(name, issues)
+    assert wrong == {}
+    for name in set(files) - ok:
         report = (inbox / "rejected" / f"{name}.errors.txt").read_text(encoding="utf-8")
         assert "internal-error" not in report, (name, report[:500])
+    assert _values(db_path, recorded["count-grouped.csv"][0]) == [1234.0, 1234.0]  # thousands, not 1.234
+    assert _values(db_path, recorded["title-line.csv"][0]) == [70.0]
+    assert _unarchived(files, tmp_path / "data") == []  # every file's bytes kept

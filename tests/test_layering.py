@@ -89,3 +89,10 @@ def test_the_demo_entry_points_really_use_the_demo() -> None:
         assert any(m == "ioc.demo" or m.startswith("ioc.demo.") for m in mods), (
             f"{rel} no longer imports ioc.demo"
         )
+
+
+@pytest.mark.parametrize("path", sorted(ROOT.joinpath("data_sources").glob("*.py")), ids=_rel)
+def test_readers_take_the_workbook_layout_not_the_template_writer(path: Path) -> None:
+    """The readers share the layout's constants (`ioc.workbook_layout`), never the 700-line openpyxl writer."""
+    writer = {m for m in _modules(path) if m == "ioc.template" or m.startswith("ioc.template.")}
+    assert not writer, f"{_rel(path)} imports {sorted(writer)}: take the constants from ioc.workbook_layout"
