@@ -316,8 +316,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     ),
     "wall.link_needed": ("Màn hình này cần liên kết có mã", "This wall needs a link with a token"),
     "wall.link_needed_help": (
-        "Bộ phận kỹ thuật tạo liên kết bằng lệnh: python -m ioc wall-token create",
-        "The technical staff create one with: python -m ioc wall-token create",
+        "Xem số liệu cần đăng nhập, nên màn hình chỉ hiển thị khi mở bằng liên kết có mã (token). "
+        'Quản trị viên tạo liên kết bằng lệnh: python -m ioc wall-token create --name "TV phòng điều hành"',
+        "Viewing requires signing in, so a wall shows data only when opened with a link that carries a "
+        'token. An administrator creates one with: python -m ioc wall-token create --name "TV phòng điều hành"',
     ),
     "wall.waiting": ("Đang chờ số liệu…", "Waiting for data…"),
     "wall.waiting_help": (

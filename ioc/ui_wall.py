@@ -124,12 +124,19 @@ def language(params: WallParams) -> str:
 
 def refresh(params: WallParams, st_state: WallState, lang: str, now: dt.datetime) -> None:
     """Check the token and the data; on success replace the snapshot, on failure keep it and mark it stale."""
-    try:
-        engine = ui_cache.db()
-        token_state = check_token(engine, params.token) if params.token else TokenState.MISSING
-        st_state.access = access(token_state)
+    # Who may see the wall is settled before anything that can fail: with anonymous viewing off, a URL
+    # without a token gets the "link with a token needed" notice even while the database is down, and never
+    # the values another session left in `_last_good`.
+    open_viewing = ui_cache.settings().anonymous_view
+    if not params.token:
+        st_state.access = access(TokenState.MISSING, open_viewing=open_viewing)
         if st_state.access != Access.SHOW:
             return
+    try:
+        if params.token:
+            st_state.access = access(check_token(ui_cache.db(), params.token), open_viewing=open_viewing)
+            if st_state.access != Access.SHOW:
+                return
         config = ui_cache.config()  # raises IssueError while targets.yaml is broken
         ui_cache.ensure_seeded(ui_cache.settings().resolved_database_url(), config.sha256)
         rev = ui_cache.revision()

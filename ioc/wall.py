@@ -49,9 +49,6 @@ EVERY_RANGE = (5, 3600)
 REFRESH_RANGE = (5, 86_400)
 # items per slide: indicators take two lines (value line and reason), units one
 PAGE_SIZE = {"pillar": 7, "departments": 10, "communes": 10, "side": 8}
-# Until accounts exist, viewing is open: a wall URL without a token shows the wall. When viewing requires
-# sign-in, set this to False: a wall then needs a valid token and, without one, says so (never a form).
-OPEN_VIEWING = True
 
 
 # ---------------------------------------------------------------------------------------------- the URL
@@ -184,11 +181,15 @@ class Access(StrEnum):
     SHOW = "show"
     REVOKED = "revoked"  # full-screen "link revoked"
     INVALID = "invalid"  # full-screen "link not valid"
-    LINK_NEEDED = "link_needed"  # viewing requires a token and the URL has none: full-screen notice
+    LINK_NEEDED = "link_needed"  # viewing requires sign-in and the URL has no token: full-screen notice
 
 
-def access(state: TokenState, *, open_viewing: bool = OPEN_VIEWING) -> Access:
-    """The wall's answer to a token: never a login form, always a full-screen readable sentence."""
+def access(state: TokenState, *, open_viewing: bool) -> Access:
+    """The wall's answer to a token: never a login form, always a full-screen readable sentence.
+
+    `open_viewing` is the deployment's `anonymous_view` setting (`IOC_ANONYMOUS_VIEW`): when it is off, a
+    wall without a token shows no data, only how to get a link with a token.
+    """
     if state == TokenState.REVOKED:
         return Access.REVOKED
     if state == TokenState.UNKNOWN:

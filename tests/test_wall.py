@@ -148,7 +148,7 @@ def test_checks_are_slower_at_night() -> None:
 
 def test_access_never_asks_for_a_form() -> None:
     assert access(TokenState.VALID, open_viewing=True) == Access.SHOW
-    assert access(TokenState.MISSING, open_viewing=True) == Access.SHOW  # viewing is open until accounts
+    assert access(TokenState.MISSING, open_viewing=True) == Access.SHOW  # IOC_ANONYMOUS_VIEW=true
     assert access(TokenState.REVOKED, open_viewing=True) == Access.REVOKED
     assert access(TokenState.UNKNOWN, open_viewing=True) == Access.INVALID
     # once viewing requires sign-in, a valid token still shows the wall and no token gets a notice

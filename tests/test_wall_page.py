@@ -4,6 +4,7 @@ source failing and recovering (last good values kept and marked stale), tokens, 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -204,3 +205,59 @@ def test_the_other_pages_keep_their_sidebar(seeded: Path) -> None:
     at.run()
     assert not at.exception
     assert len(at.sidebar.children) > 0 and "wall-headline" not in _html(at)
+
+
+@pytest.fixture()
+def sign_in_required(monkeypatch) -> Iterator[None]:
+    """The deployment requires sign-in to view (`IOC_ANONYMOUS_VIEW=false`; settings are read once per
+    process, so the cached copy is dropped on the way in and out)."""
+    import ioc.ui_cache as ui_cache
+
+    monkeypatch.setenv("IOC_ANONYMOUS_VIEW", "false")
+    ui_cache.settings.clear()
+    yield
+    monkeypatch.undo()
+    ui_cache.settings.clear()
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "command"),
+    [
+        ("vi", "Màn hình này cần liên kết có mã", "Quản trị viên tạo liên kết bằng lệnh: python -m ioc"),
+        ("en", "This wall needs a link with a token", "An administrator creates one with: python -m ioc"),
+    ],
+)
+def test_without_anonymous_viewing_a_wall_needs_a_token(
+    seeded: Path, request: pytest.FixtureRequest, lang: str, title: str, command: str
+) -> None:
+    from html import unescape
+
+    # the same URL while viewing is open shows data, and leaves it in the process's last good values …
+    assert "wall-tile" in _screen(_wall(lang=lang, playlist="overview"))
+    # … which must not leak once viewing requires sign-in
+    request.getfixturevalue("sign_in_required")
+    at = _wall(lang=lang, playlist="overview")
+    screen = unescape(_screen(at))
+    assert title in screen and "wall-notice" in screen
+    assert f'{command} wall-token create --name "TV phòng điều hành"' in screen
+    assert "wall-item" not in screen and "data-slide" not in screen and "wall-tile" not in screen
+    assert not at.text_input and not at.button and not at.get("form")  # a sentence, never a form
+    assert len(at.sidebar.children) == 0
+
+
+def test_without_anonymous_viewing_a_valid_token_shows_the_wall(seeded: Path, sign_in_required: None) -> None:
+    from ioc.store import get_engine
+    from ioc.wall_tokens import create_token, revoke_token
+
+    engine = get_engine(f"sqlite:///{seeded / 'ioc.sqlite3'}")
+    token, secret = create_token(engine, "TV hội trường", "test")
+    at = _wall(lang="vi", playlist="overview", token=secret)
+    screen = _screen(at)
+    assert "Tổng quan toàn tỉnh" in screen and "wall-tile" in screen
+    assert "cần liên kết có mã" not in screen and not at.text_input
+
+    revoke_token(engine, token.id, "test")
+    at.run()
+    screen = _screen(at)
+    assert "Liên kết màn hình đã bị thu hồi" in screen and "wall-tile" not in screen
+    engine.dispose()
