@@ -286,7 +286,14 @@ _LABELS: dict[str, tuple[str, str]] = {
     "wall.completeness": ("Đầy đủ số liệu", "Completeness"),
     "wall.indicators": ("chỉ tiêu", "indicators"),
     "wall.rank": ("Hạng {rank}/{total}", "Rank {rank} of {total}"),
-    "wall.more": ("và {n} đơn vị khác", "and {n} more"),
+    "wall.more_listed": (
+        "… và {n} đơn vị khác (danh sách ở trang riêng)",
+        "… and {n} more (listed on their own slide)",
+    ),
+    "wall.unreported_sub": (
+        "{n}/{total} sở, ngành chưa báo cáo đủ kỳ này, ít nhất trước",
+        "{n} of {total} departments have not fully reported this period, least reported first",
+    ),
     "wall.not_reported": ("Chưa báo cáo đủ kỳ {period}", "Not fully reported for {period}"),
     "wall.all_reported": ("Tất cả sở, ngành đã báo cáo đủ.", "Every department has reported."),
     "wall.red_communes": (

@@ -8,8 +8,10 @@ Decisions taken here:
 - the slide on screen is a function of the clock (`slide_at`): a wall that reloads, reconnects or restarts —
   or a second TV opened on the same URL — shows the slide an uninterrupted wall would show, with no state to
   keep anywhere;
-- a slide holds at most `PAGE_SIZE` items (indicators take two lines, units one); a longer list continues
-  on a next slide ("2/2") rather than being cut, so no red item ever falls off the wall;
+- a slide holds at most `PAGE_SIZE` items (indicators take two lines, units one) and at most `MAX_ROWS` rows
+  with its side list; a longer list continues on a next slide ("2/2") rather than being cut, so no red item
+  ever falls off the wall — the departments that have not fully reported stand beside the ranking when they
+  fit, else the first of them do with "and N more" and all of them follow on a slide of their own;
 - red first on every slide: items are ordered by status (red, amber, green, stale, no data, no unit
   target), and within a status the furthest behind first;
 - a bad URL parameter falls back to its default: a TV has no one to read an error.
@@ -47,8 +49,10 @@ DEFAULT_REFRESH = 60  # seconds between data checks
 DEFAULT_NIGHT_REFRESH = 600  # seconds between data checks at night
 EVERY_RANGE = (5, 3600)
 REFRESH_RANGE = (5, 86_400)
-# items per slide: indicators take two lines (value line and reason), units one
-PAGE_SIZE = {"pillar": 7, "departments": 10, "communes": 10, "side": 8}
+# items per slide: indicators take two lines (value line and reason), units one. A slide draws at most
+# MAX_ROWS rows in all, its side list included: departments 8 ranked + 4 "not reported" beside them.
+MAX_ROWS = 12
+PAGE_SIZE = {"pillar": 7, "departments": 8, "communes": 10, "side": 4, "unreported": MAX_ROWS}
 
 
 # ---------------------------------------------------------------------------------------------- the URL
@@ -246,7 +250,7 @@ class Item:
 class Slide:
     """What one slide shows; `title` and the rest come from the same snapshot, so they never disagree."""
 
-    kind: str  # overview, pillar, departments, communes, map
+    kind: str  # overview, pillar, departments, unreported (departments behind on reporting), communes, map
     key: str  # stable id, e.g. "pillar:gov:1"
     title: str
     subtitle: str = ""
@@ -439,24 +443,39 @@ def department_slides(scores: pl.DataFrame, config: Config, lang: str, as_of_tex
         )
         for r in comp.iter_rows(named=True)
     ]
-    side = tuple(behind[: PAGE_SIZE["side"]])
-    if len(behind) > len(side):
-        more = len(behind) - len(side)
-        side = (*side, Item("no_data", "", t("wall.more", lang, n=more)))
+    not_reported = t("wall.not_reported", lang, period=as_of_text)
+    side = tuple(behind)
+    if len(behind) > PAGE_SIZE["side"]:  # the first few beside the ranking, all of them on their own slide
+        shown = PAGE_SIZE["side"] - 1
+        side = (*behind[:shown], Item("no_data", "", t("wall.more_listed", lang, n=len(behind) - shown)))
     pages = _chunks(items, PAGE_SIZE["departments"])
-    return [
+    slides = [
         Slide(
             kind="departments",
             key=f"departments:{i + 1}",
             title=_paged(t("wall.title_departments", lang), len(pages), i),
             subtitle=t("wall.departments_sub", lang),
             items=page,
-            side_title=t("wall.not_reported", lang, period=as_of_text),
+            side_title=not_reported,
             side=side,
             empty_text=t("wall.all_reported", lang) if not behind else "",
         )
         for i, page in enumerate(pages)
     ]
+    if len(behind) > PAGE_SIZE["side"]:
+        lists = _chunks(behind, PAGE_SIZE["unreported"])
+        subtitle = t("wall.unreported_sub", lang, n=len(behind), total=total)
+        slides.extend(
+            Slide(
+                kind="unreported",
+                key=f"departments:unreported:{i + 1}",
+                title=_paged(not_reported, len(lists), i),
+                subtitle=subtitle,
+                items=page,
+            )
+            for i, page in enumerate(lists)
+        )
+    return slides
 
 
 def commune_slide(scores: pl.DataFrame, config: Config, lang: str) -> Slide:

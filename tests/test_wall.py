@@ -15,6 +15,7 @@ from ioc import store
 from ioc.labels import STATUS, STATUS_ORDER
 from ioc.wall import (
     DEFAULT_EVERY,
+    MAX_ROWS,
     PAGE_SIZE,
     SLIDE_KINDS,
     Access,
@@ -307,6 +308,9 @@ def test_no_slide_holds_more_than_a_page_and_red_comes_first(wall_vi: Wall) -> N
         assert len(slide.items) <= 12, slide.key
         ranks = [_rank(i.status) for i in slide.items]
         assert ranks == sorted(ranks), f"{slide.key}: red first, then amber, green, …"
+        if slide.kind == "unreported":  # a count of reports, on the "no data" colour: "○ 3/5"
+            assert all(re.fullmatch(r"○ \d+/\d+", i.status_text) for i in slide.items)
+            continue
         for item in slide.items:
             # every status is drawn with its icon and its word
             assert item.status_text == STATUS[item.status].label("vi"), slide.key
@@ -341,7 +345,49 @@ def test_departments_ranked_weakest_first_with_who_has_not_reported(wall_vi: Wal
     assert shares == sorted(shares)  # weakest first
     assert items[0].note.startswith("Hạng ") and f"/{n_depts}" in items[0].note
     assert slides[0].side_title == "Chưa báo cáo đủ kỳ 10/2026"
-    assert len(slides[0].side) <= PAGE_SIZE["side"] + 1
+
+
+def test_every_slide_draws_at_most_twelve_rows_and_no_unreported_department_is_cut(
+    wall_vi: Wall, demo_config
+) -> None:
+    from ioc.views import completeness
+
+    for slide in wall_vi.slides:  # every row drawn: items and the side list beside them
+        drawn = body(slide).count('class="wall-item ')
+        assert drawn == len(slide.items) + len(slide.side) and drawn <= MAX_ROWS, slide.key
+    comp = completeness(_scores(demo_config), demo_config).filter(pl.col("reported") < pl.col("expected"))
+    behind = comp.sort("share", "owner")["name_vi"].to_list()
+    assert len(behind) > PAGE_SIZE["side"]  # the case where they do not all fit beside the ranking
+    ranking = [s for s in wall_vi.slides if s.kind == "departments"]
+    for slide in ranking:  # the least reported first beside the ranking, then "and N more"
+        assert [i.name for i in slide.side[:-1]] == behind[: PAGE_SIZE["side"] - 1]
+        assert slide.side[-1].name == f"… và {len(behind) - 3} đơn vị khác (danh sách ở trang riêng)"
+    listed = [s for s in wall_vi.slides if s.kind == "unreported"]
+    assert [i.name for s in listed for i in s.items] == behind  # all of them, in order, on their own slide
+    kinds = [s.kind for s in wall_vi.slides]
+    assert kinds.index("unreported") == kinds.index("departments") + len(ranking)  # right after the ranking
+    assert listed[0].title == "Chưa báo cáo đủ kỳ 10/2026"
+    assert listed[0].subtitle.startswith(f"{len(behind)}/{demo_config.registry.departments.height} sở, ngành")
+
+
+def test_few_unreported_departments_stand_beside_the_ranking(demo_config) -> None:
+    inds = demo_config.targets.indicators
+    late = sorted({i.owner for i in inds if i.owner})[:2]
+    late_inds = [i.id for i in inds if i.owner in late]
+    scores = _scores(
+        demo_config
+    ).with_columns(  # only the indicators the two late departments owe are missing
+        pl.when(pl.col("indicator").is_in(late_inds))
+        .then(pl.lit("no_data"))
+        .otherwise(pl.lit("green"))
+        .alias("status")
+    )
+    wall = build_wall(scores, demo_config, lang="en", as_of="2026-10")
+    names = dict(zip(*demo_config.registry.departments.select("id", "name_en"), strict=True))
+    ranking = [s for s in wall.slides if s.kind == "departments"]
+    assert ranking and "unreported" not in [s.kind for s in wall.slides]
+    for slide in ranking:
+        assert sorted(i.name for i in slide.side) == sorted(names[d] for d in late)  # all of them, no "more"
 
 
 def test_communes_with_the_most_red(wall_vi: Wall) -> None:
