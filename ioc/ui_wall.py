@@ -20,13 +20,24 @@ from ioc import charts, ui_cache, wall_html
 from ioc.labels import t
 from ioc.periods import LOCAL_TIMEZONE
 from ioc.views import data_as_of
-from ioc.wall import Access, Wall, WallParams, access, build_wall, check_due, slide_at, slide_elapsed
+from ioc.wall import (
+    Access,
+    LastGood,
+    Wall,
+    WallParams,
+    access,
+    build_wall,
+    check_due,
+    slide_at,
+    slide_elapsed,
+)
 from ioc.wall_tokens import TokenState, check_token
 
 log = logging.getLogger("ioc.wall")
 URL_PATH = "wall"
 _STATE = "_wall_state"
 _SESSION = "_wall_session"
+LAST_GOOD_URLS = 16  # wall URLs whose last good values the server keeps (one per TV in practice)
 
 
 def requested() -> bool:
@@ -94,9 +105,9 @@ def state(params: WallParams) -> WallState:
 
 
 @st.cache_resource(show_spinner=False)
-def _last_good() -> dict[tuple, tuple[Wall, Any, dt.datetime]]:
-    """Last good snapshot per wall URL, shared by the process's sessions (one small entry per URL)."""
-    return {}
+def _last_good() -> LastGood[tuple[Wall, Any, dt.datetime]]:
+    """Last good snapshot per wall URL, shared by the process's sessions (at most `LAST_GOOD_URLS` URLs)."""
+    return LastGood(LAST_GOOD_URLS)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -148,7 +159,7 @@ def refresh(params: WallParams, st_state: WallState, lang: str, now: dt.datetime
             st_state.deck = _deck(wall, config) if wall.map_rows is not None else None
             st_state.wall = wall
         st_state.updated_at, st_state.stale_since = now, None
-        _last_good()[st_state.key] = (wall, st_state.deck, now)
+        _last_good().put(st_state.key, (wall, st_state.deck, now))
     except ScriptControlException:
         raise
     except Exception:  # the wall keeps its last good values and says since when they are stale

@@ -21,9 +21,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Generic, TypeVar
 
 import polars as pl
 
@@ -43,6 +46,7 @@ from ioc.views import (
 )
 from ioc.wall_tokens import TokenState
 
+_V = TypeVar("_V")
 SLIDE_KINDS = ("overview", "pillars", "departments", "communes", "map")
 DEFAULT_EVERY = 30  # seconds per slide
 DEFAULT_REFRESH = 60  # seconds between data checks
@@ -218,6 +222,45 @@ def slide_elapsed(epoch_seconds: float, every: int) -> float:
 def check_due(last_check: float | None, now: float, interval: int) -> bool:
     """Whether it is time to check the data again (first check at once)."""
     return last_check is None or now - last_check >= interval
+
+
+class LastGood(Generic[_V]):
+    """The last good snapshot per wall URL, shared by a server's sessions so that a reconnecting TV shows its
+    values at once, at most `max_entries` URLs (least recently used dropped first).
+
+    Every distinct URL (language, playlist, map, token) is an entry holding a whole wall and its map: without a
+    cap, anyone requesting made-up URLs would grow the server's memory for as long as it runs. A room has a
+    handful of TVs, so 16 is plenty; a wall whose entry was dropped just waits for its next check.
+    """
+
+    def __init__(self, max_entries: int = 16) -> None:
+        self.max_entries = max_entries
+        self._items: OrderedDict[Hashable, _V] = OrderedDict()
+        self._lock = threading.Lock()  # sessions run in threads of one process
+
+    def get(self, key: Hashable) -> _V | None:
+        """The snapshot for `key` (now the most recently used), or None."""
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: Hashable, value: _V) -> None:
+        """Keep `value` for `key`, dropping the least recently used URLs beyond the cap."""
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.max_entries:
+                self._items.popitem(last=False)
+
+    def urls(self) -> list[Hashable]:
+        """The URLs kept, least recently used first."""
+        with self._lock:
+            return list(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 # ------------------------------------------------------------------------------------------ the slides

@@ -20,6 +20,7 @@ from ioc.wall import (
     SLIDE_KINDS,
     Access,
     Item,
+    LastGood,
     NightSchedule,
     Slide,
     Wall,
@@ -156,6 +157,19 @@ def test_access_never_asks_for_a_form() -> None:
     assert access(TokenState.VALID, open_viewing=False) == Access.SHOW
     assert access(TokenState.MISSING, open_viewing=False) == Access.LINK_NEEDED
     assert access(TokenState.REVOKED, open_viewing=False) == Access.REVOKED
+
+
+def test_last_good_values_are_kept_for_a_bounded_number_of_urls() -> None:
+    kept: LastGood[str] = LastGood(16)
+    for n in range(16):
+        kept.put(("vi", n), f"wall {n}")
+    assert kept.get(("vi", 0)) == "wall 0"  # read: now the most recently used
+    for n in range(16, 1000):  # made-up URLs, one after another
+        kept.put(("vi", n), f"wall {n}")
+        assert len(kept) <= 16
+    assert len(kept) == 16 and kept.get(("vi", 999)) == "wall 999" and kept.get(("vi", 1)) is None
+    kept.put(("vi", 999), "newer")  # the same URL again replaces its entry, it does not add one
+    assert len(kept) == 16 and kept.get(("vi", 999)) == "newer"
 
 
 # ------------------------------------------------------------------------------------------------ tokens

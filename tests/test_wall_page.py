@@ -179,6 +179,19 @@ def test_first_open_while_the_data_source_is_down_waits_readably(seeded: Path, m
     assert "wall-headline" in _screen(at) and "Đang chờ số liệu" not in _screen(at)
 
 
+def test_the_server_keeps_last_good_values_for_at_most_sixteen_wall_urls(seeded: Path) -> None:
+    import ioc.ui_wall as ui_wall
+
+    _clear()
+    urls = [f"made-up-{n}" for n in range(ui_wall.LAST_GOOD_URLS + 2)]
+    for name in urls:  # every distinct URL is a new entry: a different map= each time
+        assert "wall-tile" in _screen(_wall(lang="vi", playlist="overview", map=name))
+    kept = ui_wall._last_good()
+    assert len(kept) == ui_wall.LAST_GOOD_URLS
+    maps = [key[2] for key in kept.urls()]
+    assert maps == urls[2:]  # the two oldest URLs were dropped, the latest kept in order
+
+
 def test_tokens_valid_revoked_and_unknown(seeded: Path) -> None:
     from ioc.store import get_engine
     from ioc.wall_tokens import create_token, revoke_token
