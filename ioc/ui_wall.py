@@ -18,7 +18,6 @@ from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlExcepti
 
 from ioc import charts, ui_cache, wall_html
 from ioc.labels import t
-from ioc.periods import LOCAL_TIMEZONE
 from ioc.views import data_as_of
 from ioc.wall import (
     Access,
@@ -74,8 +73,9 @@ def _epoch() -> float:
 
 
 def local_now() -> dt.datetime:
-    """Now, in the province's time zone (the clock and every time on the wall)."""
-    return dt.datetime.now(ZoneInfo(LOCAL_TIMEZONE))
+    """Now, in the deployment's time zone (`IOC_TIMEZONE`): the clock, every time on the wall, the night
+    schedule and "today" (which reports are due) all follow it, as on every other page."""
+    return dt.datetime.now(ZoneInfo(ui_cache.settings().timezone))
 
 
 @dataclass

@@ -192,6 +192,28 @@ def test_the_server_keeps_last_good_values_for_at_most_sixteen_wall_urls(seeded:
     assert maps == urls[2:]  # the two oldest URLs were dropped, the latest kept in order
 
 
+@pytest.mark.parametrize("zone", ["America/Sao_Paulo", "Asia/Ho_Chi_Minh"])
+def test_the_clock_follows_the_time_zone_setting(seeded: Path, monkeypatch, zone: str) -> None:
+    import datetime as dt
+    import re
+    from zoneinfo import ZoneInfo
+
+    import ioc.ui_cache as ui_cache
+
+    monkeypatch.setenv("IOC_TIMEZONE", zone)
+    ui_cache.settings.clear()  # settings are read once per process
+    try:
+        before = dt.datetime.now(ZoneInfo(zone))
+        screen = _screen(_wall(lang="en", playlist="overview"))
+        after = dt.datetime.now(ZoneInfo(zone))
+    finally:
+        monkeypatch.undo()
+        ui_cache.settings.clear()
+    shown = {f"{before:%H:%M}", f"{after:%H:%M}"}  # the run may straddle a minute
+    assert re.search(r'<div class="wall-time">(\d\d:\d\d)</div>', screen).group(1) in shown
+    assert re.search(r"updated (\d\d:\d\d)<", screen).group(1) in shown
+
+
 def test_tokens_valid_revoked_and_unknown(seeded: Path) -> None:
     from ioc.store import get_engine
     from ioc.wall_tokens import create_token, revoke_token
