@@ -22,6 +22,7 @@ from ioc.views import data_as_of
 from ioc.wall import (
     Access,
     LastGood,
+    NightSchedule,
     Wall,
     WallParams,
     access,
@@ -89,6 +90,7 @@ class WallState:
     last_try: float | None = None  # epoch seconds of the last check, good or not
     access: Access = Access.SHOW
     key: tuple = field(default_factory=tuple)
+    night: NightSchedule | None = None  # targets.yaml's night hours, as of the last good check
 
 
 def state(params: WallParams) -> WallState:
@@ -149,6 +151,7 @@ def refresh(params: WallParams, st_state: WallState, lang: str, now: dt.datetime
             if st_state.access != Access.SHOW:
                 return
         config = ui_cache.config()  # raises IssueError while targets.yaml is broken
+        st_state.night = NightSchedule.from_config(config.targets.wall.night)
         ui_cache.ensure_seeded(ui_cache.settings().resolved_database_url(), config.sha256)
         rev = ui_cache.revision()
         as_of = data_as_of(ui_cache.observations(rev, config.sha256))
@@ -231,9 +234,10 @@ def live(params: WallParams) -> None:
     @st.fragment(run_every=params.tick())
     def screen() -> None:
         now = local_now()
-        if check_due(st_state.last_try, time.time(), params.refresh_at(now)):
+        # the URL's night hours, else targets.yaml's (kept from the last good check while it is broken)
+        if check_due(st_state.last_try, time.time(), params.with_night(st_state.night).refresh_at(now)):
             st_state.last_try = time.time()
             refresh(params, st_state, lang, now)
-        draw(params, st_state, lang, now)
+        draw(params.with_night(st_state.night), st_state, lang, now)
 
     screen()

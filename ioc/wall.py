@@ -24,7 +24,7 @@ import math
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Generic, TypeVar
 
@@ -34,7 +34,7 @@ from ioc.config import Config
 from ioc.i18n import format_period, format_value
 from ioc.labels import LANGS, STATUS, STATUS_ORDER, TREND, t
 from ioc.scoring import composite
-from ioc.targets import Level
+from ioc.targets import Level, WallNight
 from ioc.views import (
     completeness,
     composite_map_rows,
@@ -80,6 +80,11 @@ class NightSchedule:
             return None
         return None if start == end else cls(start, end)
 
+    @classmethod
+    def from_config(cls, night: WallNight | None) -> NightSchedule | None:
+        """targets.yaml's `wall: {night: {from: "22:00", to: "06:00"}}` (validated on load) → a schedule."""
+        return None if night is None else cls.parse(f"{night.start}-{night.end}")
+
     def active(self, now: dt.time) -> bool:
         """Whether `now` (local time) is within the night."""
         if self.start < self.end:
@@ -110,6 +115,12 @@ class WallParams:
     night: NightSchedule | None = None
     night_refresh: int = DEFAULT_NIGHT_REFRESH
     map_indicator: str | None = None  # None: the map shows the composite score
+
+    def with_night(self, default: NightSchedule | None) -> WallParams:
+        """These settings with targets.yaml's night hours when the URL gives none (the URL wins)."""
+        if self.night is not None or default is None:
+            return self
+        return replace(self, night=default)
 
     def refresh_at(self, now: dt.datetime) -> int:
         """Seconds between data checks at local time `now` (slower at night)."""

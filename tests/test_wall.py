@@ -145,6 +145,75 @@ def test_checks_are_slower_at_night() -> None:
     assert p.is_night(dt.datetime(2026, 12, 1, 3, 0)) and not p.is_night(dt.datetime(2026, 12, 1, 9, 0))
 
 
+def _night_config(tmp_path, block: str):  # type: ignore[no-untyped-def]
+    """The minimal test province with `block` appended to its targets.yaml; (config or None, issues, line of
+    the block's first line)."""
+    from test_config_loader import MINIMAL, write_config
+
+    from ioc.config_loader import check_config
+
+    path = write_config(tmp_path, MINIMAL + block)
+    config, issues = check_config(path)
+    return config, [i for i in issues if i.is_error], MINIMAL.count("\n") + 1
+
+
+def test_night_hours_from_targets_yaml_and_the_url_wins(tmp_path) -> None:
+    config, errors, _ = _night_config(tmp_path, 'wall:\n  night: {from: "22:00", to: "6:30"}\n')
+    assert errors == [] and config is not None
+    default = NightSchedule.from_config(config.targets.wall.night)
+    assert default == NightSchedule(dt.time(22), dt.time(6, 30))
+    # no night in the URL: targets.yaml's hours (dimmed, slower checks at night)
+    p = parse_params({"refresh": "60"}).with_night(default)
+    assert p.is_night(dt.datetime(2026, 12, 1, 23, 0)) and p.refresh_at(dt.datetime(2026, 12, 1, 5, 0)) == 600
+    assert (
+        not p.is_night(dt.datetime(2026, 12, 1, 6, 30)) and p.refresh_at(dt.datetime(2026, 12, 1, 12)) == 60
+    )
+    # a night in the URL wins over targets.yaml's
+    url = parse_params({"night": "1-4"}).with_night(default)
+    assert url.night == NightSchedule(dt.time(1), dt.time(4))
+    assert not url.is_night(dt.datetime(2026, 12, 1, 23, 0)) and url.is_night(dt.datetime(2026, 12, 1, 2, 0))
+    # and a file without a wall block leaves the wall as its URL says
+    plain, errors, _ = _night_config(tmp_path, "")
+    assert errors == [] and plain.targets.wall.night is None
+    assert parse_params({}).with_night(NightSchedule.from_config(plain.targets.wall.night)).night is None
+
+
+@pytest.mark.parametrize(
+    ("block", "line", "field", "words"),
+    [
+        # unquoted, YAML reads 22:00 as the number 1320
+        (
+            "wall:\n  night:\n    from: 22:00\n    to: '06:00'\n",
+            3,
+            "wall.night.from",
+            'write the time in quotes, e.g. "22:00"',
+        ),
+        (
+            "wall:\n  night:\n    from: '22:00'\n    to: '25:00'\n",
+            4,
+            "wall.night.to",
+            'a time of day like "22:00"',
+        ),
+        ("wall:\n  night:\n    from: '6'\n    to: '06:00'\n", 2, "wall.night", "the same time"),
+        ("wall:\n  nigth: {from: '22:00', to: '06:00'}\n", 2, "wall.nigth", "Did you mean 'night'?"),
+        (
+            "wall:\n  night: {from: '22:00', until: '06:00'}\n",
+            2,
+            "wall.night.to",
+            "required field 'to' is missing",
+        ),
+    ],
+)
+def test_a_wrong_night_block_is_an_error_with_its_line(
+    tmp_path, block: str, line: int, field: str, words: str
+) -> None:
+    config, errors, first = _night_config(tmp_path, block)
+    assert config is None and errors, "a wrong wall block must stop the load"
+    match = [i for i in errors if i.field == field]
+    assert match, [(i.field, i.message) for i in errors]
+    assert match[0].line == first + line - 1 and words in match[0].message
+
+
 # ------------------------------------------------------------------------------------------------ access
 
 

@@ -214,6 +214,37 @@ def test_the_clock_follows_the_time_zone_setting(seeded: Path, monkeypatch, zone
     assert re.search(r"updated (\d\d:\d\d)<", screen).group(1) in shown
 
 
+def test_night_hours_from_targets_yaml_dim_the_wall_unless_the_url_says_otherwise(
+    seeded: Path, tmp_path: Path, monkeypatch
+) -> None:
+    import datetime as dt
+    import shutil
+    from zoneinfo import ZoneInfo
+
+    import ioc.ui_cache as ui_cache
+
+    now = dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh"))
+    around, later = now - dt.timedelta(hours=2), now + dt.timedelta(hours=2)
+    assert "brightness" not in _screen(_wall(lang="vi", playlist="overview"))  # no night anywhere
+
+    shutil.copytree(ROOT / "province", tmp_path / "province")
+    text = (ROOT / "targets.yaml").read_text(encoding="utf-8")
+    block = f'\nwall:\n  night: {{from: "{around:%H:%M}", to: "{later:%H:%M}"}}\n'
+    (tmp_path / "targets.yaml").write_text(text + block, encoding="utf-8")
+    monkeypatch.setenv("IOC_TARGETS", str(tmp_path / "targets.yaml"))
+    ui_cache.settings.clear()
+    try:
+        night = _screen(_wall(lang="vi", playlist="overview"))
+        assert "Tổng quan toàn tỉnh" in night and "brightness" in night  # targets.yaml's night: dimmed
+        # the URL's night hours win: a night that is not now leaves the wall bright
+        url_night = f"{now + dt.timedelta(hours=5):%H}-{now + dt.timedelta(hours=7):%H}"
+        day = _screen(_wall(lang="vi", playlist="overview", night=url_night))
+        assert "Tổng quan toàn tỉnh" in day and "brightness" not in day
+    finally:
+        monkeypatch.undo()
+        ui_cache.settings.clear()
+
+
 def test_tokens_valid_revoked_and_unknown(seeded: Path) -> None:
     from ioc.store import get_engine
     from ioc.wall_tokens import create_token, revoke_token
