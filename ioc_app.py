@@ -19,7 +19,9 @@ st.set_page_config(
 )
 
 settings = ui_cache.settings()
-# ("wall", …): the TV display is a page of its own — no sidebar, no pickers; its URL defines it (ioc/ui_wall.py)
+# ("wall", …): the TV display is a page of its own — no sidebar, no pickers; its URL defines it (ioc/ui_wall.py).
+# It is routed before `require_viewer` because a TV never signs in: the wall reads `anonymous_view` itself and,
+# when it is off, shows data only for a valid wall token in its URL (otherwise a full-screen notice, no form).
 if ui_wall.requested():
     ui_wall.route()
 try:

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from ioc.config_yaml import Located, Path_, dotted
 from ioc.issues import Issue, Severity
-from ioc.targets import ID_PATTERN, PERIOD_PATTERN, TargetsFile
+from ioc.targets import HOUR_PATTERN, ID_PATTERN, PERIOD_PATTERN, TargetsFile
 
 
 @dataclasses.dataclass
@@ -172,6 +172,10 @@ _PATTERNS = {
     PERIOD_PATTERN: (
         'a period like "2025-08" (month), "2025-Q3" (quarter) or "2025" (year)',
         'một kỳ dạng "2025-08" (tháng), "2025-Q3" (quý) hoặc "2025" (năm)',
+    ),
+    HOUR_PATTERN: (
+        'a time of day like "22:00" or "6:30" (0:00–23:59, in quotes)',
+        'một giờ trong ngày dạng "22:00" hoặc "6:30" (0:00–23:59, trong dấu nháy)',
     ),
     r"^[A-Z]{1,3}$": ('an Excel column letter like "C"', 'một chữ cái cột Excel, ví dụ "C"'),
 }

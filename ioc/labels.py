@@ -292,7 +292,14 @@ _LABELS: dict[str, tuple[str, str]] = {
     "wall.completeness": ("Đầy đủ số liệu", "Completeness"),
     "wall.indicators": ("chỉ tiêu", "indicators"),
     "wall.rank": ("Hạng {rank}/{total}", "Rank {rank} of {total}"),
-    "wall.more": ("và {n} đơn vị khác", "and {n} more"),
+    "wall.more_listed": (
+        "… và {n} đơn vị khác (danh sách ở trang riêng)",
+        "… and {n} more (listed on their own slide)",
+    ),
+    "wall.unreported_sub": (
+        "{n}/{total} sở, ngành chưa báo cáo đủ kỳ này, ít nhất trước",
+        "{n} of {total} departments have not fully reported this period, least reported first",
+    ),
     "wall.not_reported": ("Chưa báo cáo đủ kỳ {period}", "Not fully reported for {period}"),
     "wall.all_reported": ("Tất cả sở, ngành đã báo cáo đủ.", "Every department has reported."),
     "wall.red_communes": (
@@ -322,8 +329,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     ),
     "wall.link_needed": ("Màn hình này cần liên kết có mã", "This wall needs a link with a token"),
     "wall.link_needed_help": (
-        "Bộ phận kỹ thuật tạo liên kết bằng lệnh: python -m ioc wall-token create",
-        "The technical staff create one with: python -m ioc wall-token create",
+        "Xem số liệu cần đăng nhập, nên màn hình chỉ hiển thị khi mở bằng liên kết có mã (token). "
+        'Quản trị viên tạo liên kết bằng lệnh: python -m ioc wall-token create --name "TV phòng điều hành"',
+        "Viewing requires signing in, so a wall shows data only when opened with a link that carries a "
+        'token. An administrator creates one with: python -m ioc wall-token create --name "TV phòng điều hành"',
     ),
     "wall.waiting": ("Đang chờ số liệu…", "Waiting for data…"),
     "wall.waiting_help": (

@@ -19,6 +19,22 @@ Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=64)]
 # "2025-08", "2025-Q3" or "2025"
 PERIOD_PATTERN = r"^(\d{4})(?:-(0[1-9]|1[0-2])|-Q([1-4]))?$"  # ioc.periods parses with it
 PeriodStr = Annotated[str, Field(pattern=PERIOD_PATTERN)]
+# a local time of day: "22:00", "6:30" or "6"
+HOUR_PATTERN = r"^([01]?\d|2[0-3])(:[0-5]\d)?$"
+
+
+def _quoted_hour(value: object) -> object:
+    """Unquoted, YAML reads `22:00` as the number 1320 (base 60): say to quote it, never guess."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if 0 <= value <= 23:
+            return str(value)
+        raise ValueError(
+            f'write the time in quotes, e.g. "22:00" (unquoted, YAML reads it as the number {value})'
+        )
+    return value
+
+
+HourStr = Annotated[str, BeforeValidator(_quoted_hour), Field(pattern=HOUR_PATTERN)]
 
 
 def _date_or_period(value: object) -> dt.date:
@@ -235,6 +251,31 @@ class Indicator(Strict):
         return lo, hi
 
 
+class WallNight(Strict):
+    """The wall display's night hours (local time, may cross midnight): dimmed, checking data less often."""
+
+    start: Annotated[HourStr, Field(alias="from")]
+    end: Annotated[HourStr, Field(alias="to")]
+
+    @model_validator(mode="after")
+    def _some_hours(self) -> WallNight:
+        def minutes(text: str) -> int:
+            hour, _, minute = text.partition(":")
+            return int(hour) * 60 + int(minute or 0)
+
+        if minutes(self.start) == minutes(self.end):
+            raise ValueError(
+                f"night 'from' and 'to' are the same time ({self.start}): the night would never start"
+            )
+        return self
+
+
+class WallDefaults(Strict):
+    """Defaults for every wall display; a wall's URL overrides them (README, "Wall display")."""
+
+    night: WallNight | None = None
+
+
 class TargetsFile(Strict):
     """The whole of `targets.yaml`."""
 
@@ -247,6 +288,7 @@ class TargetsFile(Strict):
     pillars: Annotated[list[Pillar], Field(min_length=1)]
     exports: list[ExportConfig] = []
     indicators: Annotated[list[Indicator], Field(min_length=1)]
+    wall: WallDefaults = WallDefaults()
 
     def indicator(self, indicator_id: str) -> Indicator:
         for ind in self.indicators:

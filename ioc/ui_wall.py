@@ -18,15 +18,26 @@ from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlExcepti
 
 from ioc import charts, ui_cache, wall_html
 from ioc.labels import t
-from ioc.periods import LOCAL_TIMEZONE
 from ioc.views import data_as_of
-from ioc.wall import Access, Wall, WallParams, access, build_wall, check_due, slide_at, slide_elapsed
+from ioc.wall import (
+    Access,
+    LastGood,
+    NightSchedule,
+    Wall,
+    WallParams,
+    access,
+    build_wall,
+    check_due,
+    slide_at,
+    slide_elapsed,
+)
 from ioc.wall_tokens import TokenState, check_token
 
 log = logging.getLogger("ioc.wall")
 URL_PATH = "wall"
 _STATE = "_wall_state"
 _SESSION = "_wall_session"
+LAST_GOOD_URLS = 16  # wall URLs whose last good values the server keeps (one per TV in practice)
 
 
 def requested() -> bool:
@@ -63,8 +74,9 @@ def _epoch() -> float:
 
 
 def local_now() -> dt.datetime:
-    """Now, in the province's time zone (the clock and every time on the wall)."""
-    return dt.datetime.now(ZoneInfo(LOCAL_TIMEZONE))
+    """Now, in the deployment's time zone (`IOC_TIMEZONE`): the clock, every time on the wall, the night
+    schedule and "today" (which reports are due) all follow it, as on every other page."""
+    return dt.datetime.now(ZoneInfo(ui_cache.settings().timezone))
 
 
 @dataclass
@@ -78,6 +90,7 @@ class WallState:
     last_try: float | None = None  # epoch seconds of the last check, good or not
     access: Access = Access.SHOW
     key: tuple = field(default_factory=tuple)
+    night: NightSchedule | None = None  # targets.yaml's night hours, as of the last good check
 
 
 def state(params: WallParams) -> WallState:
@@ -94,9 +107,9 @@ def state(params: WallParams) -> WallState:
 
 
 @st.cache_resource(show_spinner=False)
-def _last_good() -> dict[tuple, tuple[Wall, Any, dt.datetime]]:
-    """Last good snapshot per wall URL, shared by the process's sessions (one small entry per URL)."""
-    return {}
+def _last_good() -> LastGood[tuple[Wall, Any, dt.datetime]]:
+    """Last good snapshot per wall URL, shared by the process's sessions (at most `LAST_GOOD_URLS` URLs)."""
+    return LastGood(LAST_GOOD_URLS)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -124,13 +137,21 @@ def language(params: WallParams) -> str:
 
 def refresh(params: WallParams, st_state: WallState, lang: str, now: dt.datetime) -> None:
     """Check the token and the data; on success replace the snapshot, on failure keep it and mark it stale."""
-    try:
-        engine = ui_cache.db()
-        token_state = check_token(engine, params.token) if params.token else TokenState.MISSING
-        st_state.access = access(token_state)
+    # Who may see the wall is settled before anything that can fail: with anonymous viewing off, a URL
+    # without a token gets the "link with a token needed" notice even while the database is down, and never
+    # the values another session left in `_last_good`.
+    open_viewing = ui_cache.settings().anonymous_view
+    if not params.token:
+        st_state.access = access(TokenState.MISSING, open_viewing=open_viewing)
         if st_state.access != Access.SHOW:
             return
+    try:
+        if params.token:
+            st_state.access = access(check_token(ui_cache.db(), params.token), open_viewing=open_viewing)
+            if st_state.access != Access.SHOW:
+                return
         config = ui_cache.config()  # raises IssueError while targets.yaml is broken
+        st_state.night = NightSchedule.from_config(config.targets.wall.night)
         ui_cache.ensure_seeded(ui_cache.settings().resolved_database_url(), config.sha256)
         rev = ui_cache.revision()
         as_of = data_as_of(ui_cache.observations(rev, config.sha256))
@@ -141,7 +162,7 @@ def refresh(params: WallParams, st_state: WallState, lang: str, now: dt.datetime
             st_state.deck = _deck(wall, config) if wall.map_rows is not None else None
             st_state.wall = wall
         st_state.updated_at, st_state.stale_since = now, None
-        _last_good()[st_state.key] = (wall, st_state.deck, now)
+        _last_good().put(st_state.key, (wall, st_state.deck, now))
     except ScriptControlException:
         raise
     except Exception:  # the wall keeps its last good values and says since when they are stale
@@ -213,9 +234,10 @@ def live(params: WallParams) -> None:
     @st.fragment(run_every=params.tick())
     def screen() -> None:
         now = local_now()
-        if check_due(st_state.last_try, time.time(), params.refresh_at(now)):
+        # the URL's night hours, else targets.yaml's (kept from the last good check while it is broken)
+        if check_due(st_state.last_try, time.time(), params.with_night(st_state.night).refresh_at(now)):
             st_state.last_try = time.time()
             refresh(params, st_state, lang, now)
-        draw(params, st_state, lang, now)
+        draw(params.with_night(st_state.night), st_state, lang, now)
 
     screen()

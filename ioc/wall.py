@@ -8,8 +8,10 @@ Decisions taken here:
 - the slide on screen is a function of the clock (`slide_at`): a wall that reloads, reconnects or restarts —
   or a second TV opened on the same URL — shows the slide an uninterrupted wall would show, with no state to
   keep anywhere;
-- a slide holds at most `PAGE_SIZE` items (indicators take two lines, units one); a longer list continues
-  on a next slide ("2/2") rather than being cut, so no red item ever falls off the wall;
+- a slide holds at most `PAGE_SIZE` items (indicators take two lines, units one) and at most `MAX_ROWS` rows
+  with its side list; a longer list continues on a next slide ("2/2") rather than being cut, so no red item
+  ever falls off the wall — the departments that have not fully reported stand beside the ranking when they
+  fit, else the first of them do with "and N more" and all of them follow on a slide of their own;
 - red first on every slide: items are ordered by status (red, amber, green, stale, no data, no unit
   target), and within a status the furthest behind first;
 - a bad URL parameter falls back to its default: a TV has no one to read an error.
@@ -19,9 +21,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Generic, TypeVar
 
 import polars as pl
 
@@ -29,7 +34,7 @@ from ioc.config import Config
 from ioc.i18n import format_period, format_value
 from ioc.labels import LANGS, STATUS, STATUS_ORDER, TREND, t
 from ioc.scoring import composite
-from ioc.targets import Level
+from ioc.targets import Level, WallNight
 from ioc.views import (
     completeness,
     composite_map_rows,
@@ -41,17 +46,17 @@ from ioc.views import (
 )
 from ioc.wall_tokens import TokenState
 
+_V = TypeVar("_V")
 SLIDE_KINDS = ("overview", "pillars", "departments", "communes", "map")
 DEFAULT_EVERY = 30  # seconds per slide
 DEFAULT_REFRESH = 60  # seconds between data checks
 DEFAULT_NIGHT_REFRESH = 600  # seconds between data checks at night
 EVERY_RANGE = (5, 3600)
 REFRESH_RANGE = (5, 86_400)
-# items per slide: indicators take two lines (value line and reason), units one
-PAGE_SIZE = {"pillar": 7, "departments": 10, "communes": 10, "side": 8}
-# Until accounts exist, viewing is open: a wall URL without a token shows the wall. When viewing requires
-# sign-in, set this to False: a wall then needs a valid token and, without one, says so (never a form).
-OPEN_VIEWING = True
+# items per slide: indicators take two lines (value line and reason), units one. A slide draws at most
+# MAX_ROWS rows in all, its side list included: departments 8 ranked + 4 "not reported" beside them.
+MAX_ROWS = 12
+PAGE_SIZE = {"pillar": 7, "departments": 8, "communes": 10, "side": 4, "unreported": MAX_ROWS}
 
 
 # ---------------------------------------------------------------------------------------------- the URL
@@ -74,6 +79,11 @@ class NightSchedule:
         except ValueError:
             return None
         return None if start == end else cls(start, end)
+
+    @classmethod
+    def from_config(cls, night: WallNight | None) -> NightSchedule | None:
+        """targets.yaml's `wall: {night: {from: "22:00", to: "06:00"}}` (validated on load) → a schedule."""
+        return None if night is None else cls.parse(f"{night.start}-{night.end}")
 
     def active(self, now: dt.time) -> bool:
         """Whether `now` (local time) is within the night."""
@@ -105,6 +115,12 @@ class WallParams:
     night: NightSchedule | None = None
     night_refresh: int = DEFAULT_NIGHT_REFRESH
     map_indicator: str | None = None  # None: the map shows the composite score
+
+    def with_night(self, default: NightSchedule | None) -> WallParams:
+        """These settings with targets.yaml's night hours when the URL gives none (the URL wins)."""
+        if self.night is not None or default is None:
+            return self
+        return replace(self, night=default)
 
     def refresh_at(self, now: dt.datetime) -> int:
         """Seconds between data checks at local time `now` (slower at night)."""
@@ -184,11 +200,15 @@ class Access(StrEnum):
     SHOW = "show"
     REVOKED = "revoked"  # full-screen "link revoked"
     INVALID = "invalid"  # full-screen "link not valid"
-    LINK_NEEDED = "link_needed"  # viewing requires a token and the URL has none: full-screen notice
+    LINK_NEEDED = "link_needed"  # viewing requires sign-in and the URL has no token: full-screen notice
 
 
-def access(state: TokenState, *, open_viewing: bool = OPEN_VIEWING) -> Access:
-    """The wall's answer to a token: never a login form, always a full-screen readable sentence."""
+def access(state: TokenState, *, open_viewing: bool) -> Access:
+    """The wall's answer to a token: never a login form, always a full-screen readable sentence.
+
+    `open_viewing` is the deployment's `anonymous_view` setting (`IOC_ANONYMOUS_VIEW`): when it is off, a
+    wall without a token shows no data, only how to get a link with a token.
+    """
     if state == TokenState.REVOKED:
         return Access.REVOKED
     if state == TokenState.UNKNOWN:
@@ -213,6 +233,45 @@ def slide_elapsed(epoch_seconds: float, every: int) -> float:
 def check_due(last_check: float | None, now: float, interval: int) -> bool:
     """Whether it is time to check the data again (first check at once)."""
     return last_check is None or now - last_check >= interval
+
+
+class LastGood(Generic[_V]):
+    """The last good snapshot per wall URL, shared by a server's sessions so that a reconnecting TV shows its
+    values at once, at most `max_entries` URLs (least recently used dropped first).
+
+    Every distinct URL (language, playlist, map, token) is an entry holding a whole wall and its map: without a
+    cap, anyone requesting made-up URLs would grow the server's memory for as long as it runs. A room has a
+    handful of TVs, so 16 is plenty; a wall whose entry was dropped just waits for its next check.
+    """
+
+    def __init__(self, max_entries: int = 16) -> None:
+        self.max_entries = max_entries
+        self._items: OrderedDict[Hashable, _V] = OrderedDict()
+        self._lock = threading.Lock()  # sessions run in threads of one process
+
+    def get(self, key: Hashable) -> _V | None:
+        """The snapshot for `key` (now the most recently used), or None."""
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: Hashable, value: _V) -> None:
+        """Keep `value` for `key`, dropping the least recently used URLs beyond the cap."""
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.max_entries:
+                self._items.popitem(last=False)
+
+    def urls(self) -> list[Hashable]:
+        """The URLs kept, least recently used first."""
+        with self._lock:
+            return list(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 # ------------------------------------------------------------------------------------------ the slides
@@ -245,7 +304,7 @@ class Item:
 class Slide:
     """What one slide shows; `title` and the rest come from the same snapshot, so they never disagree."""
 
-    kind: str  # overview, pillar, departments, communes, map
+    kind: str  # overview, pillar, departments, unreported (departments behind on reporting), communes, map
     key: str  # stable id, e.g. "pillar:gov:1"
     title: str
     subtitle: str = ""
@@ -438,24 +497,39 @@ def department_slides(scores: pl.DataFrame, config: Config, lang: str, as_of_tex
         )
         for r in comp.iter_rows(named=True)
     ]
-    side = tuple(behind[: PAGE_SIZE["side"]])
-    if len(behind) > len(side):
-        more = len(behind) - len(side)
-        side = (*side, Item("no_data", "", t("wall.more", lang, n=more)))
+    not_reported = t("wall.not_reported", lang, period=as_of_text)
+    side = tuple(behind)
+    if len(behind) > PAGE_SIZE["side"]:  # the first few beside the ranking, all of them on their own slide
+        shown = PAGE_SIZE["side"] - 1
+        side = (*behind[:shown], Item("no_data", "", t("wall.more_listed", lang, n=len(behind) - shown)))
     pages = _chunks(items, PAGE_SIZE["departments"])
-    return [
+    slides = [
         Slide(
             kind="departments",
             key=f"departments:{i + 1}",
             title=_paged(t("wall.title_departments", lang), len(pages), i),
             subtitle=t("wall.departments_sub", lang),
             items=page,
-            side_title=t("wall.not_reported", lang, period=as_of_text),
+            side_title=not_reported,
             side=side,
             empty_text=t("wall.all_reported", lang) if not behind else "",
         )
         for i, page in enumerate(pages)
     ]
+    if len(behind) > PAGE_SIZE["side"]:
+        lists = _chunks(behind, PAGE_SIZE["unreported"])
+        subtitle = t("wall.unreported_sub", lang, n=len(behind), total=total)
+        slides.extend(
+            Slide(
+                kind="unreported",
+                key=f"departments:unreported:{i + 1}",
+                title=_paged(not_reported, len(lists), i),
+                subtitle=subtitle,
+                items=page,
+            )
+            for i, page in enumerate(lists)
+        )
+    return slides
 
 
 def commune_slide(scores: pl.DataFrame, config: Config, lang: str) -> Slide:

@@ -262,6 +262,8 @@ def body(slide: Slide) -> str:
             f'<div class="wall wall-cols"><div>{_list([rank_row(i) for i in slide.items])}</div>'
             f'<div><div class="wall-h2">{escape(slide.side_title)}</div>{side}</div></div>'
         )
+    if slide.kind == "unreported":
+        return f'<div class="wall">{_list([side_row(i) for i in slide.items])}</div>'
     if slide.kind == "communes":
         return f'<div class="wall">{_list([unit_row(i) for i in slide.items], slide.empty_text)}</div>'
     if slide.kind == "map":

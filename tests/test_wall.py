@@ -15,10 +15,12 @@ from ioc import store
 from ioc.labels import STATUS, STATUS_ORDER
 from ioc.wall import (
     DEFAULT_EVERY,
+    MAX_ROWS,
     PAGE_SIZE,
     SLIDE_KINDS,
     Access,
     Item,
+    LastGood,
     NightSchedule,
     Slide,
     Wall,
@@ -143,18 +145,100 @@ def test_checks_are_slower_at_night() -> None:
     assert p.is_night(dt.datetime(2026, 12, 1, 3, 0)) and not p.is_night(dt.datetime(2026, 12, 1, 9, 0))
 
 
+def _night_config(tmp_path, block: str):  # type: ignore[no-untyped-def]
+    """The minimal test province with `block` appended to its targets.yaml; (config or None, issues, line of
+    the block's first line)."""
+    from test_config_loader import MINIMAL, write_config
+
+    from ioc.config_loader import check_config
+
+    path = write_config(tmp_path, MINIMAL + block)
+    config, issues = check_config(path)
+    return config, [i for i in issues if i.is_error], MINIMAL.count("\n") + 1
+
+
+def test_night_hours_from_targets_yaml_and_the_url_wins(tmp_path) -> None:
+    config, errors, _ = _night_config(tmp_path, 'wall:\n  night: {from: "22:00", to: "6:30"}\n')
+    assert errors == [] and config is not None
+    default = NightSchedule.from_config(config.targets.wall.night)
+    assert default == NightSchedule(dt.time(22), dt.time(6, 30))
+    # no night in the URL: targets.yaml's hours (dimmed, slower checks at night)
+    p = parse_params({"refresh": "60"}).with_night(default)
+    assert p.is_night(dt.datetime(2026, 12, 1, 23, 0)) and p.refresh_at(dt.datetime(2026, 12, 1, 5, 0)) == 600
+    assert (
+        not p.is_night(dt.datetime(2026, 12, 1, 6, 30)) and p.refresh_at(dt.datetime(2026, 12, 1, 12)) == 60
+    )
+    # a night in the URL wins over targets.yaml's
+    url = parse_params({"night": "1-4"}).with_night(default)
+    assert url.night == NightSchedule(dt.time(1), dt.time(4))
+    assert not url.is_night(dt.datetime(2026, 12, 1, 23, 0)) and url.is_night(dt.datetime(2026, 12, 1, 2, 0))
+    # and a file without a wall block leaves the wall as its URL says
+    plain, errors, _ = _night_config(tmp_path, "")
+    assert errors == [] and plain.targets.wall.night is None
+    assert parse_params({}).with_night(NightSchedule.from_config(plain.targets.wall.night)).night is None
+
+
+@pytest.mark.parametrize(
+    ("block", "line", "field", "words"),
+    [
+        # unquoted, YAML reads 22:00 as the number 1320
+        (
+            "wall:\n  night:\n    from: 22:00\n    to: '06:00'\n",
+            3,
+            "wall.night.from",
+            'write the time in quotes, e.g. "22:00"',
+        ),
+        (
+            "wall:\n  night:\n    from: '22:00'\n    to: '25:00'\n",
+            4,
+            "wall.night.to",
+            'a time of day like "22:00"',
+        ),
+        ("wall:\n  night:\n    from: '6'\n    to: '06:00'\n", 2, "wall.night", "the same time"),
+        ("wall:\n  nigth: {from: '22:00', to: '06:00'}\n", 2, "wall.nigth", "Did you mean 'night'?"),
+        (
+            "wall:\n  night: {from: '22:00', until: '06:00'}\n",
+            2,
+            "wall.night.to",
+            "required field 'to' is missing",
+        ),
+    ],
+)
+def test_a_wrong_night_block_is_an_error_with_its_line(
+    tmp_path, block: str, line: int, field: str, words: str
+) -> None:
+    config, errors, first = _night_config(tmp_path, block)
+    assert config is None and errors, "a wrong wall block must stop the load"
+    match = [i for i in errors if i.field == field]
+    assert match, [(i.field, i.message) for i in errors]
+    assert match[0].line == first + line - 1 and words in match[0].message
+
+
 # ------------------------------------------------------------------------------------------------ access
 
 
 def test_access_never_asks_for_a_form() -> None:
     assert access(TokenState.VALID, open_viewing=True) == Access.SHOW
-    assert access(TokenState.MISSING, open_viewing=True) == Access.SHOW  # viewing is open until accounts
+    assert access(TokenState.MISSING, open_viewing=True) == Access.SHOW  # IOC_ANONYMOUS_VIEW=true
     assert access(TokenState.REVOKED, open_viewing=True) == Access.REVOKED
     assert access(TokenState.UNKNOWN, open_viewing=True) == Access.INVALID
     # once viewing requires sign-in, a valid token still shows the wall and no token gets a notice
     assert access(TokenState.VALID, open_viewing=False) == Access.SHOW
     assert access(TokenState.MISSING, open_viewing=False) == Access.LINK_NEEDED
     assert access(TokenState.REVOKED, open_viewing=False) == Access.REVOKED
+
+
+def test_last_good_values_are_kept_for_a_bounded_number_of_urls() -> None:
+    kept: LastGood[str] = LastGood(16)
+    for n in range(16):
+        kept.put(("vi", n), f"wall {n}")
+    assert kept.get(("vi", 0)) == "wall 0"  # read: now the most recently used
+    for n in range(16, 1000):  # made-up URLs, one after another
+        kept.put(("vi", n), f"wall {n}")
+        assert len(kept) <= 16
+    assert len(kept) == 16 and kept.get(("vi", 999)) == "wall 999" and kept.get(("vi", 1)) is None
+    kept.put(("vi", 999), "newer")  # the same URL again replaces its entry, it does not add one
+    assert len(kept) == 16 and kept.get(("vi", 999)) == "newer"
 
 
 # ------------------------------------------------------------------------------------------------ tokens
@@ -307,6 +391,9 @@ def test_no_slide_holds_more_than_a_page_and_red_comes_first(wall_vi: Wall) -> N
         assert len(slide.items) <= 12, slide.key
         ranks = [_rank(i.status) for i in slide.items]
         assert ranks == sorted(ranks), f"{slide.key}: red first, then amber, green, …"
+        if slide.kind == "unreported":  # a count of reports, on the "no data" colour: "○ 3/5"
+            assert all(re.fullmatch(r"○ \d+/\d+", i.status_text) for i in slide.items)
+            continue
         for item in slide.items:
             # every status is drawn with its icon and its word
             assert item.status_text == STATUS[item.status].label("vi"), slide.key
@@ -341,7 +428,49 @@ def test_departments_ranked_weakest_first_with_who_has_not_reported(wall_vi: Wal
     assert shares == sorted(shares)  # weakest first
     assert items[0].note.startswith("Hạng ") and f"/{n_depts}" in items[0].note
     assert slides[0].side_title == "Chưa báo cáo đủ kỳ 10/2026"
-    assert len(slides[0].side) <= PAGE_SIZE["side"] + 1
+
+
+def test_every_slide_draws_at_most_twelve_rows_and_no_unreported_department_is_cut(
+    wall_vi: Wall, demo_config
+) -> None:
+    from ioc.views import completeness
+
+    for slide in wall_vi.slides:  # every row drawn: items and the side list beside them
+        drawn = body(slide).count('class="wall-item ')
+        assert drawn == len(slide.items) + len(slide.side) and drawn <= MAX_ROWS, slide.key
+    comp = completeness(_scores(demo_config), demo_config).filter(pl.col("reported") < pl.col("expected"))
+    behind = comp.sort("share", "owner")["name_vi"].to_list()
+    assert len(behind) > PAGE_SIZE["side"]  # the case where they do not all fit beside the ranking
+    ranking = [s for s in wall_vi.slides if s.kind == "departments"]
+    for slide in ranking:  # the least reported first beside the ranking, then "and N more"
+        assert [i.name for i in slide.side[:-1]] == behind[: PAGE_SIZE["side"] - 1]
+        assert slide.side[-1].name == f"… và {len(behind) - 3} đơn vị khác (danh sách ở trang riêng)"
+    listed = [s for s in wall_vi.slides if s.kind == "unreported"]
+    assert [i.name for s in listed for i in s.items] == behind  # all of them, in order, on their own slide
+    kinds = [s.kind for s in wall_vi.slides]
+    assert kinds.index("unreported") == kinds.index("departments") + len(ranking)  # right after the ranking
+    assert listed[0].title == "Chưa báo cáo đủ kỳ 10/2026"
+    assert listed[0].subtitle.startswith(f"{len(behind)}/{demo_config.registry.departments.height} sở, ngành")
+
+
+def test_few_unreported_departments_stand_beside_the_ranking(demo_config) -> None:
+    inds = demo_config.targets.indicators
+    late = sorted({i.owner for i in inds if i.owner})[:2]
+    late_inds = [i.id for i in inds if i.owner in late]
+    scores = _scores(
+        demo_config
+    ).with_columns(  # only the indicators the two late departments owe are missing
+        pl.when(pl.col("indicator").is_in(late_inds))
+        .then(pl.lit("no_data"))
+        .otherwise(pl.lit("green"))
+        .alias("status")
+    )
+    wall = build_wall(scores, demo_config, lang="en", as_of="2026-10")
+    names = dict(zip(*demo_config.registry.departments.select("id", "name_en"), strict=True))
+    ranking = [s for s in wall.slides if s.kind == "departments"]
+    assert ranking and "unreported" not in [s.kind for s in wall.slides]
+    for slide in ranking:
+        assert sorted(i.name for i in slide.side) == sorted(names[d] for d in late)  # all of them, no "more"
 
 
 def test_communes_with_the_most_red(wall_vi: Wall) -> None:

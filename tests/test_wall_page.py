@@ -4,6 +4,7 @@ source failing and recovering (last good values kept and marked stale), tokens, 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -178,6 +179,72 @@ def test_first_open_while_the_data_source_is_down_waits_readably(seeded: Path, m
     assert "wall-headline" in _screen(at) and "Đang chờ số liệu" not in _screen(at)
 
 
+def test_the_server_keeps_last_good_values_for_at_most_sixteen_wall_urls(seeded: Path) -> None:
+    import ioc.ui_wall as ui_wall
+
+    _clear()
+    urls = [f"made-up-{n}" for n in range(ui_wall.LAST_GOOD_URLS + 2)]
+    for name in urls:  # every distinct URL is a new entry: a different map= each time
+        assert "wall-tile" in _screen(_wall(lang="vi", playlist="overview", map=name))
+    kept = ui_wall._last_good()
+    assert len(kept) == ui_wall.LAST_GOOD_URLS
+    maps = [key[2] for key in kept.urls()]
+    assert maps == urls[2:]  # the two oldest URLs were dropped, the latest kept in order
+
+
+@pytest.mark.parametrize("zone", ["America/Sao_Paulo", "Asia/Ho_Chi_Minh"])
+def test_the_clock_follows_the_time_zone_setting(seeded: Path, monkeypatch, zone: str) -> None:
+    import datetime as dt
+    import re
+    from zoneinfo import ZoneInfo
+
+    import ioc.ui_cache as ui_cache
+
+    monkeypatch.setenv("IOC_TIMEZONE", zone)
+    ui_cache.settings.clear()  # settings are read once per process
+    try:
+        before = dt.datetime.now(ZoneInfo(zone))
+        screen = _screen(_wall(lang="en", playlist="overview"))
+        after = dt.datetime.now(ZoneInfo(zone))
+    finally:
+        monkeypatch.undo()
+        ui_cache.settings.clear()
+    shown = {f"{before:%H:%M}", f"{after:%H:%M}"}  # the run may straddle a minute
+    assert re.search(r'<div class="wall-time">(\d\d:\d\d)</div>', screen).group(1) in shown
+    assert re.search(r"updated (\d\d:\d\d)<", screen).group(1) in shown
+
+
+def test_night_hours_from_targets_yaml_dim_the_wall_unless_the_url_says_otherwise(
+    seeded: Path, tmp_path: Path, monkeypatch
+) -> None:
+    import datetime as dt
+    import shutil
+    from zoneinfo import ZoneInfo
+
+    import ioc.ui_cache as ui_cache
+
+    now = dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh"))
+    around, later = now - dt.timedelta(hours=2), now + dt.timedelta(hours=2)
+    assert "brightness" not in _screen(_wall(lang="vi", playlist="overview"))  # no night anywhere
+
+    shutil.copytree(ROOT / "province", tmp_path / "province")
+    text = (ROOT / "targets.yaml").read_text(encoding="utf-8")
+    block = f'\nwall:\n  night: {{from: "{around:%H:%M}", to: "{later:%H:%M}"}}\n'
+    (tmp_path / "targets.yaml").write_text(text + block, encoding="utf-8")
+    monkeypatch.setenv("IOC_TARGETS", str(tmp_path / "targets.yaml"))
+    ui_cache.settings.clear()
+    try:
+        night = _screen(_wall(lang="vi", playlist="overview"))
+        assert "Tổng quan toàn tỉnh" in night and "brightness" in night  # targets.yaml's night: dimmed
+        # the URL's night hours win: a night that is not now leaves the wall bright
+        url_night = f"{now + dt.timedelta(hours=5):%H}-{now + dt.timedelta(hours=7):%H}"
+        day = _screen(_wall(lang="vi", playlist="overview", night=url_night))
+        assert "Tổng quan toàn tỉnh" in day and "brightness" not in day
+    finally:
+        monkeypatch.undo()
+        ui_cache.settings.clear()
+
+
 def test_tokens_valid_revoked_and_unknown(seeded: Path) -> None:
     from ioc.store import get_engine
     from ioc.wall_tokens import create_token, revoke_token
@@ -204,3 +271,59 @@ def test_the_other_pages_keep_their_sidebar(seeded: Path) -> None:
     at.run()
     assert not at.exception
     assert len(at.sidebar.children) > 0 and "wall-headline" not in _html(at)
+
+
+@pytest.fixture()
+def sign_in_required(monkeypatch) -> Iterator[None]:
+    """The deployment requires sign-in to view (`IOC_ANONYMOUS_VIEW=false`; settings are read once per
+    process, so the cached copy is dropped on the way in and out)."""
+    import ioc.ui_cache as ui_cache
+
+    monkeypatch.setenv("IOC_ANONYMOUS_VIEW", "false")
+    ui_cache.settings.clear()
+    yield
+    monkeypatch.undo()
+    ui_cache.settings.clear()
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "command"),
+    [
+        ("vi", "Màn hình này cần liên kết có mã", "Quản trị viên tạo liên kết bằng lệnh: python -m ioc"),
+        ("en", "This wall needs a link with a token", "An administrator creates one with: python -m ioc"),
+    ],
+)
+def test_without_anonymous_viewing_a_wall_needs_a_token(
+    seeded: Path, request: pytest.FixtureRequest, lang: str, title: str, command: str
+) -> None:
+    from html import unescape
+
+    # the same URL while viewing is open shows data, and leaves it in the process's last good values …
+    assert "wall-tile" in _screen(_wall(lang=lang, playlist="overview"))
+    # … which must not leak once viewing requires sign-in
+    request.getfixturevalue("sign_in_required")
+    at = _wall(lang=lang, playlist="overview")
+    screen = unescape(_screen(at))
+    assert title in screen and "wall-notice" in screen
+    assert f'{command} wall-token create --name "TV phòng điều hành"' in screen
+    assert "wall-item" not in screen and "data-slide" not in screen and "wall-tile" not in screen
+    assert not at.text_input and not at.button and not at.get("form")  # a sentence, never a form
+    assert len(at.sidebar.children) == 0
+
+
+def test_without_anonymous_viewing_a_valid_token_shows_the_wall(seeded: Path, sign_in_required: None) -> None:
+    from ioc.store import get_engine
+    from ioc.wall_tokens import create_token, revoke_token
+
+    engine = get_engine(f"sqlite:///{seeded / 'ioc.sqlite3'}")
+    token, secret = create_token(engine, "TV hội trường", "test")
+    at = _wall(lang="vi", playlist="overview", token=secret)
+    screen = _screen(at)
+    assert "Tổng quan toàn tỉnh" in screen and "wall-tile" in screen
+    assert "cần liên kết có mã" not in screen and not at.text_input
+
+    revoke_token(engine, token.id, "test")
+    at.run()
+    screen = _screen(at)
+    assert "Liên kết màn hình đã bị thu hồi" in screen and "wall-tile" not in screen
+    engine.dispose()
