@@ -263,3 +263,22 @@ def test_the_command_line_with_a_department_user_cannot_write_for_another(
         "Asia/Ho_Chi_Minh", ""
     )
     assert "nv_a" in history.stdout
+
+
+@pytest.mark.parametrize("meta_department", [None, "so_a"])
+def test_the_upload_pages_check_and_commit_refuse_another_departments_data(
+    config, engine, tmp_path, meta_department
+) -> None:
+    """What pages/upload.py calls, with the department picker forced to another department (a crafted request)
+    or the department's own picker and a file naming another department in `_meta`: nothing is written."""
+    from ioc import ui_upload
+
+    data = workbook(config, "so_a" if meta_department is None else "so_b", meta_department=meta_department)
+    form = {"department": "so_a" if meta_department is None else "so_b", "period": PERIOD, "actor": DEP_B}
+    check = ui_upload.check(data, "so_a.xlsx", config, engine, tmp_path, **form)
+    assert check.status == "rejected"
+    assert {"other-department", "department-mismatch"} & {i.code for i in check.issues}
+    report = ui_upload.commit(data, "so_a.xlsx", config, engine, tmp_path, **form)  # even if the page let it
+    assert report.status == "rejected"
+    assert values_of(engine, "so_a") == 0
+    assert set(ledger.submissions(engine)["status"]) <= {"rejected"}
