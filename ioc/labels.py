@@ -576,9 +576,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "role.department": ("Sở, ngành", "Department"),
     "role.administrator": ("Quản trị viên", "Administrator"),
     "upload.drop_caption": (
-        "Kéo thả tệp vào đây · tối đa 20 MB · XLSX, XLS",
-        "Drag and drop the file here · up to 20 MB · XLSX, XLS",
+        "Kéo thả tệp vào đây · tối đa {mb} MB · {types}",
+        "Drag and drop the file here · up to {mb} MB · {types}",
     ),
+    "upload.choose_file": ("Chọn tệp", "Choose file"),
     "upload.nothing_changed": ("Không có gì thay đổi.", "Nothing changed."),
     "upload.warnings_only": ("{n} cảnh báo", "{n} warnings"),
     "upload.replaces": (

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import streamlit as st
@@ -51,6 +52,36 @@ def word(key: str, lang: str, **kwargs: object) -> str:
 
 # What the administrator's uploader offers: exactly what the upload gate accepts (never a type it refuses).
 ADMIN_UPLOAD_TYPES = [ext.lstrip(".") for ext in EXTENSIONS]
+UPLOAD_LIMIT_MB = 20  # as server.maxUploadSize in .streamlit/config.toml, which the server enforces
+
+# Streamlit draws the file widget's own words ("Upload", "20MB per file • XLSX") in English only. They are
+# replaced, in the UI language, through CSS generated content: our own constant words, never file text.
+_FILE_WIDGET_CSS = """
+.st-key-{key} [data-testid="stFileUploaderDropzoneInstructions"] > * {{ display: none; }}
+.st-key-{key} [data-testid="stFileUploaderDropzoneInstructions"]::after {{ content: "{drop}"; font-size: 0.875rem; }}
+.st-key-{key} [data-testid="stFileUploaderDropzone"] button > * {{ display: none; }}
+.st-key-{key} [data-testid="stFileUploaderDropzone"] button::after {{ content: "{button}"; font-size: 0.875rem; }}
+"""
+
+
+def _css_string(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+
+
+def drop_words(lang: str, types: list[str]) -> str:
+    """What the file widget says in the UI language: where to drop, the size limit and the file types."""
+    return t("upload.drop_caption", lang, mb=UPLOAD_LIMIT_MB, types=", ".join(x.upper() for x in types))
+
+
+def file_uploader(label: str, lang: str, *, types: list[str], key: str) -> Any:
+    """`st.file_uploader` whose own words (drop zone, button, limit) are in the UI language."""
+    css = _FILE_WIDGET_CSS.format(
+        key=key, drop=_css_string(drop_words(lang, types)), button=_css_string(t("upload.choose_file", lang))
+    )
+    st.html(f"<style>{css}</style>")
+    return st.file_uploader(
+        label, type=types, key=key, max_upload_size=UPLOAD_LIMIT_MB, help=drop_words(lang, types)
+    )
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

@@ -52,10 +52,7 @@ with ui.guarded(lang):
     )
 
     nonce = st.session_state.setdefault("up_nonce", 0)
-    st.caption(t("upload.drop_caption", lang))  # the widget's own words are English only in Streamlit
-    file = st.file_uploader(
-        t("upload.file", lang), type=["xlsx", "xls"], key=f"up_file_{nonce}", max_upload_size=20
-    )
+    file = upload.file_uploader(t("upload.file", lang), lang, types=["xlsx", "xls"], key=f"up_file_{nonce}")
     if done := st.session_state.pop("_up_receipt", None):
         receipt, data = done
         upload.show_report(receipt, lang, data)
@@ -98,8 +95,8 @@ with ui.guarded(lang):
             t("upload.export_kind", lang), list(exports), format_func=exports.get, key="adm_export"
         )
         adm_nonce = st.session_state.setdefault("adm_nonce", 0)
-        export_file = st.file_uploader(
-            t("upload.export_file", lang), type=upload.ADMIN_UPLOAD_TYPES, key=f"adm_file_{adm_nonce}"
+        export_file = upload.file_uploader(
+            t("upload.export_file", lang), lang, types=upload.ADMIN_UPLOAD_TYPES, key=f"adm_file_{adm_nonce}"
         )
         if export_file is not None and st.button(t("upload.ingest", lang), type="primary"):
             with st.spinner(t("upload.ingest", lang)):

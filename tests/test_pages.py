@@ -262,7 +262,11 @@ def test_a_department_account_sees_only_its_department_and_ended_periods(seeded:
     assert (
         period_end(period.value) < local_today() and len(period.options) == 6
     )  # the newest ended month first
-    assert "Kéo thả tệp vào đây · tối đa 20 MB · XLSX, XLS" in _text(at)
+    # the file widget's own words are in Vietnamese: its drop zone and button (drawn by CSS), and its help
+    uploader = at.file_uploader[0]
+    assert uploader.help == "Kéo thả tệp vào đây · tối đa 20 MB · XLSX, XLS"
+    css = " ".join(str(h.proto.body) for h in at.get("html"))
+    assert 'content: "Kéo thả tệp vào đây · tối đa 20 MB · XLSX, XLS"' in css and 'content: "Chọn tệp"' in css
     assert not any(s.value == "Quản trị: nhập tệp xuất từ hệ thống báo cáo" for s in at.subheader)
 
 

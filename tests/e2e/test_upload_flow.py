@@ -121,7 +121,16 @@ def test_a_department_head_uploads_fixes_confirms_withdraws_and_restores(
         page.get_by_label("Mật khẩu").fill(PASSWORD)
         page.get_by_role("button", name="Đăng nhập").click()
         text = _wait_text(page, "Đã đăng nhập")
-        assert "Nguyễn Văn A" in text and "Kéo thả tệp vào đây · tối đa 20 MB · XLSX, XLS" in text
+        assert "Nguyễn Văn A" in text
+        # the file widget speaks Vietnamese: what it draws, not only a caption beside it
+        zone = page.locator('[data-testid="stFileUploaderDropzone"]').first
+        drawn = zone.evaluate(
+            """z => [z.querySelector('[data-testid="stFileUploaderDropzoneInstructions"]'), z.querySelector('button')]
+                .map(e => getComputedStyle(e, '::after').content)"""
+        )
+        assert drawn == ['"Kéo thả tệp vào đây · tối đa 20 MB · XLSX, XLS"', '"Chọn tệp"'], drawn
+        assert zone.locator("button").is_visible()
+        assert "per file" not in zone.inner_text() and "Upload" not in zone.inner_text()
         _choose(page, "Kỳ báo cáo", PERIOD_TEXT)
         _settle(page)
 
