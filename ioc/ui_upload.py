@@ -165,7 +165,7 @@ def show_report(report: IngestReport, lang: str, data: bytes | None = None) -> N
         st.warning(word("busy", lang))
         return
     if errors:
-        st.error(t("upload.rejected", lang, n=len(errors)))
+        st.error(t("upload.rejected", lang, n=upload_view.issue_count(errors)))
         if report.submission_id is not None:
             st.caption(word("kept", lang, id=report.submission_id))
     elif report.status == "dry-run":
@@ -188,7 +188,7 @@ def show_report(report: IngestReport, lang: str, data: bytes | None = None) -> N
             if report.status in ("accepted", "dry-run") and not errors
             else "upload.warnings_only"
         )
-        st.warning(t(key, lang, n=len(warnings)))
+        st.warning(t(key, lang, n=upload_view.issue_count(warnings)))
     show_issues(report.issues, lang)
     if data is not None and any(i.sheet and i.row for i in report.issues):
         marked = marked_copy(data, report.issues, lang)

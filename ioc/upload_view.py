@@ -82,7 +82,10 @@ def _column_key(column: str | None) -> tuple[int, str]:
 def issue_rows(issues: Sequence[Issue], lang: str) -> pl.DataFrame:
     """Issues as the page shows them: sorted by sheet, row, column; severity, value and expected in `lang`;
     only the columns something fills; headers are the `issue.*` labels (see `issue_headers`)."""
-    ordered = sorted(issues, key=lambda i: (i.sheet or "", i.row or 0, _column_key(i.column), i.code))
+    # a capped code's "… and N more like it" has no cell: it closes its sheet instead of opening the table
+    ordered = sorted(
+        issues, key=lambda i: (i.sheet or "", i.row is None, i.row or 0, _column_key(i.column), i.code)
+    )
     rows = [
         {
             "severity": t("issue.error" if i.is_error else "issue.warning", lang),
@@ -117,7 +120,14 @@ def issue_rows(issues: Sequence[Issue], lang: str) -> pl.DataFrame:
     frame = pl.DataFrame(rows, schema=schema)
     if frame.height and frame["sheet"].null_count() < frame.height:
         frame = frame.drop("file")  # a workbook's cells say where; the file name is the one just sent
-    return frame.select(c for c in frame.columns if frame[c].null_count() < frame.height or c == "message")
+    frame = frame.select(c for c in frame.columns if frame[c].null_count() < frame.height or c == "message")
+    # a cell nothing fills is blank, not the table's "None"
+    return frame.with_columns(pl.col(pl.String).fill_null(""))
+
+
+def issue_count(issues: Sequence[Issue]) -> int:
+    """How many problems `issues` stand for: a capped code's summary counts the issues it stands for."""
+    return sum(int(i.extra.get("omitted", 1)) if i.extra else 1 for i in issues)
 
 
 def issue_headers(lang: str) -> dict[str, str]:
