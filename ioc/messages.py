@@ -1,0 +1,425 @@
+"""Every problem message, in Vietnamese and English, in one catalog keyed by issue code.
+
+A department head reads these sentences on the Upload page; an administrator reads the same ones in the
+CLI and the inbox reports. Keeping them here (not at the call sites) means one wording per code, both
+languages always present, and the department's hint ("fix cell C7") kept apart from the administrator's
+("add an alias in communes.csv").
+
+Build an issue with `issue(code, sheet=..., row=..., column=..., value=..., **fields)`. A template is a
+`str.format` string with named fields; a field is filled per language:
+
+* an `int` or `float` is written as the language writes numbers ("1.048.421" / "1,048,421", "95,2" / "95.2");
+* `Words(vi, en)` is a value that differs by language (a reason, an indicator's name, a period label);
+* anything else is shown with `str()`.
+
+A key may carry a variant after a colon ("unreadable-file:encrypted") when one code covers situations
+that need different sentences; the issue's code stays the part before the colon.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ioc.issues import Issue, Severity
+
+_FORMATTER = string.Formatter()
+
+
+@dataclass(frozen=True)
+class Words:
+    """A field value that differs by language: `Words("Quý 3/2026", "Q3 2026")`."""
+
+    vi: str
+    en: str
+
+    def text(self, lang: str) -> str:
+        return self.vi if lang == "vi" else self.en
+
+
+@dataclass(frozen=True)
+class Num:
+    """A number shown with a fixed count of decimals in each language's format (`Num(95.24, 1)`)."""
+
+    value: float | int | None
+    decimals: int | None = None
+
+
+@dataclass(frozen=True)
+class Msg:
+    """One message: the sentence in both languages, the sender's hint and the administrator's hint."""
+
+    vi: str
+    en: str
+    hint_vi: str | None = None
+    hint_en: str | None = None
+    admin_hint_vi: str | None = None
+    admin_hint_en: str | None = None
+
+    def templates(self) -> dict[str, str]:
+        """Every non-empty template of this message, by its attribute name."""
+        names = ("vi", "en", "hint_vi", "hint_en", "admin_hint_vi", "admin_hint_en")
+        return {n: getattr(self, n) for n in names if getattr(self, n)}
+
+    def fields(self) -> set[str]:
+        """The named fields the templates use (what a call site must pass)."""
+        out: set[str] = set()
+        for text in self.templates().values():
+            out |= {name for _, name, _, _ in _FORMATTER.parse(text) if name}
+        return out
+
+
+def field_text(value: object, lang: str) -> str:
+    """A field's value as text in `lang` (numbers in the language's format)."""
+    from ioc.i18n import format_number  # i18n imports the period and target modules; keep this module light
+
+    if isinstance(value, Words):
+        return value.text(lang)
+    if isinstance(value, Num):
+        return format_number(value.value, lang, value.decimals)
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float):
+        return format_number(value, lang)
+    return "" if value is None else str(value)
+
+
+def render(template: str | None, lang: str, fields: Mapping[str, object]) -> str | None:
+    """`template` with its fields filled in `lang`; a field the call site did not pass raises KeyError."""
+    if not template:
+        return None
+    return template.format_map({k: field_text(v, lang) for k, v in fields.items()})
+
+
+def text(code: str, lang: str, **fields: object) -> str:
+    """The message of `code` alone, in `lang` (for a sentence shown outside an issue)."""
+    return render(CATALOG[code].vi if lang == "vi" else CATALOG[code].en, lang, fields) or ""
+
+
+def issue(
+    code: str,
+    *,
+    severity: Severity = Severity.ERROR,
+    file: str | None = None,
+    line: int | None = None,
+    col: int | None = None,
+    field: str | None = None,
+    sheet: str | None = None,
+    row: int | None = None,
+    column: str | None = None,
+    value: str | None = None,
+    expected: str | None = None,
+    extra: dict[str, Any] | None = None,
+    **fields: object,
+) -> Issue:
+    """The issue `code` at a place, its texts taken from the catalog and filled with `fields`.
+
+    The location arguments (`sheet`, `row`, `column`, `value`, `file`, `field`) can be used by the
+    templates too, so "{value}" quotes the cell without passing it twice.
+    """
+    msg = CATALOG[code]
+    where = {"file": file, "field": field, "sheet": sheet, "row": row, "column": column, "value": value}
+    values: dict[str, object] = {k: v for k, v in where.items() if v is not None} | fields
+    return Issue(
+        code=code.split(":", 1)[0],
+        message=render(msg.en, "en", values) or "",
+        message_vi=render(msg.vi, "vi", values),
+        severity=severity,
+        file=file,
+        line=line,
+        col=col,
+        field=field,
+        sheet=sheet,
+        row=row,
+        column=column,
+        value=value,
+        expected=expected,
+        hint=render(msg.hint_en, "en", values),
+        hint_vi=render(msg.hint_vi, "vi", values),
+        admin_hint=render(msg.admin_hint_en, "en", values),
+        admin_hint_vi=render(msg.admin_hint_vi, "vi", values),
+        extra=dict(extra or {}),
+    )
+
+
+def warning(code: str, **kw: Any) -> Issue:
+    """`issue(code, severity=WARNING, ...)`."""
+    return issue(code, severity=Severity.WARNING, **kw)
+
+
+def with_row_count(found: Issue, count: int) -> Issue:
+    """`found` saying how many rows in all have the same problem (" (1.234 rows in all)")."""
+    fields = {"count": count}
+    frag = CATALOG["rows-in-all"]
+    return dataclasses.replace(
+        found,
+        message=found.message + (render(frag.en, "en", fields) or ""),
+        message_vi=(found.message_vi or "") + (render(frag.vi, "vi", fields) or ""),
+        extra={**found.extra, "count": count},
+    )
+
+
+def period_words(period: str | None) -> Words | str:
+    """A period as each language labels it ("Quý 3/2026" / "Q3 2026", "09/2026"); as given if not a period."""
+    from ioc.i18n import format_period
+
+    try:
+        return Words(format_period(period, "vi"), format_period(period, "en"))
+    except (ValueError, TypeError):
+        return "" if period is None else str(period)
+
+
+def indicator_words(config: Any, indicator_id: str | None) -> Words | str:
+    """An indicator by its name in each language with its id in brackets: "Tỷ lệ hồ sơ đúng hạn (tthc_dung_han)".
+
+    A department head knows the indicators by name; the id alone means nothing to them.
+    """
+    try:
+        ind = config.targets.indicator(indicator_id)
+    except Exception:  # not in targets.yaml (a typo in the file): the text as written is all there is
+        return "" if indicator_id is None else str(indicator_id)
+    return Words(f"{ind.name.get('vi')} ({ind.id})", f"{ind.name.get('en')} ({ind.id})")
+
+
+def unit_words(config: Any, unit_code: str | None) -> Words | str:
+    """A unit by its name in each language with its code in brackets: "Xã Tân Hòa (90012)"."""
+    if unit_code is None:
+        return ""
+    reg = config.registry
+    return Words(reg.label(unit_code, "vi"), reg.label(unit_code, "en"))
+
+
+# ------------------------------------------------------------------------------------------- catalog
+# Kept in code order within each group; the group says who usually reads it.
+
+CATALOG: dict[str, Msg] = {}
+
+
+def _add(group: dict[str, Msg]) -> None:
+    for key in group:
+        if key in CATALOG:  # a code worded twice is exactly what this module exists to prevent
+            raise ValueError(f"message {key!r} is in the catalog twice")
+    CATALOG.update(group)
+
+
+_add(
+    {
+        # the line that stands for the issues of one code not listed one by one (see `issues.IssueCap`)
+        "more-like-this": Msg(
+            vi="… và {more} {noun} tương tự ({code}).",
+            en="… and {more} more like this ({code}).",
+        ),
+    }
+)
+
+# Reports of the systems the IOC reads (long exports, procedure statistics, dossier lists): read by the
+# administrator who loads them; the hints that point into targets.yaml are the administrator's.
+_add(
+    {
+        "rows-in-all": Msg(vi=" (tổng cộng {count} dòng)", en=" ({count} row(s) in all)"),
+        "missing-column": Msg(
+            vi="Thiếu cột '{fld}': cần tiêu đề {wanted}; dòng tiêu đề hiện có {present}.",
+            en="No column for '{fld}': expected a header {wanted}; the header row has {present}.",
+            hint_vi="Hãy đổi tên cột trong tệp cho đúng tiêu đề cần có.",
+            hint_en="Rename the column in the file to the expected header.",
+            admin_hint_vi="Hoặc thêm tiêu đề này vào exports[{export}].columns.{fld}.labels trong targets.yaml.",
+            admin_hint_en="Or add its header to exports[{export}].columns.{fld}.labels in targets.yaml.",
+        ),
+        "missing-column:layout": Msg(
+            vi="Thiếu cột '{fld}': cần tiêu đề {wanted}.",
+            en="No column for '{fld}': expected a header path {wanted}.",
+            hint_vi="Hãy kiểm tra dòng tiêu đề của báo cáo.",
+            hint_en="Check the report's header.",
+            admin_hint_vi="Với bố cục khác hãy đặt exports[{export}].columns.{fld} trong targets.yaml (các tầng "
+            "tiêu đề gộp cách nhau bởi ' | ', hoặc letter: …).",
+            admin_hint_en="For another layout set exports[{export}].columns.{fld} in targets.yaml (levels of a "
+            "merged header separated by ' | ', or letter: …).",
+        ),
+        "ambiguous-column": Msg(
+            vi="Nhiều cột có thể là '{fld}': {columns}.",
+            en="Several columns could be '{fld}': {columns}.",
+            hint_vi="Hãy giữ một cột có tiêu đề này.",
+            hint_en="Keep one column with this header.",
+            admin_hint_vi="Hoặc ghi chữ cột (letter: …) hay tiêu đề cụ thể hơn trong targets.yaml.",
+            admin_hint_en="Or give the column letter (letter: …) or a more specific label in targets.yaml.",
+        ),
+        "unknown-unit:export": Msg(
+            vi="Đơn vị tiếp nhận '{label}' không có trong danh mục ({count} dòng, dòng {shown}): {reason}.",
+            en="Receiving unit '{label}' is not a known unit ({count} row(s), rows {shown}): {reason}.",
+            hint_vi="Hãy kiểm tra tên đơn vị trong tệp.",
+            hint_en="Check the unit's name in the file.",
+            admin_hint_vi="Hãy thêm '{label}' vào exports[{export}].unit_map trong targets.yaml (tên: mã đơn vị), "
+            "hoặc thêm vào cột aliases của xã trong communes.csv (của sở, ngành trong departments.csv).",
+            admin_hint_en="Add '{label}' to exports[{export}].unit_map in targets.yaml (label: unit code), or "
+            "add it as an alias of the commune in communes.csv (of the department in departments.csv).",
+        ),
+        "outside-period": Msg(
+            vi="Tệp còn có số liệu của {dropped}, ngoài kỳ đã khai {period}; chỉ lấy kỳ {period}.",
+            en="The file also has data for {dropped}, outside the declared period {period}; only {period} is taken.",
+        ),
+        "export-config": Msg(
+            vi="Chỉ tiêu '{indicator}' ({side}): {problem}",
+            en="Indicator '{indicator}' {side}: {problem}",
+            admin_hint_vi="Hãy sửa bộ lọc trong targets.yaml; các trường của '{export}' là {fields}.",
+            admin_hint_en="Fix the filter in targets.yaml; the fields of export '{export}' are {fields}.",
+        ),
+        "export-config:undeclared-field": Msg(
+            vi="Các chỉ tiêu dùng trường '{fld}' nhưng exports[{export}].columns không khai báo.",
+            en="The indicators use field '{fld}', but exports[{export}].columns does not declare it.",
+            admin_hint_vi="Hãy thêm '{fld}' cùng tiêu đề cột vào exports[{export}].columns.",
+            admin_hint_en="Add '{fld}' with its header label under exports[{export}].columns.",
+        ),
+        "export-config:period-field": Msg(
+            vi="period_field '{fld}' không phải trường ngày.",
+            en="period_field '{fld}' is not a date field.",
+        ),
+        "header-not-found:long": Msg(
+            vi="Không thấy dòng tiêu đề có các cột đơn vị, kỳ, chỉ tiêu, giá trị.",
+            en="No header row with unit, period, indicator and value columns.",
+            hint_vi="Hãy đặt tên cột: Đơn vị, Kỳ, Chỉ tiêu, Giá trị.",
+            hint_en="Name the columns Đơn vị, Kỳ, Chỉ tiêu, Giá trị (unit, period, indicator, value).",
+            admin_hint_vi="Tên cột được nhận theo exports[{export}].columns trong targets.yaml.",
+            admin_hint_en="The headers accepted are those of exports[{export}].columns in targets.yaml.",
+        ),
+        "header-not-found:procedure-stats": Msg(
+            vi="Không thấy dòng tiêu đề có cột đơn vị ('Đơn vị' / 'STT') ở các dòng đầu.",
+            en="No header with a unit column ('Đơn vị' / 'STT') in the first rows.",
+            hint_vi="Hãy kiểm tra đây có phải báo cáo tình hình giải quyết TTHC.",
+            hint_en="Check that this is the procedure statistics report.",
+            admin_hint_vi="Bố cục khác được mô tả ở exports[{export}].columns (labels, header_row, header_rows) "
+            "trong targets.yaml.",
+            admin_hint_en="A different layout is described in exports[{export}].columns (labels, header_row, "
+            "header_rows) in targets.yaml.",
+        ),
+        "header-not-found:dossiers": Msg(
+            vi="Không thấy dòng tiêu đề có các cột của '{export}' trong {rows} dòng đầu.",
+            en="No header row with the columns of export '{export}' in the first {rows} rows.",
+            hint_vi="Hãy kiểm tra đây có phải danh sách hồ sơ.",
+            hint_en="Check that this is a dossier list.",
+            admin_hint_vi="Nếu hệ thống đặt tên cột khác, thêm tiêu đề vào exports[{export}].columns trong "
+            "targets.yaml (hoặc đặt header_row).",
+            admin_hint_en="If the system names its columns differently, add the headers to "
+            "exports[{export}].columns in targets.yaml (or set header_row).",
+        ),
+        "unreadable-file:table": Msg(
+            vi="Không đọc được tệp thành bảng: các dòng không tách được thành cùng các cột (dấu nháy hoặc dấu "
+            "phân cách bị lỗi).",
+            en="Cannot read the file as a table: its lines do not split into the same columns (a broken quote "
+            "or a stray separator).",
+            hint_vi="Hãy mở tệp bằng Excel và lưu lại dạng CSV (UTF-8).",
+            hint_en="Open the file in Excel and save it again as CSV (UTF-8).",
+        ),
+        "bad-period:long": Msg(
+            vi="Kỳ không phải tháng, quý hoặc năm.",
+            en="The period is not a month, quarter or year.",
+            hint_vi="Hãy ghi kỳ dạng 2025-08 (tháng), 2025-Q3 (quý) hoặc 2025 (năm).",
+            hint_en="Write the period as 2025-08 (month), 2025-Q3 (quarter) or 2025 (year).",
+        ),
+        "unknown-indicator:export": Msg(
+            vi="'{text}' không phải chỉ tiêu trong targets.yaml{guess}.",
+            en="'{text}' is not an indicator of targets.yaml{guess}.",
+            hint_vi="Hãy dùng mã chỉ tiêu (hoặc tên chỉ tiêu) trong danh mục.",
+            hint_en="Use the indicator's id (or its name) from the list of indicators.",
+        ),
+        "did-you-mean": Msg(vi="; có phải '{name}'?", en="; did you mean '{name}'?"),
+        "bad-number:export": Msg(
+            vi="{reason}",
+            en="{reason}",
+            hint_vi="Chỉ nhập số (84,63 hoặc 1.672).",
+            hint_en="Type the number alone (84,63 or 1.672).",
+        ),
+        "count-not-whole:export": Msg(
+            vi="Số đếm phải là số nguyên.",
+            en="A count must be a whole number.",
+            hint_vi="Hãy nhập số đếm không có phần thập phân.",
+            hint_en="Type the count without decimals.",
+        ),
+        "missing-value:export": Msg(
+            vi="Thiếu giá trị.",
+            en="The value is empty.",
+            hint_vi="Hãy điền giá trị hoặc xoá dòng.",
+            hint_en="Fill the value or delete the row.",
+        ),
+        "missing-unit:export": Msg(
+            vi="Thiếu đơn vị.",
+            en="The unit is empty.",
+            hint_vi="Hãy ghi mã hoặc tên đơn vị.",
+            hint_en="Write the unit code or name.",
+        ),
+        "duplicate-row:export": Msg(
+            vi="{indicator} của {unit} kỳ {period} bị lặp.",
+            en="{indicator} for {unit} in {period} appears more than once.",
+            hint_vi="Mỗi đơn vị, kỳ, chỉ tiêu chỉ giữ một dòng.",
+            hint_en="Keep one row per unit, period and indicator.",
+        ),
+        "not-a-workbook": Msg(
+            vi="Báo cáo thống kê TTHC phải là tệp Excel.",
+            en="A procedure statistics report must be an Excel file.",
+        ),
+        "unreadable-file:workbook": Msg(
+            vi="Không đọc được tệp Excel: {error}",
+            en="Cannot read the workbook: {error}",
+            hint_vi="Hãy mở tệp bằng Excel và lưu lại dạng .xlsx.",
+            hint_en="Open it in Excel and save it again as .xlsx.",
+        ),
+        "bad-period:declared": Msg(
+            vi="'{period}' không phải kỳ báo cáo hợp lệ.",
+            en="'{period}' is not a period.",
+        ),
+        "period-mismatch:title": Msg(
+            vi="Báo cáo ghi kỳ {title_period} ('{title_text}') nhưng kỳ đã khai là {period}.",
+            en="The report is for {title_period} ('{title_text}') but {period} was declared.",
+            hint_vi="Hãy chọn đúng kỳ của báo cáo, hoặc tải lên báo cáo của kỳ đã khai.",
+            hint_en="Choose the period the report covers, or upload the report of the declared period.",
+        ),
+        "missing-period": Msg(
+            vi="Báo cáo không ghi rõ kỳ báo cáo{found}.",
+            en="The report does not say which period it covers{found}.",
+            hint_vi="Hãy khai kỳ báo cáo khi tải lên, hoặc giữ dòng tiêu đề 'Kỳ báo cáo: Tháng 8/2025' (hoặc "
+            "'Từ ngày 01/08/2025 đến ngày 31/08/2025').",
+            hint_en="Declare the period when uploading, or keep the title line 'Kỳ báo cáo: Tháng 8/2025' (or "
+            "'Từ ngày 01/08/2025 đến ngày 31/08/2025').",
+        ),
+        "missing-period:found": Msg(
+            vi=" ('{title}' không phải tháng, quý hoặc năm)",
+            en=" ('{title}' is not a month, quarter or year)",
+        ),
+        "missing-unit:procedure-stats": Msg(
+            vi="Dòng có số liệu nhưng không có tên đơn vị.",
+            en="A row has figures but no unit name.",
+            hint_vi="Hãy ghi tên đơn vị, hoặc xoá dòng này.",
+            hint_en="Write the unit's name, or delete the row.",
+        ),
+        "no-unit-rows": Msg(vi="Bảng không có dòng đơn vị nào.", en="The table has no unit rows."),
+        "bad-number:count": Msg(
+            vi="'{text}' ở cột {measure} không phải số hồ sơ ({reason}).",
+            en="'{text}' in {measure} is not a count of dossiers ({reason}).",
+            hint_vi="Hãy sửa ô này.",
+            hint_en="Correct the cell.",
+        ),
+        "not-whole-count": Msg(vi="không phải số nguyên ≥ 0", en="not a whole number ≥ 0"),
+        "duplicate-unit": Msg(
+            vi="Đơn vị '{label}' xuất hiện ở nhiều dòng: {rows}.",
+            en="Unit '{label}' appears on several rows: {rows}.",
+            hint_vi="Mỗi đơn vị chỉ giữ một dòng.",
+            hint_en="Keep one row per unit.",
+        ),
+        "units-combined": Msg(
+            vi="Các dòng {rows} ({labels}) cùng thuộc {unit}; số liệu được cộng lại.",
+            en="Rows {rows} ({labels}) all map to {unit}; their figures are added up.",
+        ),
+        "inconsistent-total": Msg(
+            vi="{label}: {total} là {total_value} nhưng {parts} = {sum}.",
+            en="{label}: {total} is {total_value} but {parts} = {sum}.",
+            hint_vi="Hãy kiểm tra lại báo cáo trên hệ thống.",
+            hint_en="Check the report in the source system.",
+        ),
+        "total-row-mismatch": Msg(
+            vi="Dòng tổng cộng ghi {measure} = {total}, cộng các đơn vị được {sum}.",
+            en="The total row gives {measure} = {total}, the unit rows add up to {sum}.",
+        ),
+    }
+)
