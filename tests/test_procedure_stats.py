@@ -195,7 +195,9 @@ def test_unknown_unit_and_bad_number_are_located(tmp_path: Path, config) -> None
     res = SOURCE.read(path, config)
     (u,) = by_code(res.issues, "unknown-unit")
     assert (u.row, u.column, u.value) == (12, "B", "Xã Không Tồn Tại") and "unit_map" in u.admin_hint
-    assert "unit_map" not in u.hint  # the sender is told to check the name; targets.yaml is the administrator's
+    assert (
+        "unit_map" not in u.hint
+    )  # the sender is told to check the name; targets.yaml is the administrator's
     (n,) = by_code(res.issues, "bad-number")
     assert (n.row, n.column, n.value) == (11, "D", "mười")
     # the Vietnamese message gives its reason in Vietnamese, not "'mười' is not a number"
