@@ -41,8 +41,7 @@ from ioc.config import Config
 from ioc.csvread import check_legacy_font, head_lines, open_utf8
 from ioc.exports_config import ExportConfig, ExportKind
 from ioc.issues import Issue, IssueCap
-from ioc.messages import Words, indicator_words, issue, period_words, unit_words, with_row_count
-from ioc.messages import text as msg_text
+from ioc.messages import Words, indicator_words, issue, period_words, unit_words, with_row_count, words
 from ioc.numbers import count_values, is_fraction, parse_number_column_both
 from ioc.observations import conform
 from ioc.targets import MeasureUnit
@@ -214,11 +213,7 @@ def read(
     data = data.join(imap, on="indicator", how="left")
     for (text,), g in data.filter(pl.col("__i").is_null()).group_by("indicator", maintain_order=True):
         near = process.extractOne(header_key(text or ""), list(index)) if text else None
-        guess = (
-            Words(*(msg_text("did-you-mean", lang, name=index[near[0]]) for lang in ("vi", "en")))
-            if near and near[1] >= 80
-            else ""
-        )
+        guess = words("phrase.did-you-mean", name=index[near[0]]) if near and near[1] >= 80 else ""
         located("unknown-indicator:export", "indicator", g, text=text, guess=guess)
     # numbers
     for fld in ("value", "numerator", "denominator"):

@@ -46,8 +46,7 @@ from ioc.csvread import check_legacy_font
 from ioc.exports_config import PROCEDURE_IDENTITIES, PROCEDURE_MEASURES, ColumnSpec, ExportConfig, ExportKind
 from ioc.filters import compile_quantity
 from ioc.issues import Issue
-from ioc.messages import Words, issue, period_words, unit_words, warning
-from ioc.messages import text as msg_text
+from ioc.messages import Words, issue, period_words, unit_words, warning, words
 from ioc.numbers import parse_number_column_both
 from ioc.textnorm import clean_text
 
@@ -338,11 +337,7 @@ def read(
         )
     chosen = normalise_period(period) if period is not None else title_period
     if chosen is None and period is None:
-        found = (
-            Words(*(msg_text("missing-period:found", lang, title=title_text) for lang in ("vi", "en")))
-            if title_text
-            else ""
-        )
+        found = words("phrase.not-a-period", title=title_text) if title_text else ""
         res.issues.append(issue("missing-period", file=file, sheet=sheet, found=found))
     if res.errors:
         return res
@@ -509,7 +504,7 @@ def _counts(
         elif v is None:
             out_v.append(0.0)
         elif v < 0 or v != int(v):
-            out_r[i] = Words(*(msg_text("not-whole-count", lang) for lang in ("vi", "en")))
+            out_r[i] = words("phrase.not-whole-count")
             bad.append(i)
             out_v.append(None)
         else:

@@ -171,7 +171,7 @@ def more_like_this(first: Issue, more: int) -> Issue:
     """The issue that stands for `more` unlisted issues like `first` ("… and 1,048,421 more like this")."""
     from ioc.messages import CATALOG, Words, render  # the catalog builds issues, so it imports this module
 
-    msg = CATALOG["more-like-this"]
+    msg = CATALOG["phrase.more-like-this"]
     fields = {"more": more, "code": first.code, "noun": Words("lỗi" if first.is_error else "cảnh báo", "")}
     return Issue(
         code=first.code,

@@ -13,7 +13,8 @@ Build an issue with `issue(code, sheet=..., row=..., column=..., value=..., **fi
 * anything else is shown with `str()`.
 
 A key may carry a variant after a colon ("unreadable-file:encrypted") when one code covers situations
-that need different sentences; the issue's code stays the part before the colon.
+that need different sentences; the issue's code stays the part before the colon. A key starting with
+"phrase." is a piece of a sentence (a reason, a word like "quý"), used as a field of another message.
 """
 
 from __future__ import annotations
@@ -94,13 +95,14 @@ def render(template: str | None, lang: str, fields: Mapping[str, object]) -> str
     return template.format_map({k: field_text(v, lang) for k, v in fields.items()})
 
 
-def text(code: str, lang: str, **fields: object) -> str:
+def text(code: str, lang: str, /, **fields: object) -> str:
     """The message of `code` alone, in `lang` (for a sentence shown outside an issue)."""
     return render(CATALOG[code].vi if lang == "vi" else CATALOG[code].en, lang, fields) or ""
 
 
 def issue(
     code: str,
+    /,
     *,
     severity: Severity = Severity.ERROR,
     file: str | None = None,
@@ -121,7 +123,9 @@ def issue(
     templates too, so "{value}" quotes the cell without passing it twice.
     """
     msg = CATALOG[code]
-    where = {"file": file, "field": field, "sheet": sheet, "row": row, "column": column, "value": value}
+    # a row is a place, not a quantity: "dòng 1048576", never "dòng 1.048.576"
+    where = {"file": file, "field": field, "sheet": sheet, "row": None if row is None else str(row)}
+    where |= {"column": column, "value": value}
     values: dict[str, object] = {k: v for k, v in where.items() if v is not None} | fields
     return Issue(
         code=code.split(":", 1)[0],
@@ -145,7 +149,7 @@ def issue(
     )
 
 
-def warning(code: str, **kw: Any) -> Issue:
+def warning(code: str, /, **kw: Any) -> Issue:
     """`issue(code, severity=WARNING, ...)`."""
     return issue(code, severity=Severity.WARNING, **kw)
 
@@ -153,7 +157,7 @@ def warning(code: str, **kw: Any) -> Issue:
 def with_row_count(found: Issue, count: int) -> Issue:
     """`found` saying how many rows in all have the same problem (" (1.234 rows in all)")."""
     fields = {"count": count}
-    frag = CATALOG["rows-in-all"]
+    frag = CATALOG["phrase.rows-in-all"]
     return dataclasses.replace(
         found,
         message=found.message + (render(frag.en, "en", fields) or ""),
@@ -208,7 +212,7 @@ def _add(group: dict[str, Msg]) -> None:
 _add(
     {
         # the line that stands for the issues of one code not listed one by one (see `issues.IssueCap`)
-        "more-like-this": Msg(
+        "phrase.more-like-this": Msg(
             vi="… và {more} {noun} tương tự ({code}).",
             en="… and {more} more like this ({code}).",
         ),
@@ -219,7 +223,7 @@ _add(
 # administrator who loads them; the hints that point into targets.yaml are the administrator's.
 _add(
     {
-        "rows-in-all": Msg(vi=" (tổng cộng {count} dòng)", en=" ({count} row(s) in all)"),
+        "phrase.rows-in-all": Msg(vi=" (tổng cộng {count} dòng)", en=" ({count} row(s) in all)"),
         "missing-column": Msg(
             vi="Thiếu cột '{fld}': cần tiêu đề {wanted}; dòng tiêu đề hiện có {present}.",
             en="No column for '{fld}': expected a header {wanted}; the header row has {present}.",
@@ -324,7 +328,7 @@ _add(
             hint_vi="Hãy dùng mã chỉ tiêu (hoặc tên chỉ tiêu) trong danh mục.",
             hint_en="Use the indicator's id (or its name) from the list of indicators.",
         ),
-        "did-you-mean": Msg(vi="; có phải '{name}'?", en="; did you mean '{name}'?"),
+        "phrase.did-you-mean": Msg(vi="; có phải '{name}'?", en="; did you mean '{name}'?"),
         "bad-number:export": Msg(
             vi="{reason}",
             en="{reason}",
@@ -383,7 +387,7 @@ _add(
             hint_en="Declare the period when uploading, or keep the title line 'Kỳ báo cáo: Tháng 8/2025' (or "
             "'Từ ngày 01/08/2025 đến ngày 31/08/2025').",
         ),
-        "missing-period:found": Msg(
+        "phrase.not-a-period": Msg(
             vi=" ('{title}' không phải tháng, quý hoặc năm)",
             en=" ('{title}' is not a month, quarter or year)",
         ),
@@ -400,7 +404,7 @@ _add(
             hint_vi="Hãy sửa ô này.",
             hint_en="Correct the cell.",
         ),
-        "not-whole-count": Msg(vi="không phải số nguyên ≥ 0", en="not a whole number ≥ 0"),
+        "phrase.not-whole-count": Msg(vi="không phải số nguyên ≥ 0", en="not a whole number ≥ 0"),
         "duplicate-unit": Msg(
             vi="Đơn vị '{label}' xuất hiện ở nhiều dòng: {rows}.",
             en="Unit '{label}' appears on several rows: {rows}.",
@@ -420,6 +424,333 @@ _add(
         "total-row-mismatch": Msg(
             vi="Dòng tổng cộng ghi {measure} = {total}, cộng các đơn vị được {sum}.",
             en="The total row gives {measure} = {total}, the unit rows add up to {sum}.",
+        ),
+    }
+)
+
+# The department's workbook (the template, or the department's own layout): read by a department head.
+# Their hints say which cell to fix; what only the administrator can do goes in the admin hint.
+_add(
+    {
+        "not-a-template": Msg(
+            vi="Sheet '{sheet}' không thuộc biểu mẫu của ứng dụng (phiên bản '{version}').",
+            en="The '{sheet}' sheet does not come from this app's template (version '{version}').",
+            hint_vi="Hãy tải biểu mẫu mới từ ứng dụng.",
+            hint_en="Download a new template from the app.",
+        ),
+        "not-a-template:no-meta": Msg(
+            vi="Tệp không phải biểu mẫu của ứng dụng, nên phải khai báo {missing} khi nộp.",
+            en="The file is not this app's template, so the {missing} must be declared when uploading.",
+            hint_vi="Hãy chọn sở, ngành và kỳ báo cáo trên trang nộp, hoặc dùng biểu mẫu của ứng dụng.",
+            hint_en="Choose the department and period in the upload form, or use the app's template.",
+        ),
+        "unknown-template-version": Msg(
+            vi="Phiên bản biểu mẫu '{version}' không phải phiên bản ứng dụng đọc được ({current}).",
+            en="The template version '{version}' is not one this app reads ({current}).",
+            hint_vi="Hãy tải biểu mẫu mới từ ứng dụng.",
+            hint_en="Download a new template from the app.",
+        ),
+        "department-mismatch": Msg(
+            vi="Biểu mẫu dành cho {template} nhưng lần nộp khai báo cho {declared}.",
+            en="The template is for {template} but the upload is declared for {declared}.",
+            hint_vi="Hãy chọn đúng sở, ngành khi nộp, hoặc tải biểu mẫu của sở, ngành đó.",
+            hint_en="Choose the right department when uploading, or download that department's template.",
+        ),
+        "period-mismatch:template": Msg(
+            vi="Biểu mẫu dành cho kỳ {template} nhưng lần nộp khai báo kỳ {declared}.",
+            en="The template is for period {template} but the upload is declared for {declared}.",
+            hint_vi="Hãy chọn đúng kỳ khi nộp, hoặc tải biểu mẫu của kỳ đó.",
+            hint_en="Choose the right period when uploading, or download the template for that period.",
+        ),
+        "period-in-future": Msg(
+            vi="Kỳ {period} của biểu mẫu chưa bắt đầu.",
+            en="The template's period {period} has not begun yet.",
+            hint_vi="Hãy tải biểu mẫu của kỳ cần báo cáo.",
+            hint_en="Download the template for the period you report on.",
+        ),
+        "targets-changed": Msg(
+            vi="Biểu mẫu được tạo từ danh mục chỉ tiêu cũ; hệ thống đọc theo danh mục hiện tại.",
+            en="The template was made from an earlier list of indicators; it is read with the current one.",
+            hint_vi="Kỳ sau hãy tải biểu mẫu mới.",
+            hint_en="Download a new template for the next period.",
+        ),
+        "unknown-department": Msg(
+            vi="'{department}' không phải sở, ngành trong danh mục.",
+            en="'{department}' is not a department of the registry.",
+            hint_vi="Hãy chọn sở, ngành trong danh sách trên trang nộp.",
+            hint_en="Choose the department from the list on the upload page.",
+            admin_hint_vi="Dùng mã sở, ngành trong departments.csv (ví dụ so_y_te).",
+            admin_hint_en="Use a department id from departments.csv (e.g. so_y_te).",
+        ),
+        "no-visible-sheet": Msg(
+            vi="Tệp không có sheet nào đang hiển thị để đọc.",
+            en="The workbook has no visible sheet to read.",
+            hint_vi="Hãy bỏ ẩn sheet chứa số liệu (nhấp phải vào tên sheet → Unhide).",
+            hint_en="Unhide the sheet with the figures (right-click a sheet tab → Unhide).",
+        ),
+        "unreadable-file": Msg(
+            vi="Không đọc được tệp dạng Excel ({error}).",
+            en="The file cannot be read as an Excel workbook ({error}).",
+            hint_vi="Hãy mở tệp bằng Excel và lưu lại dạng .xlsx.",
+            hint_en="Open it in Excel and save it again as .xlsx.",
+        ),
+        "unreadable-sheet": Msg(
+            vi="Không đọc được sheet '{sheet}' ({error}).",
+            en="Sheet '{sheet}' cannot be read ({error}).",
+            hint_vi="Hãy mở tệp bằng Excel và lưu lại dạng .xlsx.",
+            hint_en="Open it in Excel and save it again as .xlsx.",
+        ),
+        "missing-header": Msg(
+            vi="Không tìm thấy dòng tiêu đề cột trong {rows} dòng đầu của sheet '{sheet}'.",
+            en="No header row found in the first {rows} rows of sheet '{sheet}'.",
+            hint_vi="Hãy dùng biểu mẫu tải từ ứng dụng, hoặc đặt lại tên cột như cột 'Cần có'.",
+            hint_en="Use the template downloaded from the app, or rename the columns as listed under 'Expected'.",
+        ),
+        "unknown-column": Msg(
+            vi="Tiêu đề cột '{value}' không phải chỉ tiêu nào; cột này bị bỏ qua.",
+            en="Column header '{value}' is not an indicator; the column was ignored.",
+            hint_vi="Nếu cột có số liệu cần nộp, hãy ghi đúng tên hoặc mã chỉ tiêu như trong biểu mẫu.",
+            hint_en="If the column holds figures to submit, write the indicator's name or id as in the template.",
+        ),
+        "no-values": Msg(
+            vi="Không có số liệu nào bên dưới dòng tiêu đề.",
+            en="No values were found below the header.",
+        ),
+        "formula-no-value": Msg(
+            vi="Ô có công thức nhưng chưa có giá trị được lưu.",
+            en="The cell holds a formula without a saved value.",
+            hint_vi="Hãy mở tệp bằng Excel rồi lưu lại (hoặc nhập trực tiếp số).",
+            hint_en="Open and save the file in Excel (or type the number).",
+        ),
+        "count-not-whole": Msg(
+            vi="Số đếm phải là số nguyên, không phải {shown}.",
+            en="A count must be a whole number, not {shown}.",
+            hint_vi="Hãy nhập số đếm không có phần thập phân.",
+            hint_en="Type the count without decimals.",
+        ),
+        "bad-number": Msg(
+            vi="Không phải số: {reason}",
+            en="Not a number: {reason}",
+            hint_vi="Chỉ nhập số (dấu phẩy thập phân, dấu chấm hàng nghìn), không kèm chữ hay ký hiệu.",
+            hint_en="Type only the number (decimal comma, dot for thousands), no text or symbols.",
+        ),
+        "phrase.excel-error": Msg(
+            vi="là giá trị lỗi của Excel, không phải số", en="is an Excel error value, not a number"
+        ),
+        "phrase.bool": Msg(vi="là TRUE/FALSE, không phải số", en="is TRUE/FALSE, not a number"),
+        "phrase.date": Msg(vi="là ngày tháng, không phải số", en="is a date, not a number"),
+        "phrase.not-a-number": Msg(vi="'{shown}' không phải là số", en="'{shown}' is not a number"),
+        "empty-value": Msg(
+            vi="{count} dòng của {indicator} chưa có số liệu nên được bỏ qua (dòng {rows}).",
+            en="{count} row(s) of {indicator} have no value and were skipped (rows {rows}).",
+        ),
+        "missing-indicator": Msg(
+            vi="Dòng có số liệu nhưng thiếu mã chỉ tiêu.",
+            en="The row has a value but no indicator code.",
+            hint_vi="Hãy chép mã chỉ tiêu từ biểu mẫu (cột Mã chỉ tiêu).",
+            hint_en="Copy the indicator's id from the template (column Mã chỉ tiêu).",
+        ),
+        "unknown-indicator": Msg(
+            vi="'{value}' không phải chỉ tiêu nào trong danh mục.",
+            en="'{value}' is not an indicator in the list of indicators.",
+            hint_vi="Hãy chép mã từ biểu mẫu (cột Mã chỉ tiêu).",
+            hint_en="Copy the code from the template (column Mã chỉ tiêu).",
+        ),
+        "indicator-not-owned": Msg(
+            vi="Chỉ tiêu {indicator} do {owner} báo cáo, không phải {department}.",
+            en="Indicator {indicator} is reported by {owner}, not by {department}.",
+            hint_vi="Hãy xoá dòng này, hoặc dùng biểu mẫu của đúng sở, ngành.",
+            hint_en="Delete the row, or use the template of the right department.",
+        ),
+        "indicator-not-workbook": Msg(
+            vi="Chỉ tiêu {indicator} được tính từ dữ liệu xuất '{export}', không nhập qua biểu mẫu.",
+            en="Indicator {indicator} is computed from the '{export}' export; it is not typed in a workbook.",
+            hint_vi="Hãy xoá dòng này.",
+            hint_en="Delete the row.",
+        ),
+        "missing-unit": Msg(
+            vi="Dòng có số liệu nhưng thiếu mã hoặc tên đơn vị.",
+            en="The row has a value but no unit code or name.",
+            hint_vi="Hãy ghi mã xã 5 chữ số hoặc tên xã như trong biểu mẫu.",
+            hint_en="Write the 5-digit commune code or the commune's name as in the template.",
+        ),
+        "ambiguous-unit": Msg(
+            vi="{reason}",
+            en="{reason}",
+            hint_vi="Hãy ghi rõ loại (Xã/Phường/Đặc khu) hoặc ghi mã xã 5 chữ số ở ô {cell}.",
+            hint_en="Write the unit type (Xã/Phường/Đặc khu) or the 5-digit commune code in cell {cell}.",
+            admin_hint_vi="Nếu sở, ngành quen dùng cách viết này cho một đơn vị, hãy thêm nó vào cột aliases "
+            "của communes.csv (hoặc departments.csv nếu là sở, ngành).",
+            admin_hint_en="If the department habitually writes the unit this way, add it as an alias in "
+            "communes.csv (or departments.csv for a department).",
+        ),
+        "unknown-unit": Msg(
+            vi="{reason}",
+            en="{reason}",
+            hint_vi="Hãy đối chiếu tên xã ở ô {cell} với danh sách xã trong biểu mẫu, hoặc ghi mã xã 5 chữ số.",
+            hint_en="Check the commune name in cell {cell} against the template's list, or write the 5-digit "
+            "commune code.",
+            admin_hint_vi="Nếu là cách viết khác của một đơn vị, hãy thêm tên này vào cột aliases của communes.csv "
+            "(hoặc departments.csv nếu là sở, ngành).",
+            admin_hint_en="If it is another spelling of a unit, add it as an alias in communes.csv (or "
+            "departments.csv for a department).",
+        ),
+        "phrase.unknown-unit": Msg(vi="Không tìm thấy đơn vị '{text}'", en="Unknown unit '{text}'"),
+        "phrase.several-units": Msg(
+            vi="'{text}' khớp với nhiều đơn vị: {listed}", en="'{text}' matches several units: {listed}"
+        ),
+        "unit-level-mismatch": Msg(
+            vi="Đơn vị {unit} thuộc cấp {level}, nhưng chỉ tiêu {indicator} đo ở cấp: {levels}.",
+            en="Unit {unit} is a {level}, but {indicator} is measured at: {levels}.",
+            hint_vi="Hãy xoá dòng này, hoặc ghi đúng đơn vị.",
+            hint_en="Delete the row, or write the right unit.",
+        ),
+        "unit-name-mismatch": Msg(
+            vi="Mã {code} là {unit} nhưng tên ghi '{value}' ({named}); hệ thống dùng theo mã.",
+            en="Code {code} is {unit} but the name says '{value}' ({named}); the code was used.",
+            hint_vi="Hãy kiểm tra lại mã và tên đơn vị ở dòng này.",
+            hint_en="Check the unit's code and name on this row.",
+        ),
+        "period-mismatch:frequency": Msg(
+            vi="Chỉ tiêu {indicator} báo cáo theo {frequency}; không có số liệu trong báo cáo kỳ {period}.",
+            en="{indicator} is reported {frequency}; it has no value in a report for {period}.",
+            hint_vi="Hãy xoá số liệu này, hoặc nộp trong báo cáo của kỳ phù hợp.",
+            hint_en="Remove this value, or send it in the report of a matching period.",
+        ),
+        "period-mismatch:row": Msg(
+            vi="Dòng ghi kỳ '{value}' nhưng báo cáo là kỳ {period}.",
+            en="The row says period '{value}' but the report is for {period}.",
+            hint_vi="Hãy sửa kỳ ở dòng này cho đúng kỳ báo cáo.",
+            hint_en="Correct the period on this row to the report's period.",
+        ),
+        "not-due": Msg(
+            vi="Chỉ tiêu {indicator} báo cáo theo {frequency}; số liệu được ghi cho kỳ {period} (chưa kết thúc).",
+            en="{indicator} is reported {frequency}; the value is recorded for {period}, which is not over yet.",
+        ),
+        "phrase.monthly": Msg(vi="tháng", en="monthly"),
+        "phrase.quarterly": Msg(vi="quý", en="quarterly"),
+        "phrase.yearly": Msg(vi="năm", en="yearly"),
+        "phrase.province": Msg(vi="tỉnh", en="province"),
+        "phrase.department": Msg(vi="sở, ngành", en="department"),
+        "phrase.commune": Msg(vi="xã", en="commune"),
+        "phrase.the-department": Msg(vi="sở, ngành", en="department"),
+        "phrase.the-period": Msg(vi="kỳ báo cáo", en="period"),
+        "phrase.and": Msg(vi=" và ", en=" and "),
+    }
+)
+
+
+def words(key: str, /, **fields: object) -> Words:
+    """The catalog text `key` in both languages, as a field value for another message."""
+    return Words(text(key, "vi", **fields), text(key, "en", **fields))
+
+
+def joined(keys: list[str]) -> Words:
+    """Catalog words joined with "và" / "phrase.and" ("sở, ngành và kỳ báo cáo")."""
+    return Words(*(text("phrase.and", lang).join(text(k, lang) for k in keys) for lang in ("vi", "en")))
+
+
+_add(
+    {
+        "ignored-ratio-parts": Msg(
+            vi="Chỉ tiêu {indicator} không tính theo tỷ lệ: tử số/mẫu số bị bỏ qua.",
+            en="{indicator} is not a ratio indicator: numerator/denominator were ignored.",
+        ),
+        "zero-denominator": Msg(
+            vi="Mẫu số bằng 0: không tính được tỷ lệ.",
+            en="The denominator is 0: the ratio cannot be computed.",
+            hint_vi="Hãy ghi mẫu số lớn hơn 0, hoặc để trống cả tử số và mẫu số.",
+            hint_en="Type a denominator above 0, or leave numerator and denominator empty.",
+        ),
+        "incomplete-ratio": Msg(
+            vi="Chỉ có một trong hai tử số, mẫu số; giá trị này bị bỏ qua.",
+            en="Only one of numerator and denominator is given; it was ignored.",
+            hint_vi="Hãy điền cả tử số và mẫu số, hoặc để trống cả hai.",
+            hint_en="Fill both numerator and denominator, or neither.",
+        ),
+        "value-ratio-mismatch": Msg(
+            vi="Giá trị {value_num} khác tử số/mẫu số = {computed}; hệ thống dùng giá trị tính từ tử số/mẫu số.",
+            en="The value {value_num} differs from numerator/denominator = {computed}; the computed value was used.",
+        ),
+        "looks-like-fraction": Msg(
+            vi="{value_num} có vẻ là phân số trong khi các giá trị khác của cột là phần trăm; có phải {percent}%? "
+            "(vẫn ghi nhận {value_num})",
+            en="{value_num} looks like a fraction while the other values of this column are percentages; did you "
+            "mean {percent}%? (kept as {value_num})",
+        ),
+        "duplicate-row": Msg(
+            vi="Chỉ tiêu {indicator} của {unit} (kỳ {period}) đã có ở dòng {first}.",
+            en="{indicator} for {unit} ({period}) is already given on row {first}.",
+            hint_vi="Mỗi chỉ tiêu, đơn vị chỉ giữ một dòng: hãy xoá dòng lặp.",
+            hint_en="Keep one row per indicator and unit: delete the repeated row.",
+        ),
+    }
+)
+
+# Dossier lists (one row per dossier) exported from the one-stop-shop system.
+_add(
+    {
+        "missing-code": Msg(
+            vi="Thiếu mã hồ sơ; hồ sơ nào cũng phải có mã.",
+            en="The dossier code is empty; every dossier needs its code.",
+            hint_vi="Hãy điền mã hồ sơ, hoặc xoá dòng nếu không phải hồ sơ.",
+            hint_en="Fill in the dossier code, or remove the row if it is not a dossier.",
+        ),
+        "duplicate-row:dossier": Msg(
+            vi="Dòng {row} trùng hoàn toàn với dòng {first} (hồ sơ {value}): hồ sơ sẽ bị đếm hai lần.",
+            en="Row {row} repeats row {first} exactly (dossier {value}): the dossier would be counted twice.",
+            hint_vi="Hãy xoá dòng lặp lại (hoặc xuất lại danh sách nếu hệ thống xuất trùng).",
+            hint_en="Remove the repeated row (export the list again if the system repeated it).",
+        ),
+        "duplicate-code": Msg(
+            vi="Mã hồ sơ {value} xuất hiện ở {count} dòng khác nhau ({rows}); mỗi mã là một hồ sơ.",
+            en="Dossier code {value} is on {count} different rows ({rows}); a code names one dossier.",
+            hint_vi="Mỗi mã hồ sơ chỉ giữ một dòng (kiểm tra dòng nào đúng) rồi tải lên lại.",
+            hint_en="Keep one row per dossier code (check which row is right), then upload again.",
+        ),
+        "result-before-received": Msg(
+            vi="Ngày có kết quả {result} trước ngày tiếp nhận {received}.",
+            en="The result date {result} is before the received date {received}.",
+            hint_vi="Hãy sửa ngày trên hệ thống một cửa rồi xuất lại danh sách.",
+            hint_en="Correct the dates in the reporting system and export the list again.",
+        ),
+    }
+)
+
+_add(
+    {
+        "no-indicators": Msg(
+            vi="Không có chỉ tiêu nào trong targets.yaml tính từ '{export}'.",
+            en="No indicator in targets.yaml is computed from export '{export}'.",
+        ),
+        "unreadable-file:dossiers": Msg(
+            vi="Không đọc được tệp: {error}",
+            en="Cannot read the file: {error}",
+            hint_vi="Hãy lưu lại từ Excel dạng 'CSV UTF-8' rồi tải lên lần nữa.",
+            hint_en="Save it from Excel as 'CSV UTF-8' and upload again.",
+        ),
+        "bad-date": Msg(
+            vi="'{value}' ở cột {field} không phải ngày.",
+            en="'{value}' in {field} is not a date.",
+            hint_vi="Hãy sửa ô này; ngày được đọc theo dạng {format}.",
+            hint_en="Correct the cell; dates are read as {format}.",
+            admin_hint_vi="Dạng ngày là date_format của exports[{export}] trong targets.yaml.",
+            admin_hint_en="The date format is the date_format of exports[{export}] in targets.yaml.",
+        ),
+        "bad-number:amount": Msg(
+            vi="'{value}' ở cột {field} không phải số.",
+            en="'{value}' in {field} is not a number.",
+            hint_vi="Hãy sửa ô này: nhập số tiền dạng số.",
+            hint_en="Correct the cell: type the amount as a number.",
+        ),
+        "unknown-value": Msg(
+            vi="'{value}' không phải giá trị hợp lệ của {field} ({count} dòng; cho phép: {allowed}).",
+            en="'{value}' is not a known value of {field} ({count} row(s); allowed: {allowed}).",
+            hint_vi="Hãy sửa tệp, dùng một trong các giá trị cho phép.",
+            hint_en="Correct the file with one of the allowed values.",
+            admin_hint_vi="Nếu '{value}' có nghĩa là một trong các giá trị trên, hãy thêm vào "
+            "exports[{export}].vocab.{field} trong targets.yaml.",
+            admin_hint_en="If '{value}' means one of these, add it to exports[{export}].vocab.{field} in targets.yaml.",
         ),
     }
 )

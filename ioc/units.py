@@ -59,11 +59,6 @@ __all__ = [
     "read_registry_csv",
 ]
 
-_ALIAS_HINT = "add it as an alias in communes.csv (or departments.csv for a department)"
-
-
-_ALIAS_HINT_VI = "hãy thêm tên này vào cột aliases của communes.csv (hoặc departments.csv nếu là sở, ngành)"
-
 
 @dataclass(frozen=True)
 class Resolution:
@@ -364,8 +359,8 @@ class UnitRegistry:
         if shown:
             en += f"; did you mean {_join_names(shown, 'or')}?"
             vi += f"; có phải {_join_names(shown, 'hoặc')}?"
-        en += f" — {_ALIAS_HINT} if it is another spelling of a unit"
-        vi += f" — nếu là cách viết khác của một đơn vị, {_ALIAS_HINT_VI}"
+        # adding an alias is the administrator's remedy: it is the admin hint (ioc.messages), never
+        # part of the reason a department head reads
         return Resolution(raw, None, suggestions=suggestions, reason=en, reason_vi=vi)
 
     def suggest(self, text: str, *, levels: Iterable[Level | str] | None = None, limit: int = 3) -> list[str]:

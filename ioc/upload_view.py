@@ -78,9 +78,13 @@ def _column_key(column: str | None) -> tuple[int, str]:
     return (99, column or "")
 
 
-def issue_rows(issues: Sequence[Issue], lang: str) -> pl.DataFrame:
+def issue_rows(issues: Sequence[Issue], lang: str, *, admin: bool = False) -> pl.DataFrame:
     """Issues as the page shows them: sorted by sheet, row, column; severity, value and expected in `lang`;
-    only the columns something fills; headers are the `issue.*` labels (see `issue_headers`)."""
+    only the columns something fills; headers are the `issue.*` labels (see `issue_headers`).
+
+    `hint` tells whoever sent the file what to fix; `admin_hint` (an alias to add, a setting to change) is
+    shown only to an administrator (`admin`): a department head cannot act on it.
+    """
     ordered = sorted(issues, key=lambda i: (i.sheet or "", i.row or 0, _column_key(i.column), i.code))
     rows = [
         {
@@ -95,6 +99,7 @@ def issue_rows(issues: Sequence[Issue], lang: str) -> pl.DataFrame:
             "expected": expected_text(i.expected, lang),
             "message": i.text(lang),
             "hint": i.hint_text(lang),
+            "admin_hint": i.admin_hint_text(lang) if admin else None,
             "code": i.code,
         }
         for i in ordered
@@ -111,6 +116,7 @@ def issue_rows(issues: Sequence[Issue], lang: str) -> pl.DataFrame:
         "expected": pl.String,
         "message": pl.String,
         "hint": pl.String,
+        "admin_hint": pl.String,
         "code": pl.String,
     }
     frame = pl.DataFrame(rows, schema=schema)
@@ -136,6 +142,7 @@ _ISSUE_COLUMNS = (
     "expected",
     "message",
     "hint",
+    "admin_hint",
     "code",
 )
 
