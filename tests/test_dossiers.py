@@ -223,7 +223,9 @@ def test_unknown_vocabulary_value_is_located(tmp_path: Path, config) -> None:
     (e,) = by_code(res.issues, "unknown-value")
     assert (e.row, e.column, e.field, e.value) == (6, "E", "channel", "Qua mạng")
     assert "2 row(s)" in e.message and "Trực tuyến" in e.message
-    assert "vocab.channel" in e.admin_hint and "vocab.channel" in e.admin_hint_vi  # targets.yaml is for the admin
+    assert (
+        "vocab.channel" in e.admin_hint and "vocab.channel" in e.admin_hint_vi
+    )  # targets.yaml is for the admin
     assert res.observations.is_empty()  # rejected whole
 
 
