@@ -754,3 +754,108 @@ _add(
         ),
     }
 )
+
+# The checks every source's observations go through (ioc/validation.py). Indicators and units are named by
+# their names with the code in brackets; periods as people write them; numbers in the language's format.
+_add(
+    {
+        "unknown-indicator:missing": Msg(
+            vi="Thiếu mã chỉ tiêu.",
+            en="The indicator is missing.",
+            hint_vi="Hãy chép mã chỉ tiêu từ biểu mẫu.",
+            hint_en="Copy the indicator's id from the template.",
+        ),
+        "unknown-indicator:validation": Msg(
+            vi="Chỉ tiêu '{value}' không có trong danh mục.{guess}",
+            en="Unknown indicator '{value}'.{guess}",
+            hint_vi="Hãy chép mã chỉ tiêu từ biểu mẫu.",
+            hint_en="Copy the indicator's id from the template.",
+        ),
+        "phrase.did-you-mean-sentence": Msg(vi=" Có phải ý bạn là {name}?", en=" Did you mean {name}?"),
+        "unknown-unit:missing": Msg(
+            vi="Thiếu mã đơn vị.",
+            en="The unit code is missing.",
+            hint_vi="Hãy ghi mã xã 5 chữ số, mã sở, ngành hoặc mã tỉnh.",
+            hint_en="Write the 5-digit commune code, the department id or the province code.",
+        ),
+        "unknown-unit:code": Msg(
+            vi="Mã đơn vị '{value}' không có trong danh mục (không phải mã xã, phường, sở ngành hay mã tỉnh).",
+            en="Unknown unit '{value}': not a commune code, department id or the province code.",
+            hint_vi="Hãy ghi mã xã 5 chữ số, mã sở, ngành hoặc mã tỉnh.",
+            hint_en="Write the 5-digit commune code, the department id or the province code.",
+        ),
+        "unit-level-not-allowed": Msg(
+            vi="Chỉ tiêu {indicator} chỉ đo ở cấp {levels}; {unit} thuộc cấp {level}.",
+            en="{indicator} is measured at the {levels} level; {unit} is a {level}.",
+            hint_vi="Hãy xoá dòng này, hoặc ghi đúng đơn vị.",
+            hint_en="Delete the row, or write the right unit.",
+        ),
+        "invalid-period": Msg(
+            vi="'{value}' không phải kỳ báo cáo: hãy ghi 2025-08 (tháng), 2025-Q3 (quý) hoặc 2025 (năm).",
+            en="'{value}' is not a period: write 2025-08 (a month), 2025-Q3 (a quarter) or 2025 (a year).",
+        ),
+        "period-frequency-mismatch": Msg(
+            vi="Kỳ {period} là một {given}, nhưng chỉ tiêu {indicator} báo cáo theo {frequency} (kỳ dạng {example}).",
+            en="Period {period} is {given}, but {indicator} is reported {frequency} (a period like {example}).",
+        ),
+        "phrase.a-monthly": Msg(vi="tháng", en="a month"),
+        "phrase.a-quarterly": Msg(vi="quý", en="a quarter"),
+        "phrase.a-yearly": Msg(vi="năm", en="a year"),
+        "period-in-future:validation": Msg(
+            vi="Kỳ {period} chưa bắt đầu (hôm nay là {today}).",
+            en="Period {period} has not started yet (today is {today}).",
+        ),
+        "missing-value": Msg(vi="Thiếu giá trị.", en="The value is missing."),
+        "invalid-value": Msg(
+            vi="Giá trị {number} không phải là số hợp lệ.", en="The value {number} is not a usable number."
+        ),
+        "value-out-of-range": Msg(
+            vi="Giá trị {number} nằm ngoài khoảng hợp lệ {range} của chỉ tiêu {indicator}.{note}",
+            en="Value {number} is outside the plausible range {range} of {indicator}.{note}",
+        ),
+        "phrase.between": Msg(vi="{low}–{high}", en="{low}–{high}"),
+        "phrase.at-least": Msg(vi="từ {low} trở lên", en="at least {low}"),
+        "phrase.at-most": Msg(vi="không quá {high}", en="at most {high}"),
+        "phrase.percent-0-100": Msg(
+            vi=" Tỷ lệ phần trăm ghi từ 0 đến 100 (84,6 chứ không phải 0,846 hay 8460).",
+            en=" Percentages are written 0–100 (84.6, not 0.846 or 8460).",
+        ),
+        "numerator-exceeds-denominator": Msg(
+            vi="Tử số {numerator} lớn hơn mẫu số {denominator}: tỷ lệ không thể vượt 100%.",
+            en="Numerator {numerator} is larger than denominator {denominator}: a percentage cannot exceed 100%.",
+        ),
+        "numerator-exceeds-denominator:negative": Msg(
+            vi="Tử số {numerator} và mẫu số {denominator} không được âm.",
+            en="Numerator {numerator} and denominator {denominator} must not be negative.",
+        ),
+        "duplicate-row:earlier": Msg(
+            vi="Chỉ tiêu {indicator} của {unit} (kỳ {period}) đã có ở một dòng phía trên.",
+            en="{indicator} for {unit} ({period}) is already given on an earlier row.",
+            hint_vi="Hãy giữ một dòng và xoá dòng còn lại.",
+            hint_en="Keep one of the two rows and delete the other.",
+        ),
+        "value-jump": Msg(
+            vi="Chỉ tiêu {indicator} của {unit} thay đổi từ {previous} ({previous_period}) thành {number} "
+            "({period}); thường {usual}. Hãy kiểm tra lại số liệu.",
+            en="{indicator} for {unit} moved from {previous} ({previous_period}) to {number} ({period}); "
+            "expected {usual}. Please check the figure.",
+            hint_vi="Nếu số liệu đúng, không cần sửa gì.",
+            hint_en="If the figure is right, nothing needs fixing.",
+        ),
+        "phrase.within-points": Msg(
+            vi="trong khoảng ±{limit} điểm phần trăm so với {previous}",
+            en="within ±{limit} percentage points of {previous}",
+        ),
+        "phrase.within-share": Msg(
+            vi="trong khoảng ±{limit}% so với {previous}", en="within ±{limit}% of {previous}"
+        ),
+        "value-outlier": Msg(
+            vi="Chỉ tiêu {indicator} của {unit} kỳ {period} là {number}, khác xa các xã khác: trung vị {median} "
+            "trên {count} xã. Hãy kiểm tra lại số liệu.",
+            en="{indicator} for {unit} is {number} in {period}, far from the other communes: median {median} "
+            "over {count} communes. Please check the figure.",
+            hint_vi="Nếu số liệu đúng, không cần sửa gì.",
+            hint_en="If the figure is right, nothing needs fixing.",
+        ),
+    }
+)

@@ -42,6 +42,21 @@ _EXPECTED_VI_PATTERNS = [
     (re.compile(r"^at most (\d+) bytes$"), r"tối đa \1 byte"),
     (re.compile(r"^a period ended before (.+)$"), r"kỳ đã kết thúc trước \1"),
     (re.compile(r"^periods up to (.+)$"), r"kỳ đến \1"),
+    # the warnings of ioc/validation.py: their numbers in the Vietnamese format too
+    (
+        re.compile(r"^close to the other communes' median (\S+)$"),
+        lambda m: f"gần trung vị các xã khác ({number_text(m[1].replace(',', ''), 'vi')})",
+    ),
+    (
+        re.compile(r"^within ±(\S+) percentage points of (\S+)$"),
+        lambda m: (
+            f"trong khoảng ±{number_text(m[1], 'vi')} điểm % so với {number_text(m[2].replace(',', ''), 'vi')}"
+        ),
+    ),
+    (
+        re.compile(r"^within ±(\d+)% of (\S+)$"),
+        lambda m: f"trong khoảng ±{m[1]}% so với {number_text(m[2].replace(',', ''), 'vi')}",
+    ),
 ]
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
