@@ -506,7 +506,7 @@ def _compute(
         file=file,
         sheet=sheet,
     )
-    for f, code in ((export.period_field, "missing-date"), ("unit", "missing-unit")):
+    for f, key in ((export.period_field, "missing-date"), ("unit", "missing-unit:dossier")):
         col = _PERIOD if f == export.period_field else f
         if col not in agg.columns:
             continue
@@ -518,18 +518,8 @@ def _compute(
         total = int(missing.get_column(_N).sum())
         for (row,) in _examples(missing).select(_ROW).iter_rows():
             issues.append(
-                issue(
-                    code,
-                    f"{f} is empty ({total} row(s) in all); every dossier needs it",
-                    f"thiếu {f} ({total} dòng); hồ sơ nào cũng phải có",
-                    file=file,
-                    sheet=sheet,
-                    row=row,
-                    column=table.columns.get(f),
-                    field=f,
-                    extra={"count": total},
-                    hint="fill the cell, or remove the row if it is not a dossier",
-                    hint_vi="hãy điền ô này, hoặc xoá dòng nếu không phải hồ sơ",
+                with_row_count(
+                    issue(key, file=file, sheet=sheet, row=row, column=table.columns.get(f), field=f), total
                 )
             )
     mapped: dict[str, pl.DataFrame] = {}

@@ -176,6 +176,8 @@ def _print_issues(issues: Sequence[Issue], lang: str, file=None) -> None:  # typ
             line = f"{head}{issue.severity.value}[{issue.code}] {issue.text('vi')}"
             if issue.hint_text("vi"):
                 line += f" Gợi ý: {issue.hint_text('vi')}"
+            if issue.admin_hint_text("vi"):
+                line += f" Quản trị viên: {issue.admin_hint_text('vi')}"
             print(line, file=file or sys.stdout)
         else:
             print(str(issue), file=file or sys.stdout)

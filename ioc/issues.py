@@ -120,6 +120,8 @@ class Issue:
         out = f"{head}{self.severity.value}[{self.code}] {fld}{self.message}"
         if self.hint:
             out += f" Hint: {self.hint}"
+        if self.admin_hint:  # the command line is the administrator's tool: their hint is shown too
+            out += f" Administrator: {self.admin_hint}"
         return out
 
 

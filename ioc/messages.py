@@ -708,6 +708,18 @@ _add(
             hint_vi="Mỗi mã hồ sơ chỉ giữ một dòng (kiểm tra dòng nào đúng) rồi tải lên lại.",
             hint_en="Keep one row per dossier code (check which row is right), then upload again.",
         ),
+        "missing-date": Msg(
+            vi="Thiếu {field}; hồ sơ nào cũng phải có.",
+            en="{field} is empty; every dossier needs it.",
+            hint_vi="Hãy điền ô này, hoặc xoá dòng nếu không phải hồ sơ.",
+            hint_en="Fill the cell, or remove the row if it is not a dossier.",
+        ),
+        "missing-unit:dossier": Msg(
+            vi="Thiếu {field}; hồ sơ nào cũng phải có.",
+            en="{field} is empty; every dossier needs it.",
+            hint_vi="Hãy điền ô này, hoặc xoá dòng nếu không phải hồ sơ.",
+            hint_en="Fill the cell, or remove the row if it is not a dossier.",
+        ),
         "result-before-received": Msg(
             vi="Ngày có kết quả {result} trước ngày tiếp nhận {received}.",
             en="The result date {result} is before the received date {received}.",
@@ -856,6 +868,53 @@ _add(
             "over {count} communes. Please check the figure.",
             hint_vi="Nếu số liệu đúng, không cần sửa gì.",
             hint_en="If the figure is right, nothing needs fixing.",
+        ),
+    }
+)
+
+# Which reader takes a file (data_sources/registry.py).
+_add(
+    {
+        "unknown-export": Msg(
+            vi="Không có định dạng xuất '{value}' trong targets.yaml.",
+            en="There is no export '{value}' in targets.yaml.",
+        ),
+        "source-export-mismatch": Msg(
+            vi="Định dạng '{export}' thuộc loại {kind}, do bộ đọc '{reader}' xử lý, không phải '{value}'.",
+            en="Export '{export}' is a {kind} export, read by source '{reader}', not '{value}'.",
+        ),
+        "unknown-source": Msg(
+            vi="Không có bộ đọc dữ liệu '{value}'{why}.", en="There is no data source '{value}'{why}."
+        ),
+        "phrase.failed-to-load": Msg(vi=" (không nạp được: {why})", en=" (it failed to load: {why})"),
+        "source-not-allowed:department": Msg(
+            vi="Trang này chỉ nhận biểu số liệu hằng tháng của sở, ngành; tệp này là {found}. Tệp xuất từ hệ "
+            "thống báo cáo do quản trị viên IOC nạp, không nộp ở trang của sở, ngành.",
+            en="This page takes the department's monthly workbook; this file is {found}. Report-system exports "
+            "are uploaded by the IOC administrator, not on the department page.",
+            hint_vi="Hãy tải biểu mẫu ở trên, điền số liệu rồi nộp; gửi tệp xuất từ hệ thống cho quản trị viên IOC.",
+            hint_en="Download the template above, fill it in and upload it; send the export to the IOC administrator.",
+        ),
+        "source-not-allowed": Msg(
+            vi="Mục nộp này chỉ nhận {takes}; tệp này là {found}.",
+            en="This upload takes {takes}; this file is {found}.",
+        ),
+        "unknown-format:department": Msg(
+            vi="Không nhận ra loại tệp. Đã tìm: {looked}.",
+            en="Could not tell what kind of file this is. Looked for: {looked}.",
+            hint_vi="Hãy dùng biểu mẫu tải từ trang này, hoặc để bảng có một dòng tiêu đề ghi mã hoặc tên xã, "
+            "phường và mã hoặc tên chỉ tiêu.",
+            hint_en="Use the template downloaded from this page, or give the table one header row naming the "
+            "communes (code or name) and the indicators (code or name).",
+        ),
+        "unknown-format": Msg(
+            vi="Không nhận ra loại tệp. Đã tìm: {looked}.",
+            en="Could not tell what kind of file this is. Looked for: {looked}.",
+            admin_hint_vi="Hãy chọn loại tệp bằng --source ({sources}){exports}.",
+            admin_hint_en="Choose the kind with --source ({sources}){exports}.",
+        ),
+        "phrase.or-export": Msg(
+            vi=" hoặc định dạng bằng --export ({exports})", en=" or the export with --export ({exports})"
         ),
     }
 )

@@ -396,7 +396,9 @@ def test_the_gate_rejects_before_any_parser_and_the_bytes_are_kept(config, engin
 def test_an_unknown_format_says_how_to_choose(config, engine, data_dir) -> None:
     report = ingest_bytes(b"a,b,c\n1,2,3\n", "mystery.csv", config, engine, data_dir, who="a")
     assert [i.code for i in report.errors] == ["unknown-format"]
-    assert "--source" in (report.errors[0].hint or "") and "--source" in (report.errors[0].hint_vi or "")
+    assert "--source" in (report.errors[0].admin_hint or "") and "--source" in (
+        report.errors[0].admin_hint_vi or ""
+    )
     bad_choice = ingest_bytes(b"a,b,c\n1,2,3\n", "m.csv", config, engine, data_dir, who="a", source="nope")
     assert [i.code for i in bad_choice.errors] == ["unknown-source"]
 
