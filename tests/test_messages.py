@@ -93,7 +93,7 @@ def test_every_message_is_used_somewhere() -> None:
     """A catalog entry nobody builds is a wording that drifted away from its code."""
     used = {key for _, _, key, _, _ in _calls()}
     text = "\n".join(p.read_text(encoding="utf-8") for p in SOURCES)
-    unused = [k for k in CATALOG if k not in used and f'"{k}"' not in text and f"phrase.{{" not in k]
+    unused = [k for k in CATALOG if k not in used and f'"{k}"' not in text and "phrase.{" not in k]
     # phrases picked by a computed key (f"phrase.{frequency}") are used through their prefix
     computed = re.findall(r'f"(phrase\.[a-z-]*)\{', text)
     unused = [k for k in unused if not any(k.startswith(p) for p in computed)]
