@@ -918,3 +918,62 @@ _add(
         ),
     }
 )
+
+# A file that cannot be read safely: too big once opened, or a parser that had to be stopped.
+_add(
+    {
+        "too-many-rows": Msg(
+            vi="Trang '{sheet}' có {rows} dòng; biểu số liệu của sở, ngành có tối đa {limit} dòng (mỗi dòng một "
+            "chỉ tiêu của một đơn vị).",
+            en="Sheet '{sheet}' has {rows} rows; a department workbook has at most {limit} (one row per indicator "
+            "and commune).",
+            hint_vi="Hãy xóa các dòng trống hoặc lặp lại bên dưới bảng; tệp xuất từ hệ thống báo cáo do quản trị "
+            "viên nạp theo loại tệp xuất.",
+            hint_en="Delete the empty or repeated rows below the table; a report-system export is uploaded by the "
+            "administrator as an export.",
+        ),
+        "stray-cell": Msg(
+            vi="Trang '{sheet}' có giá trị tại ô {cell} {shown}, nằm xa bảng số liệu: trang sẽ phải đọc thành {rows} dòng "
+            "× {columns} cột.",
+            en="Sheet '{sheet}' has a value at {cell} {shown}, far from the rest of the table: the sheet would be "
+            "read as {rows} rows × {columns} columns.",
+            hint_vi="Hãy xóa ô lạc đó (Ctrl+End cho thấy ô cuối Excel đang dùng), lưu lại rồi tải lên lại.",
+            hint_en="Delete the stray cell (Ctrl+End shows the last cell Excel uses), save and upload again.",
+        ),
+        "phrase.a-formula": Msg(vi="(một công thức)", en="(a formula)"),
+        "phrase.a-text": Msg(vi="(một đoạn chữ)", en="(a text)"),
+        "unsafe-file": Msg(
+            vi="Tệp không đọc được an toàn: {reason}.",
+            en="The file cannot be read safely: {reason}.",
+            hint_vi="Hãy mở tệp bằng Excel, chỉ giữ lại bảng số liệu (xóa các ô lạc ở xa), lưu dạng 'Excel "
+            "Workbook (*.xlsx)' rồi tải lên lại; nếu vẫn lỗi, hãy gửi tệp cho quản trị viên.",
+            hint_en="Open the file in Excel, keep only the table (delete stray cells far from it), save it as "
+            "'Excel Workbook (*.xlsx)' and upload again; if it still fails, send it to the administrator.",
+        ),
+        "phrase.reader-aborted": Msg(
+            vi="trình đọc bảng tính dừng đột ngột (yêu cầu bộ nhớ vượt mức cho phép {mb} MB)",
+            en="the spreadsheet reader stopped abruptly (it asked for more memory than allowed, {mb} MB)",
+        ),
+        "phrase.cpu-limit": Msg(
+            vi="việc đọc dùng quá {seconds} giây xử lý",
+            en="reading used more than {seconds} s of processor time",
+        ),
+        "phrase.killed": Msg(
+            vi="tiến trình đọc tệp bị hệ thống dừng (hết bộ nhớ hoặc bị buộc dừng)",
+            en="the reading process was stopped by the system (out of memory, or killed)",
+        ),
+        "phrase.crashed": Msg(
+            vi="tiến trình đọc tệp bị lỗi và dừng ({signal})", en="the reading process crashed ({signal})"
+        ),
+        "phrase.exited": Msg(
+            vi="tiến trình đọc tệp kết thúc bất thường (mã {code})",
+            en="the reading process ended unexpectedly (exit code {code})",
+        ),
+        "phrase.timeout": Msg(
+            vi="việc đọc kéo dài quá {seconds} giây", en="reading took longer than {seconds} s"
+        ),
+        "phrase.memory": Msg(
+            vi="việc đọc cần hơn {mb} MB bộ nhớ", en="reading needs more than {mb} MB of memory"
+        ),
+    }
+)
