@@ -977,3 +977,149 @@ _add(
         ),
     }
 )
+
+# The upload gate (ioc/filegate.py): what the bytes are, before any parser sees them.
+_add(
+    {
+        "phrase.windows-program": Msg(
+            vi="một chương trình Windows (.exe/.dll)", en="a Windows program (.exe/.dll)"
+        ),
+        "phrase.linux-program": Msg(vi="một chương trình Linux", en="a Linux program"),
+        "phrase.pdf": Msg(vi="một tài liệu PDF", en="a PDF document"),
+        "phrase.zip": Msg(
+            vi="một tệp nén zip (tệp .xlsx hoặc tệp zip khác)",
+            en="a zip archive (an .xlsx workbook or another zip)",
+        ),
+        "phrase.ole": Msg(
+            vi="một tệp Excel định dạng cũ (.xls) hoặc tệp có đặt mật khẩu",
+            en="an old-format Excel file (.xls) or a password-protected workbook",
+        ),
+        "phrase.html": Msg(
+            vi="một trang web (HTML) được lưu với tên bảng tính",
+            en="a web page (HTML) saved with a spreadsheet name",
+        ),
+        "phrase.not-a-kind": Msg(vi="không phải tệp {ext}", en="not a {ext} file"),
+        "phrase.no-extension": Msg(vi="(không có phần mở rộng)", en="(no extension)"),
+        "empty-file": Msg(vi="Tệp rỗng, không có dữ liệu.", en="The file is empty."),
+        "file-too-large": Msg(
+            vi="Tệp có dung lượng {size} MB, vượt giới hạn {limit} MB.",
+            en="The file is {size} MB; the limit is {limit} MB.",
+            hint_vi="Hãy tách tệp theo tháng, hoặc nhờ quản trị viên nạp tệp qua thư mục inbox.",
+            hint_en="Split the file by month, or ask the administrator to ingest it from the inbox folder.",
+        ),
+        "not-a-spreadsheet": Msg(
+            vi="Tệp tên '{file}' nhưng thực chất là {what}, không phải bảng tính.",
+            en="The file is named '{file}' but it is {what}, not a spreadsheet.",
+            hint_vi="Hãy tải lên tệp mẫu (.xlsx), báo cáo .xls hoặc tệp .csv xuất từ hệ thống.",
+            hint_en="Upload the template workbook (.xlsx), an .xls report, or a .csv export.",
+        ),
+        "macros-not-allowed": Msg(
+            vi="Không nhận tệp {ext} (có thể chứa macro).",
+            en="{ext} workbooks may carry macros and are not accepted.",
+            hint_vi="Hãy lưu lại tệp dưới dạng 'Excel Workbook (*.xlsx)'.",
+            hint_en="Save the workbook as 'Excel Workbook (*.xlsx)'.",
+        ),
+        "macros-not-allowed:content": Msg(
+            vi="Tệp có chứa macro (VBA) hoặc ActiveX; không nhận tệp loại này.",
+            en="The workbook contains macros (VBA) or ActiveX controls; they are not accepted.",
+            hint_vi="Hãy lưu một bản dạng 'Excel Workbook (*.xlsx)' rồi tải lên bản đó.",
+            hint_en="Save a copy as 'Excel Workbook (*.xlsx)' and upload that.",
+        ),
+        "unsupported-file-type": Msg(
+            vi="Không nhận loại tệp {ext}.",
+            en="Files of type {ext} are not accepted.",
+            hint_vi="Hãy tải lên tệp mẫu (.xlsx), báo cáo .xls hoặc tệp .csv xuất từ hệ thống.",
+            hint_en="Upload the template workbook (.xlsx), an .xls report, or a .csv export.",
+        ),
+        "extension-mismatch": Msg(
+            vi="Tệp có đuôi {ext} nhưng nội dung là {what}.",
+            en="The file is named {ext} but its content is {what}.",
+            hint_vi="Hãy mở tệp bằng Excel và lưu lại dưới dạng 'Excel Workbook (*.xlsx)'.",
+            hint_en="Open the file in Excel and save it as 'Excel Workbook (*.xlsx)'.",
+        ),
+        "extension-mismatch:password": Msg(
+            vi="Tệp có đuôi {ext} nhưng nội dung là {what}.",
+            en="The file is named {ext} but its content is {what}.",
+            hint_vi="Tệp có thể đang đặt mật khẩu: hãy bỏ mật khẩu, hoặc mở tệp bằng Excel và lưu lại dưới dạng "
+            "'Excel Workbook (*.xlsx)'.",
+            hint_en="The workbook may be password-protected: remove the password, or open the file in Excel and "
+            "save it as 'Excel Workbook (*.xlsx)'.",
+        ),
+        "corrupt-file": Msg(
+            vi="Không mở được tệp: tệp bị hỏng hoặc chưa tải lên đầy đủ ({error}).",
+            en="The workbook cannot be opened: it is damaged or incomplete ({error}).",
+            hint_vi="Hãy mở tệp bằng Excel, lưu lại rồi tải lên lại.",
+            hint_en="Open it in Excel, save it again and re-upload.",
+        ),
+        "corrupt-file:part": Msg(
+            vi="Không đọc được thành phần '{value}' của tệp ({error}).",
+            en="Part '{value}' of the workbook cannot be read ({error}).",
+            hint_vi="Hãy mở tệp bằng Excel, lưu lại rồi tải lên lại.",
+            hint_en="Open it in Excel, save it again and re-upload.",
+        ),
+        "zip-too-many-entries": Msg(
+            vi="Tệp có {count} thành phần bên trong, vượt giới hạn {limit}.",
+            en="The workbook has {count} internal parts; at most {limit} are accepted.",
+        ),
+        "zip-unsafe-path": Msg(
+            vi="Tệp chứa thành phần có đường dẫn không an toàn: '{value}'.",
+            en="The workbook contains a part with an unsafe path: '{value}'.",
+        ),
+        "encrypted-file": Msg(
+            vi="Một phần của tệp bị mã hóa.",
+            en="Part of the workbook is encrypted.",
+            hint_vi="Hãy bỏ mật khẩu rồi tải lên lại.",
+            hint_en="Remove the password and upload again.",
+        ),
+        "zip-bomb": Msg(
+            vi="Tệp giải nén ra hơn {total} MB từ {size} MB: bị từ chối vì không an toàn.",
+            en="The workbook expands to more than {total} MB from {size} MB: refused as unsafe.",
+            hint_vi="Nếu đây là tệp thật, hãy xóa các dòng/cột trống đã định dạng rồi lưu lại.",
+            hint_en="If this is a genuine workbook, remove empty formatted rows and columns and save again.",
+        ),
+        "xml-doctype": Msg(
+            vi="Thành phần '{value}' khai báo DTD, điều tệp bảng tính không có.",
+            en="Part '{value}' declares a DTD, which spreadsheets never do.",
+        ),
+        "xlsx-cell-out-of-range": Msg(
+            vi="Trang '{sheet}' có ô tại {value}, vượt ô cuối cùng Excel cho phép ({limit}): tệp không do chương "
+            "trình bảng tính tạo ra và bị từ chối vì không an toàn.",
+            en="Sheet '{sheet}' has a cell at {value}, beyond the last cell Excel allows ({limit}): the file was "
+            "not written by a spreadsheet program and is refused as unsafe.",
+            hint_vi="Hãy mở dữ liệu bằng Excel, lưu thành tệp mới rồi tải lên tệp đó.",
+            hint_en="Open the data in Excel, save it as a new workbook and upload that.",
+        ),
+        "xlsx-dimension-out-of-range": Msg(
+            vi="Trang '{sheet}' khai báo vùng dữ liệu '{value}', không nằm trong A1:{limit}: bị từ chối vì không "
+            "an toàn.",
+            en="Sheet '{sheet}' declares its used range as '{value}', which is not a range within A1:{limit}: "
+            "refused as unsafe.",
+            hint_vi="Hãy mở dữ liệu bằng Excel, lưu thành tệp mới rồi tải lên tệp đó.",
+            hint_en="Open the data in Excel, save it as a new workbook and upload that.",
+        ),
+        "xlsx-too-many-cells": Msg(
+            vi="Trang '{sheet}' dùng vùng {value}, {rows} dòng × {columns} cột = {area} ô; chỉ đọc tối đa {limit} ô.",
+            en="Sheet '{sheet}' uses {value}, {rows} rows × {columns} columns = {area} cells; at most {limit} are "
+            "read.",
+            hint_vi="Hãy tách dữ liệu thành nhiều tệp (ví dụ mỗi tháng một tệp). Hãy xóa ô lạc (Ctrl+End cho thấy "
+            "ô cuối Excel đang dùng), lưu lại rồi tải lên lại.",
+            hint_en="Split the data over several files (for example one per month). Delete any stray cell "
+            "(Ctrl+End shows the last cell Excel uses), save the workbook and upload again.",
+        ),
+        "xlsx-shared-strings-count": Msg(
+            vi="Bảng chuỗi dùng chung của tệp ({part}) khai báo {key}={declared} nhưng chỉ có {strings} chuỗi: "
+            "trình đọc bảng tính sẽ cấp phát bộ nhớ theo số khai báo, nên tệp bị từ chối vì không an toàn.",
+            en="The workbook's shared-strings table ({part}) declares {key}={declared} but holds {strings} "
+            "text(s): a spreadsheet reader would reserve memory for the declared number, so the file is refused "
+            "as unsafe.",
+            hint_vi="Hãy mở dữ liệu bằng Excel, lưu thành tệp mới rồi tải lên tệp đó.",
+            hint_en="Open the data in Excel, save it as a new workbook and upload that.",
+        ),
+        "not-text": Msg(
+            vi="Tệp có đuôi .csv nhưng không phải văn bản đọc được.",
+            en="The file is named .csv but is not readable text.",
+            hint_vi="Hãy xuất lại bảng dưới dạng CSV (UTF-8).",
+            hint_en="Export the table again as CSV (UTF-8).",
+        ),
+    }
+)
