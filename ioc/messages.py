@@ -1123,3 +1123,30 @@ _add(
         ),
     }
 )
+
+# Text files (ioc/csvread.py).
+_add(
+    {
+        "legacy-font-encoding": Msg(
+            vi="Tệp dùng bảng mã {font} (chữ hiện ra như '{sample}'), không phải Unicode.",
+            en="The file uses the legacy {font} font encoding (text such as '{sample}'), not Unicode.",
+            hint_vi="Hãy chuyển sang Unicode bằng Unikey (Công cụ chuyển mã: nguồn {source}, đích Unicode), lưu "
+            "lại rồi tải lên lần nữa.",
+            hint_en="Convert it to Unicode (e.g. Unikey → Conversion tool, source {source}, destination Unicode), "
+            "save and upload again.",
+        ),
+        "csv-encoding": Msg(
+            vi="Tệp không đúng bảng mã {encoding} (byte lỗi ở vị trí {position}).",
+            en="The file is not valid {encoding} (bad byte at position {position}).",
+            hint_vi="Hãy lưu lại từ Excel dạng 'CSV UTF-8 (Comma delimited)' hoặc 'Unicode Text'.",
+            hint_en="Save it from Excel as 'CSV UTF-8 (Comma delimited)' or 'Unicode Text'.",
+        ),
+        "csv-encoding:unknown": Msg(
+            vi="Bảng mã '{encoding}' không hợp lệ.",
+            en="Unknown encoding '{encoding}'.",
+            admin_hint_vi="Hãy sửa encoding của định dạng xuất trong targets.yaml.",
+            admin_hint_en="Correct the export's encoding in targets.yaml.",
+        ),
+        "csv-read-failed": Msg(vi="Không đọc được tệp: {error}", en="Cannot read the file: {error}"),
+    }
+)
