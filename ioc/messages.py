@@ -1150,3 +1150,56 @@ _add(
         "csv-read-failed": Msg(vi="Không đọc được tệp: {error}", en="Cannot read the file: {error}"),
     }
 )
+
+# The intake itself (ioc/ingest.py): files that never reach a reader, and what a request may not do.
+_add(
+    {
+        "internal-error": Msg(
+            vi="Không đọc được tệp do lỗi nội bộ của hệ thống ({error}); hãy báo cho quản trị viên.",
+            en="The file could not be read because of an internal error ({error}).",
+            hint_vi="Hãy gửi tệp này cho quản trị viên; chưa có dữ liệu nào từ tệp được lưu.",
+            hint_en="Report this to the administrator with the file; nothing was stored from it.",
+        ),
+        "not-a-regular-file": Msg(
+            vi="'{file}' là {what}, không phải tệp thông thường; hệ thống không mở và không đi theo nó.",
+            en="'{file}' is {what}, not a regular file; it was not opened nor followed.",
+            hint_vi="Hãy chép chính tệp vào thư mục inbox, không đặt liên kết tới tệp.",
+            hint_en="Copy the file itself into the inbox, not a link to it.",
+        ),
+        "phrase.symlink": Msg(vi="một liên kết (symlink)", en="a symlink"),
+        "phrase.folder": Msg(vi="một thư mục", en="a folder"),
+        "phrase.pipe": Msg(vi="một đường ống (pipe)", en="a pipe"),
+        "phrase.socket": Msg(vi="một socket", en="a socket"),
+        "phrase.device": Msg(vi="một thiết bị", en="a device"),
+        "phrase.special-file": Msg(vi="một tệp đặc biệt", en="a special file"),
+        "no-observations": Msg(
+            vi="Tệp không có số liệu nào để lưu.",
+            en="The file contains no values to store.",
+            hint_vi="Hãy kiểm tra các ô số liệu đã được điền và đúng tệp cần nộp.",
+            hint_en="Check that values are filled in and that you chose the right file.",
+        ),
+        "unreadable-file:os": Msg(vi="Không đọc được tệp: {error}.", en="The file cannot be read: {error}."),
+        "duplicate-file": Msg(
+            vi="Tệp này đã được chấp nhận ở lần nộp số {submission}; không có gì thay đổi.",
+            en="This exact file was already accepted as submission #{submission}; nothing changed.",
+        ),
+        "period-not-ended": Msg(
+            vi="Kỳ {period} chưa kết thúc; chỉ nộp báo cáo của kỳ này sau khi kỳ kết thúc.",
+            en="The period {period} has not ended yet; a report for it can be sent once it has.",
+            hint_vi="Hãy chọn một kỳ đã kết thúc.",
+            hint_en="Choose a period that has ended.",
+        ),
+        "future-period": Msg(
+            vi="Tệp có số liệu cho kỳ {periods} là kỳ chưa bắt đầu.",
+            en="The file has values for {periods}, which has not begun yet.",
+            hint_vi="Hãy kiểm tra kỳ báo cáo trong tệp (trang _meta hoặc cột kỳ).",
+            hint_en="Check the period in the file (the _meta sheet, or the period column).",
+        ),
+        "inbox-hidden-file": Msg(
+            vi="Tên tệp bắt đầu bằng dấu '.', nên tệp không được nhập.",
+            en="The name starts with '.', so the file is not ingested.",
+            hint_vi="Hãy đổi tên tệp, bỏ dấu '.' ở đầu.",
+            hint_en="Rename the file without the leading dot.",
+        ),
+    }
+)
