@@ -1203,3 +1203,67 @@ _add(
         ),
     }
 )
+
+# Accounts and sign-in (ioc/accounts.py).
+_add(
+    {
+        "not-allowed": Msg(
+            vi="Tài khoản '{username}' chỉ được xem; không được nộp, rút hay khôi phục số liệu.",
+            en="The account '{username}' may only view; it cannot upload, withdraw or restore data.",
+            hint_vi="Hãy đề nghị quản trị viên cấp tài khoản của sở, ngành.",
+            hint_en="Ask the administrator for a department account.",
+        ),
+        "admin-only": Msg(
+            vi="Chỉ quản trị viên mới được nạp tệp xuất từ hệ thống báo cáo.",
+            en="Report-system exports are loaded by the administrator only.",
+            hint_vi="Hãy gửi tệp cho quản trị viên.",
+            hint_en="Send the file to the administrator.",
+        ),
+        "other-department": Msg(
+            vi="Tài khoản '{username}' chỉ được nộp số liệu cho {own}, không được nộp cho {other}.",
+            en="The account '{username}' writes for {own} only, not for {other}.",
+            hint_vi="Hãy tải biểu mẫu của chính đơn vị mình, hoặc đề nghị đơn vị kia tự nộp.",
+            hint_en="Download your own department's template, or ask that department to upload it.",
+        ),
+        "weak-password": Msg(
+            vi="Mật khẩu phải có ít nhất {length} ký tự.",
+            en="The password must have at least {length} characters.",
+        ),
+        "weak-password:username": Msg(
+            vi="Mật khẩu không được chứa tên đăng nhập.", en="The password must not contain the user name."
+        ),
+        "unknown-role": Msg(
+            vi="'{role}' không phải vai trò ({roles}).", en="'{role}' is not a role ({roles})."
+        ),
+        "department-required": Msg(
+            vi="Tài khoản của sở, ngành cần chỉ rõ --department.",
+            en="A department account needs --department.",
+        ),
+        "department-not-allowed": Msg(
+            vi="Chỉ tài khoản sở, ngành mới gắn với một đơn vị (vai trò '{role}').",
+            en="Only a department account is bound to a department (role '{role}').",
+        ),
+        "unknown-account": Msg(vi="Không có tài khoản '{username}'.", en="There is no account '{username}'."),
+        "bad-username": Msg(
+            vi="Tên đăng nhập gồm 2–64 ký tự: chữ thường không dấu, chữ số, '.', '_' hoặc '-'.",
+            en="A user name is 2–64 characters: lowercase letters, digits, '.', '_' or '-'.",
+        ),
+        "no-credentials": Msg(
+            vi="Tài khoản không có mật khẩu cần địa chỉ e-mail (đăng nhập qua OpenID Connect).",
+            en="An account without a password needs an e-mail address (OpenID Connect sign-in).",
+        ),
+        "account-exists": Msg(
+            vi="Đã có tài khoản '{username}' (hoặc cùng e-mail).",
+            en="An account '{username}' (or with that e-mail) already exists.",
+        ),
+        "bad-credentials": Msg(
+            vi="Tên đăng nhập hoặc mật khẩu không đúng.", en="Wrong user name or password."
+        ),
+        "sign-in-throttled": Msg(
+            vi="Đăng nhập sai quá nhiều lần: hãy thử lại sau {minutes} phút.",
+            en="Too many failed attempts: try again in {minutes} minute(s).",
+            hint_vi="Nếu quên mật khẩu, hãy đề nghị quản trị viên đặt lại.",
+            hint_en="If you forgot the password, ask the administrator to reset it.",
+        ),
+    }
+)
