@@ -1267,3 +1267,76 @@ _add(
         ),
     }
 )
+
+# The ledger, the store, the template writer, the roll-up of former communes, the command line.
+_add(
+    {
+        "submission-not-found": Msg(
+            vi="Không có lần nộp số {submission}.", en="There is no submission #{submission}."
+        ),
+        "cannot-withdraw": Msg(
+            vi="Lần nộp số {submission} đang ở trạng thái {status}; chỉ rút được lần nộp đã được chấp nhận.",
+            en="Submission #{submission} is {status}; only an accepted one can be withdrawn.",
+        ),
+        "cannot-restore": Msg(
+            vi="Lần nộp số {submission} đang ở trạng thái {status}; chỉ khôi phục được lần nộp đã bị thay thế hoặc "
+            "đã rút.",
+            en="Submission #{submission} is {status}; only a superseded or withdrawn submission can be restored.",
+        ),
+        "phrase.status-accepted": Msg(vi="đã chấp nhận", en="accepted"),
+        "phrase.status-rejected": Msg(vi="bị từ chối", en="rejected"),
+        "phrase.status-superseded": Msg(vi="đã bị thay thế", en="superseded"),
+        "phrase.status-withdrawn": Msg(vi="đã rút", en="withdrawn"),
+        "ledger-busy": Msg(
+            vi="Hệ thống đang lưu một tệp khác (đã chờ {waited} giây); chưa có gì được lưu. Hãy thử lại sau một phút.",
+            en="The ledger is busy with another upload (waited {waited} s); nothing was stored. Try again in a "
+            "minute.",
+            hint_vi="Nếu lỗi này lặp lại, hãy báo cho quản trị viên.",
+            hint_en="If this keeps happening, tell the administrator.",
+        ),
+        "crosswalk-split-percent": Msg(
+            vi="Chỉ tiêu {indicator}: {count} giá trị tỷ lệ (%) của đơn vị cũ {former} không được chuyển sang "
+            "{unit} — không có tử số và mẫu số thì không thể tách hoặc gộp một tỷ lệ.",
+            en="{indicator}: {count} percentage value(s) of former unit(s) {former} were left out of {unit} — "
+            "without numerator and denominator a percentage cannot be split or merged.",
+            hint_vi="Hãy báo cáo tử số và mẫu số cho các kỳ này.",
+            hint_en="Report the numerator and denominator for these periods.",
+        ),
+        "replacement-shrinks": Msg(
+            vi="Tệp này có {new} {what}, trong khi lần nộp mà nó thay thế cho {months} có {old} ({share} %): {ids}.",
+            en="This file has {new} {what} where the submission it replaces for {months} had {old} ({share} %): "
+            "{ids}.",
+            hint_vi="Hãy kiểm tra tệp xuất đã đủ các đơn vị và cả tháng trước khi xác nhận.",
+            hint_en="Check that the export covers every unit and the whole month before confirming.",
+        ),
+        "phrase.rows": Msg(vi="dòng", en="rows"),
+        "phrase.values": Msg(vi="giá trị", en="values"),
+        "phrase.submission-number": Msg(vi="số {submission} ({file})", en="#{submission} ({file})"),
+        "unknown-department:template": Msg(
+            vi="'{value}' không phải mã sở, ngành trong danh mục.",
+            en="'{value}' is not a department id of the registry.",
+        ),
+        "bad-period:template": Msg(
+            vi="'{value}' không phải kỳ báo cáo hợp lệ.", en="'{value}' is not a period."
+        ),
+        "bad-layout": Msg(vi="Bố cục '{value}' không hợp lệ.", en="Unknown layout '{value}'."),
+        "no-indicators-due": Msg(
+            vi="{department} không có chỉ tiêu {what}nào phải báo cáo kỳ {period}.",
+            en="{department} has no {what}workbook indicator due for {period}.",
+        ),
+        "phrase.commune-level": Msg(vi="cấp xã ", en="commune-level "),
+        "account-disabled": Msg(
+            vi="Tài khoản '{username}' đã bị khoá.", en="The account '{username}' is disabled."
+        ),
+        "no-terminal": Msg(
+            vi="Không có màn hình để hỏi mật khẩu: hãy dùng --password-stdin.",
+            en="No terminal to ask for the password: pipe it in with --password-stdin.",
+        ),
+        "password-mismatch": Msg(
+            vi="Hai lần nhập mật khẩu khác nhau; chưa có gì thay đổi.",
+            en="The two passwords differ; nothing was changed.",
+        ),
+        "registry-file-missing": Msg(vi="Không tìm thấy tệp: {path}", en="File not found: {path}"),
+        "boundary-bad-json": Msg(vi="Không phải GeoJSON hợp lệ: {error}", en="Not valid GeoJSON: {error}"),
+    }
+)

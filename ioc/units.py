@@ -12,6 +12,7 @@ import polars as pl
 from rapidfuzz import fuzz, process
 
 from ioc.issues import Issue, IssueError
+from ioc.messages import issue
 from ioc.targets import Level, Province, RegistryFiles, Text
 from ioc.textnorm import (
     ascii_fold,
@@ -508,25 +509,14 @@ def load_registry(files: RegistryFiles, base_dir: Path, province: Province) -> U
     if files.boundaries:
         path = base_dir / files.boundaries
         if not path.is_file():
-            issues.append(
-                Issue(
-                    "registry-file-missing",
-                    f"file not found: {path}",
-                    f"không tìm thấy tệp: {path}",
-                    file=files.boundaries,
-                )
-            )
+            issues.append(issue("registry-file-missing", file=files.boundaries, path=path))
         else:
             try:
                 geo = json.loads(path.read_bytes().decode("utf-8-sig"))
             except (UnicodeDecodeError, json.JSONDecodeError) as e:
                 issues.append(
-                    Issue(
-                        "boundary-bad-json",
-                        f"not valid GeoJSON: {e}",
-                        f"không phải GeoJSON hợp lệ: {e}",
-                        file=files.boundaries,
-                        line=getattr(e, "lineno", None),
+                    issue(
+                        "boundary-bad-json", file=files.boundaries, line=getattr(e, "lineno", None), error=e
                     )
                 )
     if depts is None or comms is None or (files.crosswalk and xwalk is None):
