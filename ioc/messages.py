@@ -1340,3 +1340,105 @@ _add(
         "boundary-bad-json": Msg(vi="Không phải GeoJSON hợp lệ: {error}", en="Not valid GeoJSON: {error}"),
     }
 )
+
+# The unit registry files (departments.csv, communes.csv, the crosswalk, the boundaries): the administrator's.
+_add(
+    {
+        "registry-missing-column": Msg(
+            vi="Thiếu cột '{name}' (các cột hiện có: {columns}).",
+            en="Column '{name}' is missing (columns: {columns}).",
+        ),
+        "registry-bad-department-id": Msg(
+            vi="Mã sở '{id}' chỉ gồm chữ thường, số và '_' và phải bắt đầu bằng chữ.",
+            en="Department id '{id}' must be lower-case letters, digits and '_', starting with a letter.",
+        ),
+        "registry-duplicate-department": Msg(
+            vi="Mã sở '{id}' bị lặp (lần đầu ở dòng {first}).",
+            en="Department id '{id}' appears twice (first on row {first}).",
+        ),
+        "registry-missing-name": Msg(vi="Sở '{id}' chưa có {name}.", en="Department '{id}' has no {name}."),
+        "registry-missing-name:commune": Msg(vi="Đơn vị chưa có tên.", en="The commune has no name."),
+        "registry-bad-code": Msg(
+            vi="Mã xã '{code}' không phải mã 5 chữ số.",
+            en="Commune code '{code}' is not a 5-digit code.",
+            hint_vi="Định dạng cột mã là Text để Excel giữ số 0 ở đầu.",
+            hint_en="Format the code column as Text so Excel keeps the leading zeros.",
+        ),
+        "registry-duplicate-code": Msg(
+            vi="Mã xã {code} bị lặp (lần đầu ở dòng {first}).",
+            en="Commune code {code} appears twice (first on row {first}).",
+        ),
+        "registry-bad-type": Msg(
+            vi="Loại đơn vị '{type}' không thuộc xã, phường, đặc khu.",
+            en="Unit type '{type}' is not one of xã, phường, đặc khu.",
+        ),
+        "registry-bad-coordinates": Msg(
+            vi="Tọa độ ({lat}, {lon}) không nằm trong lãnh thổ Việt Nam.",
+            en="lat/lon ({lat}, {lon}) is not a point in Vietnam.",
+        ),
+        "registry-duplicate-name": Msg(
+            vi="{name} là tên của nhiều đơn vị ({codes}); tệp dữ liệu phải dùng mã.",
+            en="{name} is the name of several units ({codes}); files must use their codes.",
+        ),
+        "registry-encoding": Msg(
+            vi="Tệp không ở bảng mã UTF-8 (byte lỗi đầu tiên ở dòng {bad_line}).",
+            en="The file is not UTF-8 (first bad byte on line {bad_line}).",
+            hint_vi="Hãy lưu lại dạng 'CSV UTF-8 (Comma delimited)'.",
+            hint_en="Save it as 'CSV UTF-8 (Comma delimited)'.",
+        ),
+        "registry-bad-row": Msg(
+            vi="Dòng có {fields} ô, dòng tiêu đề có {header}.",
+            en="The row has {fields} fields, the header has {header}.",
+        ),
+        "registry-empty-file": Msg(vi="Tệp rỗng.", en="The file is empty."),
+        "crosswalk-bad-code": Msg(
+            vi="former_code '{code}' không phải mã 5 chữ số.",
+            en="former_code '{code}' is not a 5-digit code.",
+        ),
+        "crosswalk-unknown-commune": Msg(
+            vi="Mã đích '{code}' không có trong danh mục xã.",
+            en="Target code '{code}' is not a commune in the registry.",
+            hint_vi="Bảng chuyển đổi phải trỏ tới các xã hiện hành trong communes.csv.",
+            hint_en="The crosswalk must point at current communes listed in communes.csv.",
+        ),
+        "crosswalk-bad-weight": Msg(
+            vi="Trọng số '{weight}' phải là số trong khoảng (0, 1].",
+            en="Weight '{weight}' must be a number in (0, 1].",
+        ),
+        "crosswalk-bad-type": Msg(
+            vi="former_type '{type}' không phải xã, phường hoặc thị trấn.",
+            en="former_type '{type}' is not xã, phường or thị trấn.",
+        ),
+        "crosswalk-bad-date": Msg(
+            vi="valid_until '{date}' không phải ngày dạng YYYY-MM-DD.",
+            en="valid_until '{date}' is not a date YYYY-MM-DD.",
+        ),
+        "crosswalk-duplicate-row": Msg(
+            vi="Dòng {former} → {code} bị lặp.", en="Former unit {former} → {code} appears more than once."
+        ),
+        "crosswalk-weights-sum": Msg(
+            vi="Tổng trọng số của đơn vị cũ {former} là {total}, không bằng 1.",
+            en="Weights of former unit {former} sum to {total}, not 1.",
+            hint_vi="Đơn vị bị chia có một dòng cho mỗi xã mới; tổng trọng số phải bằng 1.",
+            hint_en="A split unit has one row per current commune; its weights must add up to 1.",
+        ),
+        "boundary-not-feature-collection": Msg(
+            vi="Tệp ranh giới không phải GeoJSON FeatureCollection.",
+            en="The boundaries file is not a GeoJSON FeatureCollection.",
+        ),
+        "boundary-missing-code": Msg(
+            vi="Đối tượng thứ {number} thiếu properties.code.", en="Feature #{number} has no properties.code."
+        ),
+        "boundary-unknown-code": Msg(
+            vi="Đối tượng thứ {number} có mã '{code}' không có trong danh mục xã.",
+            en="Feature #{number} has code '{code}', not a commune in the registry.",
+        ),
+        "boundary-duplicate-code": Msg(
+            vi="Xã {code} có nhiều hơn một ranh giới.",
+            en="Commune {code} has more than one boundary feature.",
+        ),
+        "boundary-missing": Msg(
+            vi="{count} xã chưa có ranh giới: {shown}.", en="{count} commune(s) have no boundary: {shown}."
+        ),
+    }
+)
