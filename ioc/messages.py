@@ -1442,3 +1442,45 @@ _add(
         ),
     }
 )
+
+# Meeting locks and decisions (ioc/meeting_locks.py, ioc/decisions.py). Worded here for when those modules
+# build their issues from the catalog; until then they carry their own texts (they are being reworked).
+_add(
+    {
+        "period-locked": Msg(
+            vi="Kỳ {period} đã khoá lúc {at} bởi {who}; liên hệ quản trị để mở khoá.",
+            en="Period {period} was locked at {at} by {who}; {what}. Ask an administrator to unlock it.",
+            hint_vi="Kỳ số liệu đang được khoá cho cuộc họp giao ban; khi quản trị mở khoá, hãy gửi lại tệp.",
+            hint_en="The period is locked for the monthly meeting; once an administrator unlocks it, send the file "
+            "again.",
+        ),
+        "actor-required": Msg(vi="Cần ghi rõ người thực hiện.", en="Say who does this."),
+        "bad-period:meeting": Msg(
+            vi="'{value}' không phải là kỳ số liệu (2026-10, 2026-Q4, 2026).",
+            en="'{value}' is not a period (2026-10, 2026-Q4, 2026).",
+        ),
+        "period-already-locked": Msg(
+            vi="Kỳ {period} đã được khoá từ trước.", en="Period {period} is already locked."
+        ),
+        "period-not-locked": Msg(vi="Kỳ {period} đang không bị khoá.", en="Period {period} is not locked."),
+        "text-required": Msg(vi="Nội dung đang để trống.", en="The text is empty."),
+        "text-too-long": Msg(
+            vi="Nội dung dài {length} ký tự; tối đa {limit}.",
+            en="The text has {length} characters; at most {limit}.",
+        ),
+        "owner-required": Msg(vi="Cần chọn đơn vị thực hiện.", en="Name the department that carries it out."),
+        "due-required": Msg(vi="Cần có hạn hoàn thành.", en="Give a due date."),
+        "indicator-required": Msg(vi="Cần chọn chỉ tiêu.", en="Choose an indicator."),
+        "decision-not-found": Msg(
+            vi="Không có ghi chú hay việc cần làm số {decision}.",
+            en="There is no note or action item #{decision}.",
+        ),
+        "decision-closed": Msg(
+            vi="Việc số {decision} đã đóng; hãy ghi một việc mới.",
+            en="Action item #{decision} is closed; record a new one instead.",
+        ),
+        "not-an-open-action": Msg(
+            vi="Mục số {decision} không phải là việc đang mở.", en="#{decision} is not an open action item."
+        ),
+    }
+)
