@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from ioc.config_yaml import Located, Path_, dotted
 from ioc.issues import Issue, Severity
+from ioc.messages import Words, issue, text, words
 from ioc.targets import ID_PATTERN, PERIOD_PATTERN, TargetsFile
 
 
@@ -245,11 +246,7 @@ def _allowed_fields(path: Path_, tags: dict[int, str]) -> list[str]:
     return []
 
 
-_OWNERS = {
-    "indicators": ("indicator", "chỉ tiêu"),
-    "pillars": ("pillar", "trụ cột"),
-    "exports": ("export", "nguồn xuất"),
-}
+_OWNERS = ("indicators", "pillars", "exports")  # named list items: "phrase.owner-<section>" of the catalog
 
 
 def owner_prefix(path: Path_, data: Any) -> tuple[str, str]:
@@ -257,8 +254,8 @@ def owner_prefix(path: Path_, data: Any) -> tuple[str, str]:
     if len(path) >= 2 and path[0] in _OWNERS and isinstance(path[1], int):
         item = Located(data, {}).get(path[:2])
         if isinstance(item, dict) and isinstance(item.get("id"), str):
-            en, vi = _OWNERS[str(path[0])]
-            return f"{en} '{item['id']}': ", f"{vi} '{item['id']}': "
+            key = f"phrase.owner-{path[0]}"
+            return text(key, "en", id=item["id"]), text(key, "vi", id=item["id"])
     return "", ""
 
 
@@ -279,6 +276,33 @@ def located_issue(
         field=dotted(path),
         **kw,
     )
+
+
+def located(doc: Located, file: str, key: str, path: Path_, *, warning: bool = False, **kw: Any) -> Issue:
+    """The catalog's issue `key` (`ioc.messages`) at `path` of the file: line, column, dotted field and
+    the owner prefix ("indicator 'x': ") filled in."""
+    pos = doc.position(path) or (None, None)
+    found = issue(
+        key,
+        severity=Severity.WARNING if warning else Severity.ERROR,
+        file=file,
+        line=pos[0],
+        col=pos[1],
+        field=dotted(path),
+        **kw,
+    )
+    pre_en, pre_vi = owner_prefix(path, doc.data)
+    if not pre_en:
+        return found
+    return dataclasses.replace(
+        found, message=pre_en + found.message, message_vi=pre_vi + (found.message_vi or "")
+    )
+
+
+def did_you_mean(word: str, options: list[str]) -> Words | str:
+    """ " Did you mean 'x'?" in both languages for the closest option, or ""."""
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return words("phrase.did-you-mean-sentence", name=f"'{close[0]}'") if close else ""
 
 
 def suggest(word: str, options: list[str]) -> tuple[str, str]:

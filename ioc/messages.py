@@ -1484,3 +1484,65 @@ _add(
         ),
     }
 )
+
+# targets.yaml (ioc/config_*.py): read by the administrator who edits it, in the CLI and on the error page,
+# after "file:line: error[code] field: " — so in the compiler's style: lower case, no final full stop.
+_add(
+    {
+        "stale-default": Msg(
+            vi="chưa đặt stale_after_periods: mặc định {default} coi số liệu là cũ ngay khi thiếu một báo cáo đã "
+            "đến hạn (chậm một tháng, quý hoặc năm)",
+            en="stale_after_periods is not set: the default {default} makes a value stale as soon as one report "
+            "that is due is missing (one missed month, quarter or year)",
+            hint_vi="hãy khai báo trong status: (1 cho phép chậm một kỳ báo cáo)",
+            hint_en="write it under status: (1 tolerates one missed reporting period)",
+        ),
+        "target-behind-baseline": Msg(
+            vi="chỉ tiêu {target} {side} giá trị gốc {baseline} trong khi càng {better} càng tốt: kế hoạch sẽ đi lùi",
+            en="the target {target} is {side} the baseline {baseline} although {better} is better: the plan would "
+            "go backwards",
+            hint_vi="kiểm tra 'direction' (higher / lower), giá trị chỉ tiêu và giá trị gốc",
+            hint_en="check 'direction' (higher / lower), the target value and the baseline value",
+        ),
+        "phrase.below": Msg(vi="thấp hơn", en="below"),
+        "phrase.above": Msg(vi="cao hơn", en="above"),
+        "phrase.higher": Msg(vi="cao", en="higher"),
+        "phrase.lower": Msg(vi="thấp", en="lower"),
+        "percent-as-fraction": Msg(
+            vi="{value} trông như một phân số, nhưng tỷ lệ viết theo thang 0–100 ({value} nghĩa là {value}%, không "
+            "phải {percent}%)",
+            en="{value} looks like a fraction, but percent values are written 0–100 ({value} means {value}%, not "
+            "{percent}%)",
+            hint_vi="hãy viết {percent} nếu ý là {percent}%",
+            hint_en="write {percent} if {percent}% is meant",
+        ),
+        "bad-share-basis": Msg(
+            vi="share_basis '{value}' không phải một kỳ (2025-01, 2025-Q1, 2025) hay một cột số của {communes}.{guess}",
+            en="share_basis '{value}' is neither a period (2025-01, 2025-Q1, 2025) nor a numeric column of "
+            "{communes}.{guess}",
+            hint_vi="ghi một kỳ tham chiếu, hoặc thêm cột (ví dụ population) vào tệp xã, phường",
+            hint_en="name a reference period, or add the column (e.g. population) to the communes file",
+        ),
+        "unused-share-basis": Msg(
+            vi="có share_basis nhưng unit_target là {unit_target}: không được dùng",
+            en="share_basis is set but unit_target is {unit_target}: it is not used",
+            hint_vi="ghi unit_target: share, hoặc bỏ share_basis",
+            hint_en="write unit_target: share, or remove share_basis",
+        ),
+        "share-of-percent": Msg(
+            vi="chia tỷ lệ phần trăm theo tỷ trọng ít ý nghĩa: mỗi đơn vị chỉ phải đạt một phần của tỷ lệ",
+            en="a share of a percentage means little: each unit would be held to a fraction of the rate",
+            hint_vi="dùng unit_target: same cho các tỷ lệ",
+            hint_en="use unit_target: same for rates",
+        ),
+        "unit-target-unused": Msg(
+            vi="có unit_target nhưng chỉ tiêu chỉ đo ở cấp tỉnh",
+            en="unit_target is set but the indicator is measured at the province only",
+            hint_vi="bỏ dòng này, hoặc thêm cấp áp dụng vào levels",
+            hint_en="remove it, or add the levels it applies to",
+        ),
+        "phrase.owner-indicators": Msg(vi="chỉ tiêu '{id}': ", en="indicator '{id}': "),
+        "phrase.owner-pillars": Msg(vi="trụ cột '{id}': ", en="pillar '{id}': "),
+        "phrase.owner-exports": Msg(vi="nguồn xuất '{id}': ", en="export '{id}': "),
+    }
+)

@@ -732,3 +732,21 @@ def test_share_of_a_percentage_is_a_warning(tmp_path):
     text = variant(("    rollup: ratio\n", "    rollup: ratio\n    unit_target: share\n"))
     config = load_config(write_config(tmp_path, text))
     assert [w.code for w in config.warnings] == ["share-of-percent"]
+
+
+def test_unit_target_rules_that_do_nothing_are_warnings(tmp_path):
+    """share_basis without unit_target: share, and unit_target on a province-only indicator, are noted."""
+    text = variant(
+        ("    rollup: sum\n", "    rollup: sum\n    unit_target: same\n    share_basis: 2025-Q1\n")
+    )
+    (w,) = load_config(write_config(tmp_path, text)).warnings
+    assert w.code == "unused-share-basis" and w.field == "indicators[1].share_basis" and "same" in w.message
+    text = variant(
+        (
+            "    levels: [province, commune]\n    owner: so_cong_thuong",
+            "    levels: [province]\n    owner: so_cong_thuong",
+        ),
+        ("    rollup: sum\n", "    rollup: sum\n    unit_target: same\n"),
+    )
+    (w,) = load_config(write_config(tmp_path, text)).warnings
+    assert w.code == "unit-target-unused" and "province only" in w.message and "cấp tỉnh" in w.message_vi

@@ -24,8 +24,6 @@ NOT_YET_MIGRATED |= {
     "ioc/config_loader.py",
     "ioc/config_rules.py",
     "ioc/config_shape.py",
-    "ioc/config_unit_targets.py",
-    "ioc/config_warnings.py",
     "ioc/config_yaml.py",
 }
 # Codes no test can cause honestly: an OSError while a CSV is transcoded (a full disk).
