@@ -1546,3 +1546,95 @@ _add(
         "phrase.owner-exports": Msg(vi="nguồn xuất '{id}': ", en="export '{id}': "),
     }
 )
+
+_add(
+    {
+        "missing-file": Msg(
+            vi="registry.{name}: không tìm thấy tệp '{value}' (đã tìm ở {path})",
+            en="registry.{name}: file '{value}' not found (looked in {path})",
+            hint_vi="đường dẫn tính từ thư mục chứa targets.yaml",
+            hint_en="paths are relative to the folder of targets.yaml",
+        ),
+        "missing-file:targets": Msg(
+            vi="không đọc được tệp chỉ tiêu: {error}",
+            en="cannot read the targets file: {error}",
+            hint_vi="đặt IOC_TARGETS là đường dẫn tới targets.yaml",
+            hint_en="set IOC_TARGETS to the path of targets.yaml",
+        ),
+        "encoding": Msg(
+            vi="tệp không phải văn bản UTF-8",
+            en="the file is not UTF-8 text",
+            hint_vi="lưu targets.yaml với bảng mã UTF-8",
+            hint_en="save targets.yaml as UTF-8",
+        ),
+        "yaml-recursion": Msg(
+            vi="bí danh (alias) trỏ tới chính khối chứa nó",
+            en="an alias refers to the block that contains it",
+        ),
+        "yaml-merge": Msg(
+            vi="không hỗ trợ khóa gộp ('<<'); hãy viết đầy đủ các trường",
+            en="merge keys ('<<') are not supported; write the fields out",
+        ),
+        "yaml-bad-key": Msg(
+            vi="khóa phải là văn bản, không phải danh sách hay nhóm",
+            en="a key must be plain text, not a list or mapping",
+        ),
+        "duplicate-key": Msg(
+            vi="khóa '{value}' xuất hiện hai lần trong cùng một khối (lần đầu ở dòng {first}); chỉ khóa sau được tính",
+            en="key '{value}' appears twice in the same block (first at line {first}); only the last one would count",
+            hint_vi="xóa hoặc đổi tên một trong hai",
+            hint_en="delete or rename one of them",
+        ),
+        "yaml-tag": Msg(
+            vi="không được dùng thẻ '{value}': targets.yaml chỉ chứa giá trị, danh sách và nhóm khóa",
+            en="the tag '{value}' is not allowed: targets.yaml holds plain values, lists and mappings only",
+        ),
+        "yaml-syntax": Msg(vi="lỗi cú pháp YAML: {problem}", en="YAML syntax error: {problem}"),
+        "yaml-syntax:tabs": Msg(
+            vi="lỗi cú pháp YAML: {problem}",
+            en="YAML syntax error: {problem}",
+            hint_vi="thụt lề bằng dấu cách, không dùng tab; đặt giá trị bắt đầu bằng @ hoặc ` trong dấu nháy",
+            hint_en="use spaces for indentation, never tabs; quote values that start with @ or `",
+        ),
+        "yaml-syntax:colon-in-value": Msg(
+            vi="lỗi cú pháp YAML: {problem}",
+            en="YAML syntax error: {problem}",
+            hint_vi="giá trị có chứa ': ' phải đặt trong dấu nháy",
+            hint_en="a value containing ': ' must be put in quotes",
+        ),
+        "yaml-syntax:missing-colon": Msg(
+            vi="lỗi cú pháp YAML: {problem}",
+            en="YAML syntax error: {problem}",
+            hint_vi="mỗi dòng trong khối cần dạng 'khóa: giá trị'; kiểm tra thụt lề",
+            hint_en="each line of a block needs 'key: value'; check the indentation",
+        ),
+        "yaml-syntax:indent": Msg(
+            vi="lỗi cú pháp YAML: {problem}",
+            en="YAML syntax error: {problem}",
+            hint_vi="kiểm tra thụt lề: các mục cùng khối phải thẳng hàng",
+            hint_en="check the indentation: items of one block must line up",
+        ),
+        "yaml-syntax:unclosed": Msg(
+            vi="lỗi cú pháp YAML: {problem}",
+            en="YAML syntax error: {problem}",
+            hint_vi="thiếu dấu nháy hoặc dấu ngoặc đóng",
+            hint_en="a quote or bracket is not closed",
+        ),
+        "yaml-syntax:documents": Msg(
+            vi="lỗi cú pháp YAML: {problem}",
+            en="YAML syntax error: {problem}",
+            hint_vi="tệp chỉ được có một tài liệu: xóa dòng '---' thừa",
+            hint_en="the file must hold one document: remove the extra '---'",
+        ),
+        "empty-file:targets": Msg(
+            vi="tệp rỗng",
+            en="the file is empty",
+            hint_vi="hãy bắt đầu từ tệp targets.yaml của tỉnh mẫu",
+            hint_en="start from the demo province's targets.yaml",
+        ),
+        "yaml-too-large": Msg(
+            vi="tài liệu mở rộng thành hơn {limit} giá trị (bí danh lặp lại?)",
+            en="the document expands to more than {limit} values (aliases repeated?)",
+        ),
+    }
+)

@@ -750,3 +750,33 @@ def test_unit_target_rules_that_do_nothing_are_warnings(tmp_path):
     )
     (w,) = load_config(write_config(tmp_path, text)).warnings
     assert w.code == "unit-target-unused" and "province only" in w.message and "cấp tỉnh" in w.message_vi
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("base: &b {a: 1}\nother:\n  <<: *b\n", "yaml-merge"),
+        ("? [a, b]\n: 1\n", "yaml-bad-key"),
+        ("a: &x\n  - *x\n", "yaml-recursion"),
+        (
+            "a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
+            + "".join(
+                f"{n}: &{n} [{', '.join(['*' + p] * 10)}]\n"
+                for p, n in zip("abcdefg", "bcdefgh", strict=True)
+            ),
+            "yaml-too-large",
+        ),
+    ],
+)
+def test_yaml_constructs_targets_yaml_does_not_take(text: str, code: str) -> None:
+    """Merge keys, non-text keys, self-referring aliases and alias bombs: each one precise issue, no crash."""
+    from ioc.config_yaml import read_yaml
+
+    _, issues = read_yaml(text, "targets.yaml")
+    (found,) = [i for i in issues if i.code == code] or [None]
+    assert (
+        found is not None
+        and found.line is not None
+        and found.message_vi
+        and found.message != found.message_vi
+    )
