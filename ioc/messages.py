@@ -1638,3 +1638,69 @@ _add(
         ),
     }
 )
+
+# targets.yaml: the exports' columns and the filters computed from them (ioc/config_exports.py).
+_add(
+    {
+        "unknown-column:export": Msg(
+            vi="columns: '{value}' không phải trường của nguồn xuất loại {kind}.{guess}",
+            en="columns: '{value}' is not a field of a {kind} export.{guess}",
+            hint_vi="các trường của nguồn xuất loại {kind}: {fields}{own}",
+            hint_en="the fields of a {kind} export: {fields}{own}",
+        ),
+        "phrase.own-field-note": Msg(
+            vi="; trường riêng chỉ khai báo ở đây khi có bộ lọc dùng đến",
+            en="; a field of your own belongs here only when a filter reads it",
+        ),
+        "unknown-export-field:period": Msg(
+            vi="period_field: '{value}' không phải cột của nguồn xuất này.{guess}",
+            en="period_field: '{value}' is not a column of this export.{guess}",
+            hint_vi="chọn một cột ngày ({dates}), hoặc khai báo '{value}' trong columns",
+            hint_en="name a date column ({dates}), or declare '{value}' under columns",
+        ),
+        "bad-period-field": Msg(
+            vi="period_field: '{value}' được đọc là {type}, không phải ngày",
+            en="period_field: '{value}' is read as {type}, not as a date",
+            hint_vi="đặt 'type: date' cho columns.{value}, hoặc chọn cột ngày khác",
+            hint_en="set 'type: date' on columns.{value}, or name another date column",
+        ),
+        "bad-filter:sum-only": Msg(
+            vi="{side}: nguồn procedure_stats có một dòng cho mỗi đơn vị: hãy dùng 'sum: [chỉ số]'",
+            en="{side}: a procedure_stats export has one row per unit: use 'sum: [measures]'",
+            hint_vi="các chỉ số của '{export}': {measures}",
+            hint_en="measures of export '{export}': {measures}",
+        ),
+        "unknown-export-field:undeclared": Msg(
+            vi="{side}: '{value}' không có trong các cột khai báo cho nguồn xuất '{export}'",
+            en="{side}: '{value}' is not among the columns declared for export '{export}'",
+            hint_vi="thêm '{value}' cùng tiêu đề cột vào columns của nguồn xuất: khối columns thay thế các cột mặc định",
+            hint_en="add '{value}' with its header labels under the export's columns: a columns block replaces the "
+            "defaults of the kind",
+        ),
+        "unknown-export-field": Msg(
+            vi="{side}: '{value}' không phải trường của nguồn xuất '{export}'.{guess}",
+            en="{side}: '{value}' is not a field of export '{export}'.{guess}",
+            hint_vi="các trường của nguồn xuất '{export}': {options}",
+            hint_en="the fields of export '{export}': {options}",
+        ),
+        "unknown-vocab-value": Msg(
+            vi="{side}: '{value}' không phải giá trị của '{vocab}' trong nguồn xuất '{export}'.{guess}",
+            en="{side}: '{value}' is not a value of '{vocab}' in export '{export}'.{guess}",
+            hint_vi="bộ lọc dùng các giá trị của exports[{export}].vocab.{vocab}: {options} (nhãn trong tệp được "
+            "liệt kê dưới mỗi giá trị)",
+            hint_en="filters use the values of exports[{export}].vocab.{vocab}: {options} (the labels of the file "
+            "are listed under each of them)",
+        ),
+        "phrase.label-value": Msg(
+            vi=" Có phải ý bạn là '{canonical}' (giá trị của nhãn '{label}')?",
+            en=" Did you mean '{canonical}' (the value of the label '{label}')?",
+        ),
+        "unknown-measure": Msg(
+            vi="{side}: '{value}' không phải chỉ số của nguồn xuất '{export}'.{guess}",
+            en="{side}: '{value}' is not a measure of export '{export}'.{guess}",
+            hint_vi="sum cộng các cột chỉ số của nguồn xuất: {options}",
+            hint_en="sum adds measure columns of the export: {options}",
+        ),
+        "bad-filter": Msg(vi="{side}: {problem}", en="{side}: {problem}"),
+    }
+)

@@ -636,6 +636,14 @@ def test_a_period_field_that_is_no_column(tmp_path):
     i = one(issues_of(tmp_path, text), "unknown-export-field")
     assert (i.line, i.field) == (15, "exports[0].period_field")
     assert "Did you mean 'received_date'?" in i.message
+    # a column that exists but is not read as a date cannot decide a dossier's month
+    text = variant(("    kind: dossiers\n", "    kind: dossiers\n    period_field: channel\n"))
+    i = one(issues_of(tmp_path, text), "bad-period-field")
+    assert (
+        i.field == "exports[0].period_field"
+        and "not as a date" in i.message
+        and "không phải ngày" in i.message_vi
+    )
 
 
 # --- warnings: the file loads, `check` shows them with their line and exits 0 -------------------------
