@@ -1704,3 +1704,197 @@ _add(
         "bad-filter": Msg(vi="{side}: {problem}", en="{side}: {problem}"),
     }
 )
+
+# targets.yaml: the shape of the file (ioc/config_shape.py), from what pydantic found.
+_add(
+    {
+        "missing-field": Msg(
+            vi="thiếu trường bắt buộc '{name}'",
+            en="required field '{name}' is missing",
+            hint_vi="thêm '{name}:' vào {parent}",
+            hint_en="add '{name}:' under {parent}",
+        ),
+        "phrase.top-level": Msg(vi="cấp ngoài cùng", en="the top level"),
+        "unknown-field": Msg(
+            vi="trường không hợp lệ '{value}'.{guess}",
+            en="unknown field '{value}'.{guess}",
+            hint_vi="các trường được phép: {allowed}",
+            hint_en="allowed here: {allowed}",
+        ),
+        "unknown-field:anywhere": Msg(
+            vi="trường không hợp lệ '{value}'.{guess}", en="unknown field '{value}'.{guess}"
+        ),
+        "wrong-type": Msg(
+            vi="cần {expected_words}, nhận được {value}", en="expected {expected_words}, got {value}"
+        ),
+        "wrong-type:quote": Msg(
+            vi="cần {expected_words}, nhận được {value}",
+            en="expected {expected_words}, got {value}",
+            hint_vi='đặt trong dấu nháy: "{raw}" (mã chỉ giữ được số 0 đầu khi là văn bản)',
+            hint_en='put it in quotes: "{raw}" (codes keep their leading zeros only as text)',
+        ),
+        "wrong-type:date": Msg(
+            vi="cần {expected_words}, nhận được {value}",
+            en="expected {expected_words}, got {value}",
+            hint_vi="viết ngày theo dạng NNNN-TT-NN",
+            hint_en="write dates as YYYY-MM-DD",
+        ),
+        "bad-value": Msg(
+            vi="cần {expected_words}, nhận được {value}", en="expected {expected_words}, got {value}"
+        ),
+        "bad-value:rule": Msg(vi="{rule}", en="{rule}"),
+    }
+)
+
+# targets.yaml: the rules across the whole file (ioc/config_rules.py).
+_add(
+    {
+        "duplicate-id": Msg(
+            vi="mã chỉ tiêu '{value}' bị dùng hai lần (lần đầu ở dòng {first})",
+            en="indicator id '{value}' is used twice (first at line {first})",
+            hint_vi="mỗi chỉ tiêu cần một mã riêng",
+            hint_en="give every indicator its own id",
+        ),
+        "duplicate-pillar": Msg(
+            vi="mã trụ cột '{value}' bị dùng hai lần (lần đầu ở dòng {first})",
+            en="pillar id '{value}' is used twice (first at line {first})",
+            hint_vi="mỗi trụ cột cần một mã riêng",
+            hint_en="give every pillar its own id",
+        ),
+        "duplicate-export": Msg(
+            vi="mã nguồn xuất '{value}' bị dùng hai lần (lần đầu ở dòng {first})",
+            en="export id '{value}' is used twice (first at line {first})",
+            hint_vi="mỗi nguồn xuất cần một mã riêng",
+            hint_en="give every export its own id",
+        ),
+        "unknown-pillar": Msg(
+            vi="trụ cột '{value}' chưa được khai báo trong 'pillars'.{guess}",
+            en="pillar '{value}' is not declared under 'pillars'.{guess}",
+            hint_vi="các trụ cột đã khai báo: {ids}",
+            hint_en="declared pillars: {ids}",
+        ),
+        "unused-pillar": Msg(
+            vi="trụ cột '{pillar}' chưa có chỉ tiêu nào",
+            en="pillar '{pillar}' has no indicators",
+            hint_vi="thêm chỉ tiêu hoặc xóa trụ cột này",
+            hint_en="add indicators to it or remove it",
+        ),
+        "unknown-export:undeclared": Msg(
+            vi="nguồn xuất '{value}' chưa được khai báo trong 'exports'.{guess}",
+            en="export '{value}' is not declared under 'exports'.{guess}",
+            hint_vi="các nguồn đã khai báo: {ids}",
+            hint_en="declared exports: {ids}",
+        ),
+        "unknown-export:none-declared": Msg(
+            vi="nguồn xuất '{value}' chưa được khai báo trong 'exports'.{guess}",
+            en="export '{value}' is not declared under 'exports'.{guess}",
+            hint_vi="khai báo nguồn trong 'exports:'",
+            hint_en="declare the export under 'exports:'",
+        ),
+        "rollup-mismatch": Msg(
+            vi="nguồn có tử số và mẫu số nhưng rollup là '{rollup}': giá trị toàn tỉnh sẽ không phải tỷ lệ của tổng",
+            en="the source gives a numerator and a denominator but rollup is '{rollup}': the province value would "
+            "not be the share of the summed counts",
+            hint_vi="đặt 'rollup: ratio'",
+            hint_en="set 'rollup: ratio'",
+        ),
+        "rollup-mismatch:single-value": Msg(
+            vi="rollup là 'ratio' nhưng nguồn chỉ cho một giá trị, không có tử số và mẫu số",
+            en="rollup is 'ratio' but the source gives a single value, no numerator and denominator",
+            hint_vi="dùng 'rollup: sum' cho số đếm, hoặc khai báo tử số và mẫu số",
+            hint_en="use 'rollup: sum' for counts, or give numerator and denominator",
+        ),
+        "bad-range": Msg(
+            vi="min ({value}) lớn hơn max ({max})",
+            en="min ({value}) is greater than max ({max})",
+            hint_vi="đổi chỗ hai giá trị, hoặc sửa một trong hai",
+            hint_en="swap them, or correct one of them",
+        ),
+        "bad-target": Msg(
+            vi="giá trị {what} {value} nằm ngoài khoảng {span}",
+            en="{what} value {value} is outside the range {span}",
+            hint_vi="sửa giá trị, hoặc min/max của chỉ tiêu",
+            hint_en="correct the value, or the indicator's min/max",
+        ),
+        "bad-target:percent": Msg(
+            vi="giá trị {what} {value} nằm ngoài khoảng {span}",
+            en="{what} value {value} is outside the range {span}",
+            hint_vi="tỷ lệ viết theo thang 0–100 (80 nghĩa là 80%)",
+            hint_en="percent values are written as 0–100 (80 means 80%)",
+        ),
+        "phrase.target": Msg(vi="chỉ tiêu", en="target"),
+        "phrase.baseline": Msg(vi="giá trị gốc", en="baseline"),
+        "phrase.milestone": Msg(vi="mốc {period}", en="milestone {period}"),
+        "phrase.override": Msg(vi="chỉ tiêu riêng của {unit}", en="override for {unit}"),
+        "phrase.not-below": Msg(vi="không nhỏ hơn {low}", en="at least {low}"),
+        "bad-tolerance": Msg(
+            vi="amber_tolerance {value} lớn hơn 100: mọi mức thiếu hụt đều thành vàng, không bao giờ đỏ",
+            en="amber_tolerance {value} is more than 100: every shortfall would show amber, never red",
+            hint_vi="điểm phần trăm với chỉ tiêu tỷ lệ, % tương đối với loại khác (10 = trong phạm vi 10%)",
+            hint_en="percentage points for percent indicators, a relative % for others (10 = within 10%)",
+        ),
+        "bad-baseline": Msg(
+            vi="ngày gốc {value} không trước hạn {by}",
+            en="the baseline date {value} is not before the deadline {by}",
+            hint_vi="giá trị gốc là điểm xuất phát: ngày phải trước 'by'",
+            hint_en="the baseline is where the plan starts: a date before 'by'",
+        ),
+        "bad-milestone": Msg(
+            vi="kỳ của mốc '{value}' không khớp với tần suất báo cáo {frequency}",
+            en="milestone period '{value}' does not match the indicator's {frequency} reporting",
+            hint_vi="hãy viết {shape}",
+            hint_en="write {shape}",
+        ),
+        "phrase.shape-monthly": Msg(vi='một tháng dạng "2025-06"', en='a month like "2025-06"'),
+        "phrase.shape-quarterly": Msg(vi='một quý dạng "2025-Q2"', en='a quarter like "2025-Q2"'),
+        "phrase.shape-yearly": Msg(vi='một năm dạng "2025"', en='a year like "2025"'),
+        "phrase.every-monthly": Msg(vi="hằng tháng", en="monthly"),
+        "phrase.every-quarterly": Msg(vi="hằng quý", en="quarterly"),
+        "phrase.every-yearly": Msg(vi="hằng năm", en="yearly"),
+        "bad-milestone:after-deadline": Msg(
+            vi="mốc '{value}' nằm sau hạn {by}",
+            en="milestone '{value}' lies after the deadline {by}",
+            hint_vi="các mốc phải trước hạn hoàn thành",
+            hint_en="milestones lead up to the deadline",
+        ),
+        "bad-milestone:before-baseline": Msg(
+            vi="mốc '{value}' nằm trước ngày gốc {at}",
+            en="milestone '{value}' lies before the baseline date {at}",
+            hint_vi="các mốc phải sau ngày gốc",
+            hint_en="milestones come after the baseline",
+        ),
+        "bad-milestone:twice": Msg(
+            vi="mốc '{value}' được khai báo hai lần",
+            en="milestone '{value}' is declared twice",
+            hint_vi="giữ lại một",
+            hint_en="keep one",
+        ),
+        "unknown-owner": Msg(
+            vi="đơn vị chủ trì '{value}' không có trong danh mục sở, ngành.{guess}",
+            en="owner '{value}' is not a department of the registry.{guess}",
+            hint_vi="mã các sở, ngành nằm trong {departments}",
+            hint_en="department ids are listed in {departments}",
+        ),
+        "unknown-unit:override": Msg(
+            vi="đơn vị '{value}' không phải mã xã/phường hay mã sở, ngành trong danh mục.{guess}",
+            en="unit '{value}' is neither a commune code nor a department id of the registry.{guess}",
+            hint_vi='ghi mã xã 5 chữ số trong dấu nháy ("90001") hoặc mã sở, ngành',
+            hint_en='write a 5-digit commune code in quotes ("90001") or a department id',
+        ),
+        "phrase.did-you-mean-code": Msg(
+            vi=" Có phải ý bạn là '{code}' ({name})?", en=" Did you mean '{code}' ({name})?"
+        ),
+        "override-level": Msg(
+            vi="đơn vị '{value}' thuộc cấp {level} nhưng chỉ tiêu chỉ đo ở cấp: {levels}",
+            en="unit '{value}' is a {level} but the indicator is measured at: {levels}",
+            hint_vi="thêm '{level_id}' vào levels, hoặc bỏ chỉ tiêu riêng này",
+            hint_en="add '{level_id}' to levels, or remove the override",
+        ),
+        "duplicate-override": Msg(
+            vi="đơn vị '{value}' có hai chỉ tiêu riêng",
+            en="unit '{value}' has two overrides",
+            hint_vi="giữ lại một",
+            hint_en="keep one",
+        ),
+    }
+)

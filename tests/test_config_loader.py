@@ -788,3 +788,20 @@ def test_yaml_constructs_targets_yaml_does_not_take(text: str, code: str) -> Non
         and found.message_vi
         and found.message != found.message_vi
     )
+
+
+def test_duplicate_pillar_export_and_override(tmp_path):
+    """A pillar or export id used twice, and two overrides for one unit: each at the repeat's line."""
+    text = variant(("  - id: economy\n", "  - id: gov\n"))
+    i = one(issues_of(tmp_path, text), "duplicate-pillar")
+    assert i.field == "pillars[1].id" and "trụ cột 'gov'" in i.message_vi
+    text = variant(("    kind: dossiers\n", "    kind: dossiers\n  - id: dossiers\n    kind: dossiers\n"))
+    assert one(issues_of(tmp_path, text), "duplicate-export").field == "exports[1].id"
+    text = variant(
+        (
+            '      - {unit: "90001", value: 70}\n',
+            '      - {unit: "90001", value: 70}\n      - {unit: "90001", value: 75}\n',
+        )
+    )
+    i = one(issues_of(tmp_path, text), "duplicate-override")
+    assert i.field == "indicators[0].overrides[1].unit" and i.value == "90001"
