@@ -17,7 +17,9 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from ioc.config import Config
 from ioc.exports_config import FORMER_UNITS_UNTIL, ColumnSpec, ExportConfig, ExportKind, FieldType
 from ioc.filters import quantity_problems
-from ioc.issues import Issue, Severity
+from ioc.i18n import format_period
+from ioc.issues import Issue
+from ioc.messages import Words, issue, warning
 from ioc.observations import OBSERVATION_SCHEMA, conform, empty_observations
 from ioc.periods import normalise_period, period_months  # noqa: F401  (the export loaders import them here)
 from ioc.targets import ExportSource, Indicator, Level, MeasureUnit
@@ -31,12 +33,6 @@ _OFFICE_PREFIX = re.compile(
     r"^(ủy ban nhân dân|uỷ ban nhân dân|ubnd|bộ phận một cửa|bộ phận tiếp nhận và trả kết quả)\s+",
     re.IGNORECASE,
 )
-
-
-def issue(code: str, en: str, vi: str, *, warning: bool = False, **kw: object) -> Issue:
-    """An Issue with both messages (error unless `warning`)."""
-    sev = Severity.WARNING if warning else Severity.ERROR
-    return Issue(code, en, vi, severity=sev, **kw)  # type: ignore[arg-type]
 
 
 def header_key(text: object) -> str:
@@ -114,14 +110,13 @@ def check_indicators(
                 out.append(
                     issue(
                         "export-config",
-                        f"indicator '{ind.id}' {side}: {p}",
-                        f"chỉ tiêu '{ind.id}' ({side}): {p}",
                         file="targets.yaml",
                         field=f"indicators[{ind.id}].source.{side}",
-                        hint=f"fix the filter in targets.yaml; the fields of export '{export.id}' are "
-                        f"{', '.join(sorted(types))}",
-                        hint_vi=f"hãy sửa bộ lọc trong targets.yaml; các trường của '{export.id}' là "
-                        f"{', '.join(sorted(types))}",
+                        indicator=ind.id,
+                        side=side,
+                        problem=p,
+                        export=export.id,
+                        fields=", ".join(sorted(types)),
                     )
                 )
     return out
@@ -235,17 +230,15 @@ def missing_column_issue(
     present = ", ".join(f"'{clean_text(str(h))}'" for h in headers if h is not None and str(h).strip())
     return issue(
         "missing-column",
-        f"no column for '{fld}': expected a header {wanted}; the header row has {present}",
-        f"thiếu cột '{fld}': cần tiêu đề {wanted}; dòng tiêu đề hiện có {present}",
         file=file,
         sheet=sheet,
         row=row,
         field=fld,
         expected=wanted,
-        hint=f"rename the column in the file, or add its header to exports[{export.id}].columns.{fld}.labels "
-        "in targets.yaml",
-        hint_vi=f"hãy đổi tên cột trong tệp, hoặc thêm tiêu đề này vào exports[{export.id}].columns.{fld}.labels "
-        "trong targets.yaml",
+        fld=fld,
+        wanted=wanted,
+        present=present,
+        export=export.id,
     )
 
 
@@ -253,15 +246,7 @@ def ambiguous_column_issue(
     fld: str, cols: Sequence[str], *, file: str, sheet: str | None, row: int | None
 ) -> Issue:
     return issue(
-        "ambiguous-column",
-        f"several columns could be '{fld}': {', '.join(cols)}",
-        f"nhiều cột có thể là '{fld}': {', '.join(cols)}",
-        file=file,
-        sheet=sheet,
-        row=row,
-        field=fld,
-        hint="give the column letter (letter: …) or a more specific label in targets.yaml",
-        hint_vi="hãy ghi chữ cột (letter: …) hoặc tiêu đề cụ thể hơn trong targets.yaml",
+        "ambiguous-column", file=file, sheet=sheet, row=row, field=fld, fld=fld, columns=", ".join(cols)
     )
 
 
@@ -355,9 +340,7 @@ def unit_issue(
     """The error for a receiving unit that maps to no unit code, with where it occurs and how to fix it."""
     shown = ", ".join(str(r) for r in rows[:MAX_EXAMPLES]) + (" …" if len(rows) > MAX_EXAMPLES else "")
     return issue(
-        "unknown-unit",
-        f"receiving unit '{label}' is not a known unit ({count} row(s), rows {shown}): {reason}",
-        f"đơn vị tiếp nhận '{label}' không có trong danh mục ({count} dòng, dòng {shown}): {reason_vi or reason}",
+        "unknown-unit:export",
         file=file,
         sheet=sheet,
         row=rows[0] if rows else None,
@@ -365,10 +348,11 @@ def unit_issue(
         field="unit",
         value=label,
         extra={"rows": list(rows[:MAX_EXAMPLES]), "count": count},
-        hint=f"add '{label}' to exports[{export.id}].unit_map in targets.yaml (label: unit code), or add it "
-        "as an alias of the commune in communes.csv (of the department in departments.csv)",
-        hint_vi=f"hãy thêm '{label}' vào exports[{export.id}].unit_map trong targets.yaml (tên: mã đơn vị), "
-        "hoặc thêm vào cột aliases của xã trong communes.csv (của sở, ngành trong departments.csv)",
+        label=label,
+        count=count,
+        shown=shown,
+        reason=Words(reason_vi or reason or "", reason or ""),
+        export=export.id,
     )
 
 
@@ -514,15 +498,13 @@ def restrict_to_period(
     if not dropped:
         return obs, []
     return inside, [
-        issue(
+        warning(
             "outside-period",
-            f"the file also has data for {', '.join(dropped)}, outside the declared period {period}; only "
-            f"{period} is taken",
-            f"tệp còn có số liệu của {', '.join(dropped)}, ngoài kỳ đã khai {period}; chỉ lấy kỳ {period}",
-            warning=True,
             file=file,
             value=", ".join(dropped),
             expected=period,
+            dropped=Words(*(", ".join(format_period(p, lang) for p in dropped) for lang in ("vi", "en"))),
+            period=Words(format_period(period, "vi"), format_period(period, "en")),
         )
     ]
 

@@ -10,12 +10,12 @@ one "… and N more" issue with the count — the way `ioc.validation` caps its 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import polars as pl
 
-from data_sources._export_common import issue
-from ioc.issues import Issue
+from ioc.issues import Issue, more_like_this
+from ioc.messages import issue, with_row_count
 
 MAX_LISTED = 20  # located issues per problem; one more issue counts the rest
 MAX_ROWS_SHOWN = 10  # rows named in one issue's message (a code repeated many times)
@@ -45,27 +45,16 @@ def repeated_codes(lf: pl.LazyFrame, row: str) -> pl.LazyFrame:
     )
 
 
-def _capped(found: list[Issue], total: int, make_more: Callable[[int], Issue]) -> list[Issue]:
-    """The first `MAX_LISTED` issues, then one issue saying how many more there are."""
+def _capped(found: list[Issue], total: int) -> list[Issue]:
+    """The first `MAX_LISTED` issues, then one issue saying how many more there are ("… và 12 lỗi tương tự")."""
     listed = found[:MAX_LISTED]
     more = total - len(listed)
-    return listed + ([make_more(more)] if more > 0 else [])
+    return listed + ([more_like_this(listed[0], more)] if more > 0 and listed else [])
 
 
 def _rows_text(rows: Sequence[int]) -> str:
     shown = ", ".join(str(r) for r in rows[:MAX_ROWS_SHOWN])
     return shown + (f" … (+{len(rows) - MAX_ROWS_SHOWN})" if len(rows) > MAX_ROWS_SHOWN else "")
-
-
-def _more(code: str, n: int, what: str, what_vi: str, *, file: str, sheet: str | None) -> Issue:
-    return issue(
-        code,
-        f"… and {n} more {what}",
-        f"… và {n} {what_vi} khác",
-        file=file,
-        sheet=sheet,
-        extra={"omitted": n},
-    )
 
 
 def check_rows(
@@ -113,27 +102,14 @@ def _empty_codes(
         return []
     rows = lf.filter(pl.col(NO_CODE)).select(row).bottom_k(MAX_LISTED, by=row).collect().sort(row)
     found = [
-        issue(
-            "missing-code",
-            f"the dossier code is empty ({total} row(s) in all); every dossier needs its code",
-            f"thiếu mã hồ sơ ({total} dòng); hồ sơ nào cũng phải có mã",
-            file=file,
-            sheet=sheet,
-            row=int(r),
-            column=column,
-            field="code",
-            extra={"count": total},
-            hint="fill in the dossier code, or remove the row if it is not a dossier",
-            hint_vi="hãy điền mã hồ sơ, hoặc xoá dòng nếu không phải hồ sơ",
+        with_row_count(
+            issue("missing-code", file=file, sheet=sheet, row=int(r), column=column, field="code"), total
         )
         for r in rows.get_column(row).to_list()
     ]
     return _capped(
         found,
         total,
-        lambda n: _more(
-            "missing-code", n, "rows without a dossier code", "dòng thiếu mã hồ sơ", file=file, sheet=sheet
-        ),
     )
 
 
@@ -165,9 +141,8 @@ def _repeats(
     out = _capped(
         [
             issue(
-                "duplicate-row",
-                f"row {r} repeats row {first} exactly (dossier {code}): the dossier would be counted twice",
-                f"dòng {r} trùng hoàn toàn với dòng {first} (hồ sơ {code}): hồ sơ sẽ bị đếm hai lần",
+                "duplicate-row:dossier",
+                first=str(first),
                 file=file,
                 sheet=sheet,
                 row=int(r),
@@ -175,13 +150,10 @@ def _repeats(
                 field="code",
                 value=code,
                 extra={"rows": [int(first), int(r)]},
-                hint="remove the repeated row (export the list again if the system repeated it)",
-                hint_vi="hãy xoá dòng lặp lại (hoặc xuất lại danh sách nếu hệ thống xuất trùng)",
             )
             for r, first, code in copies.select(row, "__first", "code").head(MAX_LISTED).iter_rows()
         ],
         copies.height,
-        lambda n: _more("duplicate-row", n, "repeated rows", "dòng trùng lặp", file=file, sheet=sheet),
     )
     # Codes still on two or more distinct rows once the exact copies are set aside.
     conflicts = (
@@ -197,8 +169,8 @@ def _repeats(
         found.append(
             issue(
                 "duplicate-code",
-                f"dossier code {code} is on {len(code_rows)} different rows ({shown}); a code names one dossier",
-                f"mã hồ sơ {code} xuất hiện ở {len(code_rows)} dòng khác nhau ({shown}); mỗi mã là một hồ sơ",
+                count=len(code_rows),
+                rows=shown,
                 file=file,
                 sheet=sheet,
                 row=int(code_rows[1]),
@@ -206,16 +178,11 @@ def _repeats(
                 field="code",
                 value=code,
                 extra={"rows": [int(r) for r in code_rows[:MAX_ROWS_SHOWN]], "count": len(code_rows)},
-                hint="keep one row per dossier code (check which row is right), then upload again",
-                hint_vi="mỗi mã hồ sơ chỉ giữ một dòng (kiểm tra dòng nào đúng) rồi tải lên lại",
             )
         )
     return out + _capped(
         found,
         conflicts.height,
-        lambda n: _more(
-            "duplicate-code", n, "repeated dossier codes", "mã hồ sơ trùng", file=file, sheet=sheet
-        ),
     )
 
 
@@ -242,8 +209,8 @@ def _result_first(
     found = [
         issue(
             "result-before-received",
-            f"the result date {result:%d/%m/%Y} is before the received date {received:%d/%m/%Y}",
-            f"ngày có kết quả {result:%d/%m/%Y} trước ngày tiếp nhận {received:%d/%m/%Y}",
+            result=f"{result:%d/%m/%Y}",
+            received=f"{received:%d/%m/%Y}",
             file=file,
             sheet=sheet,
             row=int(r),
@@ -252,20 +219,10 @@ def _result_first(
             value=f"{result:%d/%m/%Y}",
             expected=f"on or after {received:%d/%m/%Y}",
             extra={"count": total},
-            hint="correct the dates in the reporting system and export the list again",
-            hint_vi="hãy sửa ngày trên hệ thống một cửa rồi xuất lại danh sách",
         )
         for r, received, result in rows.iter_rows()
     ]
     return _capped(
         found,
         total,
-        lambda n: _more(
-            "result-before-received",
-            n,
-            "rows with a result before receipt",
-            "dòng có ngày kết quả trước ngày tiếp nhận",
-            file=file,
-            sheet=sheet,
-        ),
     )

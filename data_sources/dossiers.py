@@ -33,7 +33,6 @@ from data_sources._export_common import (
     forget_sheets,
     header_key,
     is_spreadsheet,
-    issue,
     letter,
     load_sheet_strings,
     match_columns,
@@ -50,6 +49,7 @@ from ioc.csvread import check_legacy_font, head_lines, open_utf8, sniff_delimite
 from ioc.exports_config import Condition, ExportConfig, ExportKind, FieldType, Quantity
 from ioc.filters import compile_condition, quantity_fields
 from ioc.issues import Issue
+from ioc.messages import issue, warning, with_row_count
 from ioc.textnorm import clean_text
 
 NAME = "dossiers"
@@ -180,13 +180,11 @@ def _header_issues(
     for fld in sorted(needed - set(specs)):
         out.append(
             issue(
-                "export-config",
-                f"the indicators use field '{fld}', but exports[{export.id}].columns does not declare it",
-                f"các chỉ tiêu dùng trường '{fld}' nhưng exports[{export.id}].columns không khai báo",
+                "export-config:undeclared-field",
                 file="targets.yaml",
                 field=f"exports[{export.id}].columns",
-                hint=f"add '{fld}' with its header label under exports[{export.id}].columns",
-                hint_vi=f"hãy thêm '{fld}' cùng tiêu đề cột vào exports[{export.id}].columns",
+                fld=fld,
+                export=export.id,
             )
         )
     return out
@@ -199,14 +197,7 @@ def _open_xlsx(
     try:
         grid, absolute, sheet = load_sheet_strings(path, export.sheet)
     except Exception as e:  # calamine's errors: not a workbook, sheet not found …
-        return None, [
-            issue(
-                "unreadable-file",
-                f"cannot read the workbook: {e}",
-                f"không đọc được tệp Excel: {e}",
-                file=file,
-            )
-        ]
+        return None, [issue("unreadable-file:workbook", file=file, error=e)]
     rows = grid.head(HEAD_ROWS).rows()
     hr = export.header_row - 1 if export.header_row else find_header_row(rows, specs)
     if hr is None or hr >= len(rows):
@@ -300,16 +291,7 @@ def _open_csv(
 def _no_header(export: ExportConfig, file: str, sheet: str | None) -> Issue:
     labels = "; ".join(f"{f}: {' / '.join(s.labels)}" for f, s in export.column_specs().items() if s.required)
     return issue(
-        "header-not-found",
-        f"no header row with the columns of export '{export.id}' in the first {HEAD_ROWS} rows",
-        f"không thấy dòng tiêu đề có các cột của '{export.id}' trong {HEAD_ROWS} dòng đầu",
-        file=file,
-        sheet=sheet,
-        expected=labels,
-        hint=f"check that this is a dossier list; if the system names its columns differently, add the "
-        f"headers to exports[{export.id}].columns in targets.yaml (or set header_row)",
-        hint_vi=f"hãy kiểm tra đây có phải danh sách hồ sơ; nếu hệ thống đặt tên cột khác, thêm tiêu đề vào "
-        f"exports[{export.id}].columns trong targets.yaml (hoặc đặt header_row)",
+        "header-not-found:dossiers", file=file, sheet=sheet, expected=labels, export=export.id, rows=HEAD_ROWS
     )
 
 
@@ -364,25 +346,16 @@ def read(
     if export.field_type(export.period_field) != "date":
         res.issues.append(
             issue(
-                "export-config",
-                f"period_field '{export.period_field}' is not a date field",
-                f"period_field '{export.period_field}' không phải trường ngày",
+                "export-config:period-field",
                 file="targets.yaml",
                 field=f"exports[{export.id}].period_field",
+                fld=export.period_field,
             )
         )
     if res.errors:
         return res
     if not indicators:
-        res.issues.append(
-            issue(
-                "no-indicators",
-                f"no indicator in targets.yaml is computed from export '{export.id}'",
-                f"không có chỉ tiêu nào trong targets.yaml tính từ '{export.id}'",
-                warning=True,
-                file=file,
-            )
-        )
+        res.issues.append(warning("no-indicators", file=file, export=export.id))
     qs: list[Quantity] = [q for ind in indicators for q in quantities(ind).values()]  # type: ignore[misc]
     needed = {"unit", export.period_field}.union(*(quantity_fields(q) for q in qs))
     try:
@@ -391,9 +364,7 @@ def read(
         else:
             table, problems = _open_csv(path, file, export, needed, progress)
     except Exception as e:  # a file the readers cannot parse at all
-        res.issues.append(
-            issue("unreadable-file", f"cannot read the file: {e}", f"không đọc được tệp: {e}", file=file)
-        )
+        res.issues.append(issue("unreadable-file:dossiers", file=file, error=e))
         return res
     res.issues += problems
     if table is None:
@@ -403,16 +374,7 @@ def read(
             res, config, table, export, indicators, types, needed, file=file, period=period, progress=progress
         )
     except pl.exceptions.ComputeError as e:  # e.g. invalid UTF-8 past the sniffed head of a CSV
-        res.issues.append(
-            issue(
-                "unreadable-file",
-                f"cannot read the file: {e}",
-                f"không đọc được tệp: {e}",
-                file=file,
-                hint="save it from Excel as 'CSV UTF-8' and upload again",
-                hint_vi="hãy lưu lại từ Excel dạng 'CSV UTF-8' rồi tải lên lần nữa",
-            )
-        )
+        res.issues.append(issue("unreadable-file:dossiers", file=file, error=e))
     finally:
         for p in table.cleanup:
             p.unlink(missing_ok=True)
@@ -516,24 +478,20 @@ def _compute(
         for row, raw in rows_df.sort(_ROW).iter_rows():
             what = f"'{export.date_format.replace('%d', 'dd').replace('%m', 'mm').replace('%Y', 'yyyy')}'"
             issues.append(
-                issue(
-                    f"bad-{kind}",
-                    f"'{raw}' in {f} is not a {kind} ({total} row(s) in all)",
-                    f"'{raw}' ở cột {f} không phải {'ngày' if kind == 'date' else 'số'} (tổng cộng {total} dòng)",
-                    file=file,
-                    sheet=sheet,
-                    row=row,
-                    column=table.columns.get(f),
-                    field=f,
-                    value=raw,
-                    expected=f"a date {what} or an Excel date" if kind == "date" else "a number",
-                    extra={"count": total},
-                    hint=f"correct the cell; dates are read as {what} (date_format of exports[{export.id}])"
-                    if kind == "date"
-                    else "correct the cell: type the amount as a number",
-                    hint_vi=f"hãy sửa ô này; ngày được đọc theo dạng {what} (date_format của exports[{export.id}])"
-                    if kind == "date"
-                    else "hãy sửa ô này: nhập số tiền dạng số",
+                with_row_count(
+                    issue(
+                        "bad-date" if kind == "date" else "bad-number:amount",
+                        format=what,
+                        export=export.id,
+                        file=file,
+                        sheet=sheet,
+                        row=row,
+                        column=table.columns.get(f),
+                        field=f,
+                        value=raw,
+                        expected=f"a date {what} or an Excel date" if kind == "date" else "a number",
+                    ),
+                    total,
                 )
             )
     issues += dossier_checks.check_rows(
@@ -547,7 +505,7 @@ def _compute(
         file=file,
         sheet=sheet,
     )
-    for f, code in ((export.period_field, "missing-date"), ("unit", "missing-unit")):
+    for f, key in ((export.period_field, "missing-date"), ("unit", "missing-unit:dossier")):
         col = _PERIOD if f == export.period_field else f
         if col not in agg.columns:
             continue
@@ -559,18 +517,8 @@ def _compute(
         total = int(missing.get_column(_N).sum())
         for (row,) in _examples(missing).select(_ROW).iter_rows():
             issues.append(
-                issue(
-                    code,
-                    f"{f} is empty ({total} row(s) in all); every dossier needs it",
-                    f"thiếu {f} ({total} dòng); hồ sơ nào cũng phải có",
-                    file=file,
-                    sheet=sheet,
-                    row=row,
-                    column=table.columns.get(f),
-                    field=f,
-                    extra={"count": total},
-                    hint="fill the cell, or remove the row if it is not a dossier",
-                    hint_vi="hãy điền ô này, hoặc xoá dòng nếu không phải hồ sơ",
+                with_row_count(
+                    issue(key, file=file, sheet=sheet, row=row, column=table.columns.get(f), field=f), total
                 )
             )
     mapped: dict[str, pl.DataFrame] = {}
@@ -593,8 +541,9 @@ def _compute(
             issues.append(
                 issue(
                     "unknown-value",
-                    f"'{raw}' is not a known value of {f} ({n} row(s); allowed: {allowed})",
-                    f"'{raw}' không phải giá trị hợp lệ của {f} ({n} dòng; cho phép: {allowed})",
+                    count=int(n),
+                    allowed=allowed,
+                    export=export.id,
                     file=file,
                     sheet=sheet,
                     row=row,
@@ -603,10 +552,6 @@ def _compute(
                     value=raw,
                     expected=allowed,
                     extra={"count": int(n)},
-                    hint=f"if '{raw}' means one of these, add it to exports[{export.id}].vocab.{f} in targets.yaml; "
-                    "otherwise correct the file",
-                    hint_vi=f"nếu '{raw}' có nghĩa là một trong các giá trị trên, hãy thêm vào "
-                    f"exports[{export.id}].vocab.{f} trong targets.yaml; nếu không, hãy sửa tệp",
                 )
             )
     # units: the label with the period's side of 1 July 2025

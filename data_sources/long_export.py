@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 from rapidfuzz import process
@@ -25,7 +26,6 @@ from data_sources._export_common import (
     forget_sheets,
     header_key,
     is_spreadsheet,
-    issue,
     letter,
     load_sheet_strings,
     match_columns,
@@ -39,8 +39,9 @@ from data_sources._export_common import (
 from ioc.config import Config
 from ioc.csvread import check_legacy_font, head_lines, open_utf8
 from ioc.exports_config import ExportConfig, ExportKind
-from ioc.issues import Issue
-from ioc.numbers import count_values, is_fraction, parse_number_column
+from ioc.issues import Issue, IssueCap
+from ioc.messages import Words, indicator_words, issue, period_words, unit_words, with_row_count, words
+from ioc.numbers import count_values, is_fraction, parse_number_column_both
 from ioc.observations import conform
 from ioc.targets import MeasureUnit
 from ioc.textnorm import clean_text
@@ -97,17 +98,7 @@ def _read_table(
             None,
             {},
             sheet_name,
-            [
-                issue(
-                    "header-not-found",
-                    "no header row with unit, period, indicator and value columns",
-                    "không thấy dòng tiêu đề có các cột đơn vị, kỳ, chỉ tiêu, giá trị",
-                    file=file,
-                    sheet=sheet_name,
-                    hint=f"name the columns as in exports[{export.id}].columns (e.g. Đơn vị, Kỳ, Chỉ tiêu, Giá trị)",
-                    hint_vi=f"hãy đặt tên cột như exports[{export.id}].columns (ví dụ Đơn vị, Kỳ, Chỉ tiêu, Giá trị)",
-                )
-            ],
+            [issue("header-not-found:long", file=file, sheet=sheet_name, export=export.id)],
             detail,
         )
     headers = [clean_text(h) if h is not None else None for h in rows[hr]]
@@ -168,18 +159,7 @@ def read(
         data, cols, sheet, problems, detail = _read_table(path, file, export, progress)
     except Exception as e:  # the reader's own words are not for the user: say what to do, log the rest
         log.warning("reading %s as a long export failed: %s", file, e)
-        res.issues.append(
-            issue(
-                "unreadable-file",
-                "cannot read the file as a table: its lines do not split into the same columns (a broken "
-                "quote or a stray separator)",
-                "không đọc được tệp thành bảng: các dòng không tách được thành cùng các cột (dấu nháy "
-                "hoặc dấu phân cách bị lỗi)",
-                file=file,
-                hint="open the file in Excel and save it again as CSV (UTF-8)",
-                hint_vi="hãy mở tệp bằng Excel và lưu lại dạng CSV (UTF-8)",
-            )
-        )
+        res.issues.append(issue("unreadable-file:table", file=file))
         return res
     res.issues += problems
     res.detail.update(detail)
@@ -194,24 +174,14 @@ def read(
         res.issues.append(legacy)
         return res
 
-    def located(code: str, en: str, vi: str, fld: str, rows: pl.DataFrame, **kw: object) -> None:
+    def located(code: str, fld: str, rows: pl.DataFrame, **kw: Any) -> None:
+        """The first rows of `rows` as issues, each saying how many rows in all have the problem."""
         n = rows.height
         for row, value in rows.head(MAX_EXAMPLES).select("row", fld).iter_rows():
-            res.issues.append(
-                issue(
-                    code,
-                    f"{en} ({n} row(s) in all)",
-                    f"{vi} (tổng cộng {n} dòng)",
-                    file=file,
-                    sheet=sheet,
-                    row=row,
-                    column=cols.get(fld),
-                    field=fld,
-                    value=value,
-                    extra={"count": n},
-                    **kw,
-                )
+            found = issue(
+                code, file=file, sheet=sheet, row=row, column=cols.get(fld), field=fld, value=value, **kw
             )
+            res.issues.append(with_row_count(found, n))
 
     # periods
     distinct = data.get_column("period").drop_nulls().unique()
@@ -227,14 +197,10 @@ def read(
     )
     data = data.join(pmap, on="period", how="left")
     located(
-        "bad-period",
-        "the period is not a month, quarter or year",
-        "kỳ không phải tháng, quý hoặc năm",
+        "bad-period:long",
         "period",
         data.filter(pl.col("__p").is_null()),
         expected="2025-08, 08/2025, 2025-Q3 or 2025",
-        hint="write the period as 2025-08 (month), 2025-Q3 (quarter) or 2025 (year)",
-        hint_vi="hãy ghi kỳ dạng 2025-08 (tháng), 2025-Q3 (quý) hoặc 2025 (năm)",
     )
     # indicators
     index = _indicator_index(config)
@@ -246,33 +212,19 @@ def read(
     data = data.join(imap, on="indicator", how="left")
     for (text,), g in data.filter(pl.col("__i").is_null()).group_by("indicator", maintain_order=True):
         near = process.extractOne(header_key(text or ""), list(index)) if text else None
-        guess = f"; did you mean '{index[near[0]]}'?" if near and near[1] >= 80 else ""
-        guess_vi = f"; có phải '{index[near[0]]}'?" if near and near[1] >= 80 else ""
-        located(
-            "unknown-indicator",
-            f"'{text}' is not an indicator of targets.yaml{guess}",
-            f"'{text}' không phải chỉ tiêu trong targets.yaml{guess_vi}",
-            "indicator",
-            g,
-            hint="use the indicator's id (or its name) from targets.yaml",
-            hint_vi="hãy dùng mã chỉ tiêu (hoặc tên) trong targets.yaml",
-        )
+        guess = words("phrase.did-you-mean", name=index[near[0]]) if near and near[1] >= 80 else ""
+        located("unknown-indicator:export", "indicator", g, text=text, guess=guess)
     # numbers
     for fld in ("value", "numerator", "denominator"):
         if fld not in data.columns:
             continue
-        vals, reasons = parse_number_column(data.get_column(fld), export.decimal_comma)
-        data = data.with_columns(vals.alias(f"__{fld}"), reasons.alias(f"__why_{fld}"))
-        for (why,), g in data.filter(pl.col(f"__why_{fld}").is_not_null()).group_by(f"__why_{fld}"):
-            located(
-                "bad-number",
-                str(why),
-                str(why),
-                fld,
-                g.sort("row"),
-                hint="type the number alone (84,63 or 1.672)",
-                hint_vi="chỉ nhập số (84,63 hoặc 1.672)",
-            )
+        vals, reasons, reasons_vi = parse_number_column_both(data.get_column(fld), export.decimal_comma)
+        data = data.with_columns(
+            vals.alias(f"__{fld}"), reasons.alias(f"__why_{fld}"), reasons_vi.alias(f"__why_vi_{fld}")
+        )
+        bad = data.filter(pl.col(f"__why_{fld}").is_not_null())
+        for (why, why_vi), g in bad.group_by(f"__why_{fld}", f"__why_vi_{fld}", maintain_order=True):
+            located("bad-number:export", fld, g.sort("row"), reason=Words(str(why_vi), str(why)))
     # counts: "1,234" is a thousands separator (a count is never 1.234); "2,5" is an error, not 2.5
     counts = [i.id for i in config.targets.indicators if i.unit == MeasureUnit.COUNT]
     for fld in ("value", "numerator", "denominator"):
@@ -287,14 +239,7 @@ def read(
         )
         fractions = data.filter(is_count & is_fraction(pl.col(f"__{fld}")))
         located(
-            "count-not-whole",
-            "a count must be a whole number",
-            "số đếm phải là số nguyên",
-            fld,
-            fractions.sort("row"),
-            expected="a whole number (1.234 or 1234)",
-            hint="type the count without decimals",
-            hint_vi="hãy nhập số đếm không có phần thập phân",
+            "count-not-whole:export", fld, fractions.sort("row"), expected="a whole number (1.234 or 1234)"
         )
         data = data.with_columns(
             pl.when(is_count & is_fraction(pl.col(f"__{fld}")))
@@ -306,30 +251,14 @@ def read(
         missing = data.filter(pl.col("__value").is_null() & pl.col("__why_value").is_null())
         if "__numerator" in data.columns and "__denominator" in data.columns:
             missing = missing.filter(pl.col("__numerator").is_null() | pl.col("__denominator").is_null())
-        located(
-            "missing-value",
-            "the value is empty",
-            "thiếu giá trị",
-            "value",
-            missing,
-            hint="fill the value or delete the row",
-            hint_vi="hãy điền giá trị hoặc xoá dòng",
-        )
+        located("missing-value:export", "value", missing)
     # units (before 1 July 2025 former communes are accepted)
     former = pl.col("__former").fill_null(False)
     labels = data.filter(pl.col("unit").is_not_null()).select(
         pl.col("unit").alias("label"), former.alias("former")
     )
     missing_unit = data.filter(pl.col("unit").is_null())
-    located(
-        "missing-unit",
-        "the unit is empty",
-        "thiếu đơn vị",
-        "unit",
-        missing_unit,
-        hint="write the unit code or name",
-        hint_vi="hãy ghi mã hoặc tên đơn vị",
-    )
+    located("missing-unit:export", "unit", missing_unit)
     units = resolve_units(labels, config, export, levels=None)
     data = data.with_columns(former.alias("__former")).join(
         units.rename({"label": "unit", "former": "__former"}), on=["unit", "__former"], how="left"
@@ -353,19 +282,23 @@ def read(
     dup = data.filter(
         ~key.is_first_distinct() & pl.col("unit_code").is_not_null() & pl.col("__i").is_not_null()
     )
+    # a million repeated rows are listed by their first few and counted, never dropped in silence
+    cap = IssueCap(MAX_EXAMPLES)
     for row, u, p, i in dup.select("row", "unit_code", "__p", "__i").head(MAX_EXAMPLES).iter_rows():
-        res.issues.append(
+        cap.add(
             issue(
-                "duplicate-row",
-                f"{i} for {u} in {p} appears more than once",
-                f"{i} của {u} kỳ {p} bị lặp",
+                "duplicate-row:export",
                 file=file,
                 sheet=sheet,
                 row=row,
-                hint="keep one row per unit, period and indicator",
-                hint_vi="mỗi đơn vị, kỳ, chỉ tiêu chỉ một dòng",
+                indicator=indicator_words(config, i),
+                unit=unit_words(config, u),
+                period=period_words(p),
             )
         )
+    if dup.height > MAX_EXAMPLES:
+        cap.count("duplicate-row", dup.height - MAX_EXAMPLES)
+    res.issues += cap.issues()
     if res.errors:
         return res
     num = pl.col("__numerator") if "__numerator" in data.columns else pl.lit(None, dtype=pl.Float64)

@@ -29,7 +29,6 @@ from data_sources._export_common import (
     forget_sheets,
     header_key,
     is_spreadsheet,
-    issue,
     letter,
     letter_index,
     load_sheet_strings,
@@ -46,7 +45,8 @@ from ioc.csvread import check_legacy_font
 from ioc.exports_config import PROCEDURE_IDENTITIES, PROCEDURE_MEASURES, ColumnSpec, ExportConfig, ExportKind
 from ioc.filters import compile_quantity
 from ioc.issues import Issue
-from ioc.numbers import parse_number_column
+from ioc.messages import Words, issue, period_words, unit_words, warning, words
+from ioc.numbers import parse_number_column_both
 from ioc.textnorm import clean_text
 
 NAME = "procedure_stats"
@@ -264,27 +264,13 @@ def read(
     if res.errors:
         return res
     if not is_spreadsheet(path):
-        res.issues.append(
-            issue(
-                "not-a-workbook",
-                "a procedure statistics report must be an Excel file",
-                "báo cáo thống kê TTHC phải là tệp Excel",
-                file=file,
-            )
-        )
+        res.issues.append(issue("not-a-workbook", file=file))
         return res
     try:
         grid, absolute, sheet = _load_grid(path, export)
         forget_sheets()  # the cells are copied; the cached frame is not needed any more
     except Exception as e:
-        res.issues.append(
-            issue(
-                "unreadable-file",
-                f"cannot read the workbook: {e}",
-                f"không đọc được tệp Excel: {e}",
-                file=file,
-            )
-        )
+        res.issues.append(issue("unreadable-file:workbook", file=file, error=e))
         return res
     res.detail.update({"format": "xlsx", "sheet": sheet})
     legacy = check_legacy_font(" ".join(c for row in grid[:60] for c in row if c), file=file, sheet=sheet)
@@ -293,19 +279,7 @@ def read(
         return res
     layout = find_layout(grid, export, absolute=absolute)
     if layout is None:
-        res.issues.append(
-            issue(
-                "header-not-found",
-                "no header with a unit column ('Đơn vị' / 'STT') in the first rows",
-                "không thấy dòng tiêu đề có cột đơn vị ('Đơn vị' / 'STT') ở các dòng đầu",
-                file=file,
-                sheet=sheet,
-                hint=f"check that this is the procedure statistics report; a different layout is described in "
-                f"exports[{export.id}].columns (labels, header_row, header_rows) in targets.yaml",
-                hint_vi=f"hãy kiểm tra đây có phải báo cáo tình hình giải quyết TTHC; bố cục khác được mô tả ở "
-                f"exports[{export.id}].columns (labels, header_row, header_rows) trong targets.yaml",
-            )
-        )
+        res.issues.append(issue("header-not-found:procedure-stats", file=file, sheet=sheet, export=export.id))
         return res
     res.detail.update({"header_row": layout.header_start + 1, "data_row": layout.data_start + 1})
     for i in layout.issues:
@@ -319,18 +293,15 @@ def read(
             wanted = f"column {spec.letter}" if spec.letter else " / ".join(spec.labels)
             res.issues.append(
                 issue(
-                    "missing-column",
-                    f"no column for '{fld}': expected a header path {wanted}",
-                    f"thiếu cột '{fld}': cần tiêu đề {wanted}",
+                    "missing-column:layout",
                     file=file,
                     sheet=sheet,
                     row=layout.header_start + 1,
                     field=fld,
                     expected=wanted,
-                    hint=f"check the header; for another layout set exports[{export.id}].columns.{fld} in targets.yaml "
-                    "(levels of a merged header separated by ' | ', or letter: …)",
-                    hint_vi=f"hãy kiểm tra dòng tiêu đề; với bố cục khác hãy đặt exports[{export.id}].columns.{fld} "
-                    "trong targets.yaml (các tầng tiêu đề gộp cách nhau bởi ' | ', hoặc letter: …)",
+                    fld=fld,
+                    wanted=wanted,
+                    export=export.id,
                 )
             )
     # the period: declared, else from the title rows
@@ -343,44 +314,30 @@ def read(
     if period is not None and normalise_period(period) is None:
         res.issues.append(
             issue(
-                "bad-period",
-                f"'{period}' is not a period",
-                f"'{period}' không phải kỳ báo cáo",
+                "bad-period:declared",
                 file=file,
                 value=period,
                 expected="2025-08, 2025-Q3 or 2025",
+                period=period,
             )
         )
     elif period is not None and title_period is not None and normalise_period(period) != title_period:
         res.issues.append(
             issue(
-                "period-mismatch",
-                f"the report is for {title_period} ('{title_text}') but {period} was declared",
-                f"báo cáo ghi kỳ {title_period} ('{title_text}') nhưng kỳ đã khai là {period}",
+                "period-mismatch:title",
                 file=file,
                 sheet=sheet,
                 value=title_text,
                 expected=period,
-                hint="choose the period the report covers, or upload the report of the declared period",
-                hint_vi="hãy chọn đúng kỳ của báo cáo, hoặc tải lên báo cáo của kỳ đã khai",
+                title_period=period_words(title_period),
+                title_text=title_text,
+                period=period_words(normalise_period(period)),
             )
         )
     chosen = normalise_period(period) if period is not None else title_period
     if chosen is None and period is None:
-        found_text = f" ('{title_text}' is not a month, quarter or year)" if title_text else ""
-        res.issues.append(
-            issue(
-                "missing-period",
-                f"the report does not say which period it covers{found_text}",
-                f"báo cáo không ghi rõ kỳ báo cáo{found_text}",
-                file=file,
-                sheet=sheet,
-                hint="declare the period when uploading, or keep the title line 'Kỳ báo cáo: Tháng 8/2025' "
-                "(or 'Từ ngày 01/08/2025 đến ngày 31/08/2025')",
-                hint_vi="hãy khai kỳ báo cáo khi tải lên, hoặc giữ dòng tiêu đề 'Kỳ báo cáo: Tháng 8/2025' "
-                "(hoặc 'Từ ngày 01/08/2025 đến ngày 31/08/2025')",
-            )
-        )
+        found = words("phrase.not-a-period", title=title_text) if title_text else ""
+        res.issues.append(issue("missing-period", file=file, sheet=sheet, found=found))
     if res.errors:
         return res
     assert chosen is not None
@@ -412,15 +369,11 @@ def read(
         if not name:
             res.issues.append(
                 issue(
-                    "missing-unit",
-                    "a row has figures but no unit name",
-                    "dòng có số liệu nhưng không có tên đơn vị",
+                    "missing-unit:procedure-stats",
                     file=file,
                     sheet=sheet,
                     row=r + 1,
                     column=letter(absolute[layout.unit_col]),
-                    hint="write the unit's name, or delete the row",
-                    hint_vi="hãy ghi tên đơn vị, hoặc xoá dòng này",
                 )
             )
             continue
@@ -431,16 +384,7 @@ def read(
             raw[m].append(figures[m])
     res.rows_read = len(units)
     if not units:
-        res.issues.append(
-            issue(
-                "no-unit-rows",
-                "the table has no unit rows",
-                "bảng không có dòng đơn vị nào",
-                file=file,
-                sheet=sheet,
-                row=layout.data_start + 1,
-            )
-        )
+        res.issues.append(issue("no-unit-rows", file=file, sheet=sheet, row=layout.data_start + 1))
         return res
     frame = pl.DataFrame(
         {"row": [u[0] for u in units], "label": [u[1] for u in units]},
@@ -454,9 +398,7 @@ def read(
         for i in bad:
             res.issues.append(
                 issue(
-                    "bad-number",
-                    f"'{values[i]}' in {m} is not a count of dossiers ({reasons[i]})",
-                    f"'{values[i]}' ở cột {m} không phải số hồ sơ ({reasons[i]})",
+                    "bad-number:count",
                     file=file,
                     sheet=sheet,
                     row=units[i][0],
@@ -464,8 +406,9 @@ def read(
                     field=m,
                     value=str(values[i]),
                     expected="a whole number ≥ 0",
-                    hint="correct the cell",
-                    hint_vi="hãy sửa ô này",
+                    text=values[i],
+                    measure=m,
+                    reason=reasons[i],
                 )
             )
     # units
@@ -493,15 +436,13 @@ def read(
         res.issues.append(
             issue(
                 "duplicate-unit",
-                f"unit '{label}' appears on several rows: {', '.join(map(str, g['row'].to_list()))}",
-                f"đơn vị '{label}' xuất hiện ở nhiều dòng: {', '.join(map(str, g['row'].to_list()))}",
+                label=label,
+                rows=", ".join(map(str, g["row"].to_list())),
                 file=file,
                 sheet=sheet,
                 row=g["row"][1],
                 column=unit_col_letter,
                 value=str(label),
-                hint="keep one row per unit",
-                hint_vi="mỗi đơn vị chỉ một dòng",
             )
         )
     if res.errors:
@@ -509,13 +450,11 @@ def read(
     shared = frame.filter(pl.col("unit_code").is_duplicated())
     for (code,), g in shared.group_by("unit_code", maintain_order=True):
         res.issues.append(
-            issue(
+            warning(
                 "units-combined",
-                f"rows {', '.join(map(str, g['row'].to_list()))} ({', '.join(g['label'].to_list())}) all map to "
-                f"{code}; their figures are added up",
-                f"các dòng {', '.join(map(str, g['row'].to_list()))} ({', '.join(g['label'].to_list())}) cùng thuộc "
-                f"{code}; số liệu được cộng lại",
-                warning=True,
+                rows=", ".join(map(str, g["row"].to_list())),
+                labels=", ".join(g["label"].to_list()),
+                unit=unit_words(config, code),
                 file=file,
                 sheet=sheet,
                 row=g["row"][0],
@@ -546,12 +485,16 @@ def read(
 
 def _counts(
     values: list[str | None], decimal_comma: bool
-) -> tuple[list[float | None], list[str | None], list[int]]:
-    """Parse cells as counts: (values, reasons, indices of bad cells); blank and '-' are 0."""
+) -> tuple[list[float | None], list[Words | None], list[int]]:
+    """Parse cells as counts: (values, reasons in both languages, indices of bad cells); blank and '-' are 0."""
     cleaned = [None if v is None or header_key(v) in _BLANK else v for v in values]
-    vals, reasons = parse_number_column(pl.Series(cleaned, dtype=pl.String), decimal_comma)
+    vals, reasons, reasons_vi = parse_number_column_both(pl.Series(cleaned, dtype=pl.String), decimal_comma)
     out_v: list[float | None] = []
-    out_r: list[str | None] = list(reasons.to_list())
+    # each reason in both languages: the Vietnamese message must not quote an English reason
+    out_r: list[Words | None] = [
+        None if en is None else Words(vi or en, en)
+        for en, vi in zip(reasons.to_list(), reasons_vi.to_list(), strict=True)
+    ]
     bad: list[int] = []
     for i, (v, why) in enumerate(zip(vals.to_list(), out_r, strict=True)):
         if why is not None:
@@ -560,7 +503,7 @@ def _counts(
         elif v is None:
             out_v.append(0.0)
         elif v < 0 or v != int(v):
-            out_r[i] = "not a whole number ≥ 0"
+            out_r[i] = words("phrase.not-whole-count")
             bad.append(i)
             out_v.append(None)
         else:
@@ -581,11 +524,13 @@ def _consistency(
         )
         for row, label, t, s in diff.select("row", "label", total, "__parts").iter_rows():
             out.append(
-                issue(
+                warning(
                     "inconsistent-total",
-                    f"{label}: {total} is {t:g} but {' + '.join(parts)} = {s:g}",
-                    f"{label}: {total} là {t:g} nhưng {' + '.join(parts)} = {s:g}",
-                    warning=True,
+                    label=label,
+                    total=total,
+                    total_value=t,
+                    parts=" + ".join(parts),
+                    sum=s,
                     file=file,
                     sheet=sheet,
                     row=row,
@@ -593,8 +538,6 @@ def _consistency(
                     field=total,
                     value=f"{t:g}",
                     expected=f"{s:g}",
-                    hint="check the report in the source system",
-                    hint_vi="hãy kiểm tra lại báo cáo trên hệ thống",
                 )
             )
     return out
@@ -622,11 +565,11 @@ def _total_check(
         s = float(frame.get_column(m).sum())
         if abs(vals[0] - s) > 1e-9:
             out.append(
-                issue(
+                warning(
                     "total-row-mismatch",
-                    f"the total row gives {m} = {vals[0]:g}, the unit rows add up to {s:g}",
-                    f"dòng tổng cộng ghi {m} = {vals[0]:g}, cộng các đơn vị được {s:g}",
-                    warning=True,
+                    measure=m,
+                    total=vals[0],
+                    sum=s,
                     file=file,
                     sheet=sheet,
                     row=total_rows[0],

@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Collection
 from pathlib import Path
+from typing import Any
 
 from data_sources import DataSource, dossiers, long_export, procedure_stats, workbook
 from ioc.config import Config
 from ioc.exports_config import ExportConfig, ExportKind
 from ioc.issues import Issue, IssueError
+from ioc.messages import Words, issue, words
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +46,9 @@ class SourceNotAllowedError(IssueError):
         self.source = source
 
 
-def _error(code: str, message: str, message_vi: str, file: str, **kw: str | None) -> IssueError:
-    return IssueError([Issue(code=code, message=message, message_vi=message_vi, file=file, **kw)])
+def _error(code: str, file: str, **kw: Any) -> IssueError:
+    """The one issue `code` (texts from `ioc.messages`) about `file`, raised as an IssueError."""
+    return IssueError([issue(code, file=file, **kw)])
 
 
 def detect(
@@ -85,8 +88,6 @@ def _detect(
             ids = [e.id for e in config.targets.exports]
             raise _error(
                 "unknown-export",
-                f"There is no export '{export_id}' in targets.yaml.",
-                f"Không có định dạng xuất '{export_id}' trong targets.yaml.",
                 file,
                 value=export_id,
                 expected=", ".join(ids) or "an id under `exports:`",
@@ -95,11 +96,10 @@ def _detect(
         if source is not None and source != kind_source:
             raise _error(
                 "source-export-mismatch",
-                f"Export '{export_id}' is a {export.kind.value} export, read by source '{kind_source}', "
-                f"not '{source}'.",
-                f"Định dạng '{export_id}' thuộc loại {export.kind.value}, do bộ đọc '{kind_source}' xử lý, "
-                f"không phải '{source}'.",
                 file,
+                export=export_id,
+                kind=export.kind.value,
+                reader=kind_source,
                 value=source,
                 expected=kind_source,
             )
@@ -109,8 +109,6 @@ def _detect(
         if chosen is None:
             raise _error(
                 "unknown-source",
-                f"There is no data source '{source}'.",
-                f"Không có bộ đọc dữ liệu '{source}'.",
                 file,
                 value=source,
                 expected=", ".join(SOURCES),
@@ -168,26 +166,19 @@ def _not_allowed_issues(file: str, found: str, allowed: Collection[str]) -> Issu
     is_en, is_vi = _is_a(found)
     if set(allowed) <= DEPARTMENT_SOURCES:
         return _error(
-            "source-not-allowed",
-            f"This page takes the department's monthly workbook; this file is {is_en}. Report-system "
-            "exports are uploaded by the IOC administrator, not on the department page.",
-            f"Trang này chỉ nhận biểu số liệu hằng tháng của sở, ngành; tệp này là {is_vi}. Tệp xuất từ "
-            "hệ thống báo cáo do quản trị viên IOC nạp, không nộp ở trang của sở, ngành.",
+            "source-not-allowed:department",
             file,
             value=found,
             expected="a department workbook",
-            hint="Download the template above, fill it in and upload it; send the export to the IOC "
-            "administrator.",
-            hint_vi="Hãy tải biểu mẫu ở trên, điền số liệu rồi nộp; gửi tệp xuất từ hệ thống cho quản trị "
-            "viên IOC.",
+            found=Words(is_vi, is_en),
         )
     takes_en = "; ".join(_is_a(n)[0] for n in sorted(allowed))
     takes_vi = "; ".join(_is_a(n)[1] for n in sorted(allowed))
     return _error(
         "source-not-allowed",
-        f"This upload takes {takes_en}; this file is {is_en}.",
-        f"Mục nộp này chỉ nhận {takes_vi}; tệp này là {is_vi}.",
         file,
+        found=Words(is_vi, is_en),
+        takes=Words(takes_vi, takes_en),
         value=found,
         expected=", ".join(sorted(allowed)),
     )
@@ -211,30 +202,16 @@ def _unknown_format(
     names = [n for n in available if allowed is None or n in allowed]
     looked_en = "; ".join(available[n].looks_for[0] for n in names)
     looked_vi = "; ".join(available[n].looks_for[1] for n in names)
+    looked = Words(looked_vi, looked_en)
     if allowed is not None and set(allowed) <= DEPARTMENT_SOURCES:
         # a department head on the Upload page: no command-line flags, say what a readable table looks like
-        hint = (
-            "Use the template downloaded from this page, or give the table one header row naming the "
-            "communes (code or name) and the indicators (code or name)."
-        )
-        hint_vi = (
-            "Hãy dùng biểu mẫu tải từ trang này, hoặc để bảng có một dòng tiêu đề ghi mã hoặc tên xã, "
-            "phường và mã hoặc tên chỉ tiêu."
-        )
-    else:
-        exports = ", ".join(e.id for e in config.targets.exports)
-        hint = f"Choose the kind with --source ({', '.join(available)})" + (
-            f" or the export with --export ({exports})." if exports else "."
-        )
-        hint_vi = f"Hãy chọn loại tệp bằng --source ({', '.join(available)})" + (
-            f" hoặc định dạng bằng --export ({exports})." if exports else "."
-        )
+        return _error("unknown-format:department", file, expected=looked_en, looked=looked)
+    exports = ", ".join(e.id for e in config.targets.exports)
     return _error(
         "unknown-format",
-        f"Could not tell what kind of file this is. Looked for: {looked_en}.",
-        f"Không nhận ra loại tệp. Đã tìm: {looked_vi}.",
         file,
         expected=looked_en,
-        hint=hint,
-        hint_vi=hint_vi,
+        looked=looked,
+        sources=", ".join(available),
+        exports=words("phrase.or-export", exports=exports) if exports else "",
     )

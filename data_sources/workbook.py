@@ -199,13 +199,7 @@ def _read(
         reader = open_workbook(path)
         meta = read_meta(reader)
     except (fastexcel.FastExcelError, OSError, ValueError) as e:
-        ctx.add(
-            "unreadable-file",
-            f"the file cannot be read as an Excel workbook ({type(e).__name__}: {str(e)[:200]})",
-            f"không đọc được tệp dạng Excel ({type(e).__name__}: {str(e)[:200]})",
-            hint="open it in Excel and save it again as .xlsx",
-            hint_vi="mở tệp bằng Excel và lưu lại dạng .xlsx",
-        )
+        ctx.add("unreadable-file", error=f"{type(e).__name__}: {str(e)[:200]}")
         return
     department, period, header_hint, input_sheet = file_context(config, ctx, meta, department, period)
     if department is None or period is None:
@@ -218,13 +212,7 @@ def _read(
     try:
         sheet = load_sheet(reader, sheet_name, path)
     except (fastexcel.FastExcelError, OSError, ValueError, zipfile.BadZipFile, KeyError) as e:
-        ctx.add(
-            "unreadable-sheet",
-            f"sheet '{sheet_name}' cannot be read ({type(e).__name__}: {str(e)[:200]})",
-            f"không đọc được sheet '{sheet_name}' ({type(e).__name__}: {str(e)[:200]})",
-            hint="open it in Excel and save it again as .xlsx",
-            hint_vi="mở tệp bằng Excel và lưu lại dạng .xlsx",
-        )
+        ctx.add("unreadable-sheet", sheet=sheet_name, error=f"{type(e).__name__}: {str(e)[:200]}")
         return
     lk = HeaderLookup.build(config)
     header = find_header(sheet, lk, header_hint)
@@ -232,13 +220,11 @@ def _read(
         seen = best_guess_labels(sheet)
         ctx.add(
             "missing-header",
-            f"no header row found in the first {HEADER_SCAN_ROWS} rows of sheet '{sheet_name}'",
-            f"không tìm thấy dòng tiêu đề cột trong {HEADER_SCAN_ROWS} dòng đầu của sheet '{sheet_name}'",
             value=seen or None,
+            rows=HEADER_SCAN_ROWS,
+            sheet=sheet_name,
             expected="long layout: Mã chỉ tiêu, Mã đơn vị or Tên đơn vị, Giá trị (Tử số, Mẫu số); wide "
             "layout: Mã đơn vị or Tên đơn vị, then one column per indicator (its id or name)",
-            hint="use the template downloaded from the app, or rename the columns as listed",
-            hint_vi="dùng biểu mẫu tải từ ứng dụng, hoặc đặt lại tên cột như trên",
         )
         result.detail.update({"sheet": sheet_name, "layout": None, "header_row": None})
         return
@@ -255,8 +241,6 @@ def _read(
         for letter, label in header.unknown:
             ctx.add(
                 "unknown-column",
-                f"column header '{label}' is not an indicator of targets.yaml; the column was ignored",
-                f"tiêu đề cột '{label}' không phải chỉ tiêu trong targets.yaml; cột này bị bỏ qua",
                 warning=True,
                 row=header.last_row,
                 column=letter,
@@ -270,8 +254,6 @@ def _read(
     if obs.is_empty() and not ctx.issues:
         ctx.add(
             "no-values",
-            "no values were found below the header",
-            "không có số liệu nào bên dưới dòng tiêu đề",
             warning=True,
             row=header.last_row,
             expected="one row per unit (and indicator) with a value",
@@ -390,14 +372,14 @@ def _observations(
     has_any = pl.any_horizontal([pl.col(f"{r}_text").is_not_null() for r in VALUE_ROLES]) | pl.col("bad_cell")
     wide = wide.with_columns(has_any.alias("has_any"))
 
-    empty_value_warnings(ctx, wide.filter(~pl.col("has_any") & pl.col("indicator").is_not_null()))
+    empty_value_warnings(ctx, wide.filter(~pl.col("has_any") & pl.col("indicator").is_not_null()), config)
     live = wide.filter(pl.col("has_any"))
-    live = check_indicators(ctx, live, department, header)
+    live = check_indicators(ctx, live, department, header, config)
     live = check_units(ctx, live, config, department)
-    live = check_periods(ctx, live, period)
-    live = ratio_values(ctx, live)
+    live = check_periods(ctx, live, period, config)
+    live = ratio_values(ctx, live, config)
     live = fraction_warnings(ctx, live)
-    live = check_duplicates(ctx, live)
+    live = check_duplicates(ctx, live, config)
     ok = live.filter(pl.col("ok") & pl.col("value").is_not_null() & ~pl.col("bad_cell"))
     return ok.select(
         "indicator",

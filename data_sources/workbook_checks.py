@@ -7,8 +7,9 @@ from typing import Any
 import polars as pl
 
 from data_sources.sheet_header import Header
-from data_sources.workbook_context import ReadContext, period_vi
+from data_sources.workbook_context import ReadContext
 from ioc.config import Config
+from ioc.messages import Words, indicator_words, period_words, text, unit_words, words
 from ioc.periods import normalise_period
 from ioc.targets import Level
 from ioc.textnorm import full_key_expr
@@ -52,55 +53,41 @@ def _resolve_units(config: Config, texts: pl.Series) -> pl.DataFrame:
 def cell_issue(ctx: ReadContext, rec: dict[str, Any]) -> None:
     """Report the problem of one cell that could not be read as a number."""
     if rec["problem"] == "formula-no-value":
-        ctx.add(
-            "formula-no-value",
-            "the cell holds a formula without a saved value",
-            "ô có công thức nhưng chưa có giá trị được lưu",
-            row=rec["row"],
-            column=rec["column"],
-            expected="a number",
-            hint="formula without a saved value: open and save the file in Excel (or type the number)",
-            hint_vi="công thức chưa có giá trị: mở tệp bằng Excel rồi lưu lại (hoặc nhập trực tiếp số)",
-        )
+        ctx.add("formula-no-value", row=rec["row"], column=rec["column"], expected="a number")
         return
     shown = rec["text"] if rec["text"] is not None else rec.get("shown")
     if rec["problem"] == "count-not-whole":
         ctx.add(
             "count-not-whole",
-            f"a count must be a whole number, not {shown}",
-            f"số đếm phải là số nguyên, không phải {shown}",
             row=rec["row"],
             column=rec["column"],
             value=shown,
             expected="a whole number (1.234 or 1234)",
-            hint="type the count without decimals",
-            hint_vi="hãy nhập số đếm không có phần thập phân",
+            shown=shown,
         )
         return
+    reason: Words
     if rec["kind"] == "error":
-        en, vi = "is an Excel error value, not a number", "là giá trị lỗi của Excel, không phải số"
+        reason = words("phrase.excel-error")
     elif rec["kind"] == "bool":
-        en, vi = "is TRUE/FALSE, not a number", "là TRUE/FALSE, không phải số"
+        reason = words("phrase.bool")
     elif rec["kind"] == "date":
-        en, vi = "is a date, not a number", "là ngày tháng, không phải số"
+        reason = words("phrase.date")
     elif rec["reason"]:
-        en, vi = rec["reason"], rec["reason_vi"] or rec["reason"]
+        reason = Words(rec["reason_vi"] or rec["reason"], rec["reason"])
     else:
-        en, vi = f"'{shown}' is not a number", f"'{shown}' không phải là số"
+        reason = words("phrase.not-a-number", shown=shown)
     ctx.add(
         "bad-number",
-        f"not a number: {en}",
-        f"không phải số: {vi}",
         row=rec["row"],
         column=rec["column"],
         value=shown,
         expected="a number, e.g. 84,63 or 1.672",
-        hint="type only the number (decimal comma, dot for thousands), no text or symbols",
-        hint_vi="chỉ nhập số (dấu phẩy thập phân, dấu chấm hàng nghìn), không kèm chữ hay ký hiệu",
+        reason=reason,
     )
 
 
-def empty_value_warnings(ctx: ReadContext, empty: pl.DataFrame) -> None:
+def empty_value_warnings(ctx: ReadContext, empty: pl.DataFrame, config: Config) -> None:
     """One warning per indicator and column: which rows have no value (they are skipped)."""
     if empty.is_empty():
         return
@@ -110,13 +97,12 @@ def empty_value_warnings(ctx: ReadContext, empty: pl.DataFrame) -> None:
         .agg(pl.col("row").sort())
     )
     for ind, col, rows in groups.iter_rows():
-        n = len(rows)
-        listed = _rows_text(rows)
         ctx.add(
             "empty-value",
-            f"{n} row(s) of '{ind}' have no value and were skipped (rows {listed})",
-            f"{n} dòng của '{ind}' chưa có số liệu nên được bỏ qua (dòng {listed})",
             warning=True,
+            count=len(rows),
+            indicator=indicator_words(config, ind),
+            rows=_rows_text(rows),
             row=rows[0],
             column=col,
             expected="a number, or leave it empty if there is no data",
@@ -124,7 +110,9 @@ def empty_value_warnings(ctx: ReadContext, empty: pl.DataFrame) -> None:
         )
 
 
-def check_indicators(ctx: ReadContext, live: pl.DataFrame, department: str, header: Header) -> pl.DataFrame:
+def check_indicators(
+    ctx: ReadContext, live: pl.DataFrame, department: str, header: Header, config: Config
+) -> pl.DataFrame:
     """Unknown, foreign and export-sourced indicators are errors; `ok` marks rows that pass."""
     ok = pl.col("indicator").is_not_null() & (pl.col("owner") == department) & pl.col("workbook")
     live = live.with_columns(ok.fill_null(False).alias("ok"))
@@ -140,39 +128,30 @@ def check_indicators(ctx: ReadContext, live: pl.DataFrame, department: str, head
         text, ind = rec["indicator_text"], rec["indicator"]
         where: dict[str, Any] = {"row": rec["row"], "column": rec["ind_col"]}
         if text is None:
-            ctx.add(
-                "missing-indicator",
-                "the row has a value but no indicator code",
-                "dòng có số liệu nhưng thiếu mã chỉ tiêu",
-                expected="an indicator id from targets.yaml",
-                **where,
-            )
+            ctx.add("missing-indicator", expected="an indicator id from targets.yaml", **where)
         elif ind is None:
             ctx.add(
                 "unknown-indicator",
-                f"'{text}' is not an indicator in targets.yaml",
-                f"'{text}' không phải chỉ tiêu trong targets.yaml",
                 value=text,
                 expected="an indicator id of the department's template",
-                hint="copy the code from the template (column Mã chỉ tiêu)",
-                hint_vi="chép mã từ biểu mẫu (cột Mã chỉ tiêu)",
                 **where,
             )
         elif rec["owner"] != department:
             ctx.add(
                 "indicator-not-owned",
-                f"indicator '{ind}' is reported by '{rec['owner']}', not by '{department}'",
-                f"chỉ tiêu '{ind}' do '{rec['owner']}' báo cáo, không phải '{department}'",
                 value=text,
                 expected=f"an indicator of {department}",
+                indicator=indicator_words(config, ind),
+                owner=unit_words(config, rec["owner"]),
+                department=unit_words(config, department),
                 **where,
             )
         else:
             ctx.add(
                 "indicator-not-workbook",
-                f"indicator '{ind}' is computed from the '{rec['export']}' export; it is not typed in a workbook",
-                f"chỉ tiêu '{ind}' được tính từ dữ liệu xuất '{rec['export']}', không nhập qua biểu mẫu",
                 value=text,
+                indicator=indicator_words(config, ind),
+                export=rec["export"],
                 **where,
             )
     return live
@@ -249,22 +228,22 @@ def check_units(ctx: ReadContext, live: pl.DataFrame, config: Config, department
         if rec["_level_bad"]:
             ctx.add(
                 "unit-level-mismatch",
-                f"unit '{rec['unit_code']}' is a {rec['unit_level']}, but '{rec['indicator']}' is measured "
-                f"at: {', '.join(rec['levels'])}",
-                f"đơn vị '{rec['unit_code']}' thuộc cấp {_LEVEL_VI.get(rec['unit_level'], rec['unit_level'])}, "
-                f"nhưng chỉ tiêu '{rec['indicator']}' đo ở cấp: "
-                f"{', '.join(_LEVEL_VI.get(x, x) for x in rec['levels'])}",
                 expected=", ".join(rec["levels"]),
+                unit=unit_words(config, rec["unit_code"]),
+                level=words(f"phrase.{rec['unit_level']}"),
+                indicator=indicator_words(config, rec["indicator"]),
+                levels=Words(
+                    *(", ".join(text(f"phrase.{x}", lang) for x in rec["levels"]) for lang in ("vi", "en"))
+                ),
                 **where,
             )
         else:
             ctx.add(
                 "unit-name-mismatch",
-                f"code {rec['unit_code']} is {config.registry.label(rec['unit_code'])} but the name says "
-                f"'{rec['name_text']}' ({rec['_n_code']}); the code was used",
-                f"mã {rec['unit_code']} là {config.registry.label(rec['unit_code'])} nhưng tên ghi "
-                f"'{rec['name_text']}' ({rec['_n_code']}); hệ thống dùng theo mã",
                 warning=True,
+                code=rec["unit_code"],
+                unit=unit_words(config, rec["unit_code"]),
+                named=unit_words(config, rec["_n_code"]),
                 row=rec["row"],
                 column=rec["name_col"],
                 value=rec["name_text"],
@@ -274,9 +253,6 @@ def check_units(ctx: ReadContext, live: pl.DataFrame, config: Config, department
     return live.with_columns(ok.fill_null(False).alias("ok"))
 
 
-_LEVEL_VI = {"province": "tỉnh", "department": "sở, ngành", "commune": "xã"}
-
-
 def _unit_issue(ctx: ReadContext, rec: dict[str, Any], config: Config) -> None:
     use_code = rec["code_text"] is not None
     text = rec["code_text"] if use_code else rec["name_text"]
@@ -284,8 +260,6 @@ def _unit_issue(ctx: ReadContext, rec: dict[str, Any], config: Config) -> None:
     if text is None:
         ctx.add(
             "missing-unit",
-            "the row has a value but no unit code or name",
-            "dòng có số liệu nhưng thiếu mã hoặc tên đơn vị",
             row=rec["row"],
             column=rec["code_col"] or rec["name_col"] or rec["value_col"],
             expected="a commune code, a department id or the province code",
@@ -293,37 +267,35 @@ def _unit_issue(ctx: ReadContext, rec: dict[str, Any], config: Config) -> None:
         return
     p = "_c_" if use_code else "_n_"
     cands = rec[f"{p}cands"] or []
-    hint = "write the 5-digit commune code, or ask the IOC administrator to add this spelling as an alias"
-    hint_vi = "ghi mã xã 5 chữ số, hoặc đề nghị quản trị IOC thêm cách viết này làm tên gọi khác (alias)"
     if len(cands) > 1:
         listed = "; ".join(config.registry.label(c) for c in cands)
         ctx.add(
             "ambiguous-unit",
-            rec[f"{p}reason"] or f"'{text}' matches several units: {listed}",
-            rec[f"{p}reason_vi"] or f"'{text}' khớp với nhiều đơn vị: {listed}",
             row=rec["row"],
             column=column,
             value=text,
             expected=f"one of: {listed}",
-            hint=hint,
-            hint_vi=hint_vi,
             extra={"candidates": list(cands)},
+            reason=_reason(rec, p) or words("phrase.several-units", text=text, listed=listed),
         )
     else:
         ctx.add(
             "unknown-unit",
-            rec[f"{p}reason"] or f"unknown unit '{text}'",
-            rec[f"{p}reason_vi"] or f"không tìm thấy đơn vị '{text}'",
             row=rec["row"],
             column=column,
             value=text,
             expected="a commune code or name, a department id or the province code",
-            hint=hint,
-            hint_vi=hint_vi,
+            reason=_reason(rec, p) or words("phrase.unknown-unit", text=text),
         )
 
 
-def check_periods(ctx: ReadContext, live: pl.DataFrame, period: str) -> pl.DataFrame:
+def _reason(rec: dict[str, Any], p: str) -> Words | None:
+    """Why the registry found no unit, in both languages (None when it gave no reason)."""
+    en = rec[f"{p}reason"]
+    return None if not en else Words(rec[f"{p}reason_vi"] or en, en)
+
+
+def check_periods(ctx: ReadContext, live: pl.DataFrame, period: str, config: Config) -> pl.DataFrame:
     """The observation period from the file's period and the indicator's frequency; a period column
     in the sheet must agree."""
     typed = {t: normalise_period(t) for t in live.get_column("period_text").drop_nulls().unique().to_list()}
@@ -337,20 +309,19 @@ def check_periods(ctx: ReadContext, live: pl.DataFrame, period: str) -> pl.DataF
         column = rec["value_col"] or rec["ind_col"]
         if rec["obs_period"] is None:
             ctx.add(
-                "period-mismatch",
-                f"'{rec['indicator']}' is reported {rec['frequency']}; it has no value in a report for {period}",
-                f"chỉ tiêu '{rec['indicator']}' báo cáo theo {_FREQ_VI[rec['frequency']]}; không có số liệu "
-                f"trong báo cáo kỳ {period_vi(period)}",
+                "period-mismatch:frequency",
                 row=rec["row"],
                 column=column,
                 value=period,
+                indicator=indicator_words(config, rec["indicator"]),
+                frequency=words(f"phrase.{rec['frequency']}"),
+                period=period_words(period),
             )
             continue
         if rec["period_text"] is not None and rec["_typed"] != rec["obs_period"]:
             ctx.add(
-                "period-mismatch",
-                f"the row says period '{rec['period_text']}' but the report is for {rec['obs_period']}",
-                f"dòng ghi kỳ '{rec['period_text']}' nhưng báo cáo là kỳ {period_vi(rec['obs_period'])}",
+                "period-mismatch:row",
+                period=period_words(rec["obs_period"]),
                 row=rec["row"],
                 column=rec["period_col"],
                 value=rec["period_text"],
@@ -359,17 +330,13 @@ def check_periods(ctx: ReadContext, live: pl.DataFrame, period: str) -> pl.DataF
         if not rec["due"]:
             ctx.add(
                 "not-due",
-                f"'{rec['indicator']}' is reported {rec['frequency']}; the value is recorded for "
-                f"{rec['obs_period']}, which is not over yet",
-                f"chỉ tiêu '{rec['indicator']}' báo cáo theo {_FREQ_VI[rec['frequency']]}; số liệu được ghi "
-                f"cho kỳ {period_vi(rec['obs_period'])} (chưa kết thúc)",
                 warning=True,
+                indicator=indicator_words(config, rec["indicator"]),
+                frequency=words(f"phrase.{rec['frequency']}"),
+                period=period_words(rec["obs_period"]),
                 row=rec["row"],
                 column=column,
                 value=rec["obs_period"],
             )
     ok = pl.col("ok") & pl.col("obs_period").is_not_null() & ~typed_bad
     return live.with_columns(ok.fill_null(False).alias("ok")).drop("_typed")
-
-
-_FREQ_VI = {"monthly": "tháng", "quarterly": "quý", "yearly": "năm"}

@@ -11,6 +11,7 @@ import fastexcel
 from data_sources import ParseResult
 from ioc.config import Config
 from ioc.issues import Issue, IssueCap, Severity
+from ioc.messages import issue, joined, period_words, unit_words
 from ioc.periods import is_period, period_start
 from ioc.targets import Level
 from ioc.workbook_layout import (
@@ -38,38 +39,37 @@ class ReadContext:
     def add(
         self,
         code: str,
-        en: str,
-        vi: str,
+        /,
         *,
         warning: bool = False,
         row: int | None = None,
         column: str | None = None,
         value: Any = None,
         expected: str | None = None,
-        hint: str | None = None,
-        hint_vi: str | None = None,
         sheet: str | None = None,
         extra: dict[str, Any] | None = None,
+        **fields: Any,
     ) -> None:
+        """Add the issue `code` (texts from `ioc.messages`) at a cell of this file; `fields` fill its texts."""
         severity = Severity.WARNING if warning else Severity.ERROR
-        if not self.cap.room(code, severity):  # counted, not built: a million bad rows cost nothing
-            self.cap.count(code, 1, severity)
+        stable = code.split(":", 1)[0]
+        if not self.cap.room(stable, severity):  # counted, not built: a million bad rows cost nothing
+            self.cap.count(stable, 1, severity)
             return
+        if "cell" not in fields and column and row and column.isalpha():
+            fields["cell"] = f"{column}{row}"  # a hint can point at the cell: "check the name in cell C7"
         self.cap.add(
-            Issue(
+            issue(
                 code,
-                en,
-                vi,
-                severity,
+                severity=severity,
                 file=self.file,
                 sheet=sheet if sheet is not None else self.sheet,
                 row=row,
                 column=column,
                 value=None if value is None else str(value),
                 expected=expected,
-                hint=hint,
-                hint_vi=hint_vi,
-                extra=extra or {},
+                extra=extra,
+                **fields,
             )
         )
 
@@ -94,30 +94,24 @@ def file_context(
         if version.split("/")[0] != TEMPLATE_VERSION.split("/")[0]:
             ctx.add(
                 "not-a-template",
-                f"the '{META_SHEET}' sheet does not come from this app's template (template_version "
-                f"'{version}')",
-                f"sheet '{META_SHEET}' không thuộc biểu mẫu của ứng dụng (template_version '{version}')",
                 sheet=META_SHEET,
                 row=vrow or None,
                 column="B" if vrow else None,
                 value=version,
                 expected=TEMPLATE_VERSION,
-                hint="download a new template from the app",
-                hint_vi="tải biểu mẫu mới từ ứng dụng",
+                version=version,
             )
             return None, None, None, None
         if version != TEMPLATE_VERSION:  # our template family, but a layout this version cannot read
             ctx.add(
                 "unknown-template-version",
-                f"the template version '{version}' is not one this app reads ({TEMPLATE_VERSION})",
-                f"phiên bản biểu mẫu '{version}' không phải phiên bản ứng dụng đọc được ({TEMPLATE_VERSION})",
                 sheet=META_SHEET,
                 row=vrow or None,
                 column="B" if vrow else None,
                 value=version,
                 expected=TEMPLATE_VERSION,
-                hint="download a new template from the app",
-                hint_vi="tải biểu mẫu mới từ ứng dụng",
+                version=version,
+                current=TEMPLATE_VERSION,
             )
             return None, None, None, None
         meta_dep, dep_row = meta.get("department", ("", 0))
@@ -128,95 +122,64 @@ def file_context(
         if department is not None and department != meta_dep:
             ctx.add(
                 "department-mismatch",
-                f"the template is for department '{meta_dep}' but the upload is declared for '{department}'",
-                f"biểu mẫu dành cho '{meta_dep}' nhưng lần nộp khai báo cho '{department}'",
                 sheet=META_SHEET,
                 row=dep_row,
                 column="B",
                 value=meta_dep,
                 expected=department,
-                hint="choose the right department when uploading, or download that department's template",
-                hint_vi="chọn đúng sở, ngành khi nộp, hoặc tải biểu mẫu của sở, ngành đó",
+                template=unit_words(config, meta_dep),
+                declared=unit_words(config, department),
             )
         if period is not None and period != meta_period:
             ctx.add(
-                "period-mismatch",
-                f"the template is for period {meta_period} but the upload is declared for {period}",
-                f"biểu mẫu dành cho kỳ {period_vi(meta_period)} nhưng lần nộp khai báo kỳ {period_vi(period)}",
+                "period-mismatch:template",
                 sheet=META_SHEET,
                 row=per_row,
                 column="B",
                 value=meta_period,
                 expected=period,
-                hint="choose the right period when uploading, or download the template for that period",
-                hint_vi="chọn đúng kỳ khi nộp, hoặc tải biểu mẫu của kỳ đó",
+                template=period_words(meta_period),
+                declared=period_words(period),
             )
         department, period = meta_dep, meta_period
         if is_period(meta_period) and period_start(meta_period) > _latest_reportable():
             ctx.add(
                 "period-in-future",
-                f"the template's period {meta_period} has not begun yet",
-                f"kỳ {period_vi(meta_period)} của biểu mẫu chưa bắt đầu",
                 sheet=META_SHEET,
                 row=per_row,
                 column="B",
                 value=meta_period,
                 expected=f"a period that has begun (today is {dt.date.today().isoformat()})",
-                hint="download the template for the period you report on",
-                hint_vi="tải biểu mẫu của kỳ cần báo cáo",
+                period=period_words(meta_period),
             )
             return None, None, None, None
         sha, sha_row = meta.get("targets_sha256", ("", 0))
         if sha and sha != config.sha256:
-            ctx.add(
-                "targets-changed",
-                "the template was made from an earlier version of targets.yaml; it is read with the current one",
-                "biểu mẫu được tạo từ phiên bản targets.yaml cũ; hệ thống đọc theo phiên bản hiện tại",
-                warning=True,
-                sheet=META_SHEET,
-                row=sha_row,
-                column="B",
-                hint="download a new template for the next period",
-                hint_vi="kỳ sau hãy tải biểu mẫu mới",
-            )
+            ctx.add("targets-changed", warning=True, sheet=META_SHEET, row=sha_row, column="B")
         hint_row = meta.get("header_row", ("", 0))[0]
         header_hint = int(hint_row) if hint_row.isdigit() else None
         input_sheet = meta.get("input_sheet", (INPUT_SHEET, 0))[0] or INPUT_SHEET
     elif department is None or period is None:
         missing = [n for n, v in (("department", department), ("period", period)) if v is None]
-        missing_vi = {"department": "sở, ngành", "period": "kỳ báo cáo"}
-        ctx.add(
-            "not-a-template",
-            f"the file has no '{META_SHEET}' sheet (it is not this app's template), so the "
-            f"{' and '.join(missing)} must be declared when uploading",
-            f"tệp không có sheet '{META_SHEET}' (không phải biểu mẫu của ứng dụng), nên phải khai báo "
-            f"{' và '.join(missing_vi[m] for m in missing)} khi nộp",
-            sheet=None,
-            hint="choose the department and period in the upload form, or use the app's template",
-            hint_vi="chọn sở, ngành và kỳ báo cáo trên trang nộp, hoặc dùng biểu mẫu của ứng dụng",
-        )
+        ctx.add("not-a-template:no-meta", sheet=None, missing=joined([f"phrase.the-{m}" for m in missing]))
         return None, None, None, None
     ok = True
     if not is_period(period):
         ctx.add(
-            "bad-period",
-            f"'{period}' is not a period",
-            f"'{period}' không phải kỳ báo cáo hợp lệ",
+            "bad-period:declared",
             sheet=META_SHEET if meta is not None else None,
             value=period,
             expected="2025-08, 2025-Q3 or 2025",
+            period=period,
         )
         ok = False
     resolved = _department_id(config, department)
     if resolved is None:
         ctx.add(
             "unknown-department",
-            f"'{department}' is not a department of the registry",
-            f"'{department}' không phải sở, ngành trong danh mục",
             sheet=META_SHEET if meta is not None else None,
             value=department,
-            hint="use a department id from departments.csv (e.g. so_y_te)",
-            hint_vi="dùng mã sở, ngành trong departments.csv (ví dụ so_y_te)",
+            department=department,
         )
         ok = False
     if not ok or any(i.is_error for i in ctx.issues):
@@ -265,13 +228,7 @@ def choose_sheet(
         # a blank "Sheet1" left in front of the real one is common: skip it
         chosen = filled[0] if filled else visible[0]
     else:
-        ctx.add(
-            "no-visible-sheet",
-            "the workbook has no visible sheet to read",
-            "tệp không có sheet nào đang hiển thị để đọc",
-            hint="unhide the sheet with the figures (right-click a sheet tab → Unhide)",
-            hint_vi="bỏ ẩn sheet chứa số liệu (nhấp phải vào tên sheet → Unhide)",
-        )
+        ctx.add("no-visible-sheet")
         return None
     result.detail["sheet"] = chosen
     result.detail["other_sheets"] = [n for n in visible if n != chosen]

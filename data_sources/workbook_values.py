@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from data_sources.workbook_context import ReadContext, period_vi
+from data_sources.workbook_context import ReadContext
+from ioc.config import Config
+from ioc.messages import Num, indicator_words, period_words, unit_words
 from ioc.targets import MeasureUnit
 
 VALUE_RATIO_TOLERANCE = 0.05
@@ -14,7 +16,7 @@ def _num_text(x: float) -> str:
     return f"{x:.6g}"
 
 
-def ratio_values(ctx: ReadContext, live: pl.DataFrame) -> pl.DataFrame:
+def ratio_values(ctx: ReadContext, live: pl.DataFrame, config: Config) -> pl.DataFrame:
     """value = 100·num/den (percent) or num/den for ratio indicators given both parts; check a typed value."""
     scale = pl.when(pl.col("measure") == MeasureUnit.PERCENT.value).then(100.0).otherwise(1.0)
     has_num, has_den = pl.col("numerator").is_not_null(), pl.col("denominator").is_not_null()
@@ -42,18 +44,15 @@ def ratio_values(ctx: ReadContext, live: pl.DataFrame) -> pl.DataFrame:
         part_col = rec["numerator_col"] if rec["numerator"] is not None else rec["denominator_col"]
         if code == "ignored-ratio-parts":
             ctx.add(
-                code,
-                f"'{rec['indicator']}' is not a ratio indicator: numerator/denominator were ignored",
-                f"chỉ tiêu '{rec['indicator']}' không tính theo tỷ lệ: tử số/mẫu số bị bỏ qua",
+                "ignored-ratio-parts",
+                indicator=indicator_words(config, rec["indicator"]),
                 warning=True,
                 row=row,
                 column=part_col,
             )
         elif code == "zero-denominator":
             ctx.add(
-                code,
-                "the denominator is 0: the ratio cannot be computed",
-                "mẫu số bằng 0: không tính được tỷ lệ",
+                "zero-denominator",
                 row=row,
                 column=rec["denominator_col"],
                 value=rec["denominator_text"],
@@ -61,9 +60,7 @@ def ratio_values(ctx: ReadContext, live: pl.DataFrame) -> pl.DataFrame:
             )
         elif code == "incomplete-ratio":
             ctx.add(
-                code,
-                "only one of numerator and denominator is given; it was ignored",
-                "chỉ có một trong hai tử số, mẫu số; giá trị này bị bỏ qua",
+                "incomplete-ratio",
                 warning=True,
                 row=row,
                 column=part_col,
@@ -71,11 +68,9 @@ def ratio_values(ctx: ReadContext, live: pl.DataFrame) -> pl.DataFrame:
             )
         else:
             ctx.add(
-                code,
-                f"the value {_num_text(rec['value'])} differs from numerator/denominator = "
-                f"{_num_text(rec['_computed'])}; the computed value was used",
-                f"giá trị {_num_text(rec['value'])} khác tử số/mẫu số = {_num_text(rec['_computed'])}; "
-                "hệ thống dùng giá trị tính từ tử số/mẫu số",
+                "value-ratio-mismatch",
+                value_num=rec["value"],
+                computed=rec["_computed"],
                 warning=True,
                 row=row,
                 column=rec["value_col"],
@@ -110,10 +105,8 @@ def fraction_warnings(ctx: ReadContext, live: pl.DataFrame) -> pl.DataFrame:
         v = rec["value"]
         ctx.add(
             "looks-like-fraction",
-            f"{_num_text(v)} looks like a fraction while the other values of this column are percentages; "
-            f"did you mean {_num_text(v * 100)}%? (kept as {_num_text(v)})",
-            f"{_num_text(v)} có vẻ là phân số trong khi các giá trị khác của cột là phần trăm; có phải "
-            f"{_num_text(v * 100)}%? (vẫn ghi nhận {_num_text(v)})",
+            value_num=Num(v, None),
+            percent=Num(v * 100, None),
             warning=True,
             row=rec["row"],
             column=rec["value_col"],
@@ -123,7 +116,7 @@ def fraction_warnings(ctx: ReadContext, live: pl.DataFrame) -> pl.DataFrame:
     return live
 
 
-def check_duplicates(ctx: ReadContext, live: pl.DataFrame) -> pl.DataFrame:
+def check_duplicates(ctx: ReadContext, live: pl.DataFrame, config: Config) -> pl.DataFrame:
     """Two rows for the same indicator, unit and period: an error on every repeat."""
     ok = live.filter(pl.col("ok") & ~pl.col("bad_cell") & pl.col("value").is_not_null())
     first = ok.group_by("indicator", "unit_code", "obs_period").agg(pl.col("row").min().alias("_first"))
@@ -135,10 +128,10 @@ def check_duplicates(ctx: ReadContext, live: pl.DataFrame) -> pl.DataFrame:
     for rec in dup.sort("row").head(room).iter_rows(named=True):
         ctx.add(
             "duplicate-row",
-            f"'{rec['indicator']}' for {rec['unit_code']} ({rec['obs_period']}) is already given on row "
-            f"{rec['_first']}",
-            f"chỉ tiêu '{rec['indicator']}' của {rec['unit_code']} (kỳ {period_vi(rec['obs_period'])}) đã có "
-            f"ở dòng {rec['_first']}",
+            indicator=indicator_words(config, rec["indicator"]),
+            unit=unit_words(config, rec["unit_code"]),
+            period=period_words(rec["obs_period"]),
+            first=str(rec["_first"]),
             row=rec["row"],
             column=rec["value_col"] or rec["numerator_col"],
             value=rec["value_text"],

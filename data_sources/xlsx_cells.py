@@ -13,6 +13,7 @@ import fastexcel
 import polars as pl
 
 from ioc.issues import Issue, IssueError
+from ioc.messages import issue
 from ioc.textnorm import nfc
 from ioc.workbook_layout import (
     META_SHEET,
@@ -207,20 +208,14 @@ def _xls_facts(reader: fastexcel.ExcelReader, sheet_name: str, letters: list[str
 
 
 def _too_many_rows(file: str, sheet: str, rows: int) -> Issue:
-    return Issue(
-        code="too-many-rows",
-        message=f"Sheet '{sheet}' has {rows:,} rows; a department workbook has at most {MAX_SHEET_ROWS:,} "
-        "(one row per indicator and commune).",
-        message_vi=f"Trang '{sheet}' có {rows:,} dòng; biểu số liệu của sở, ngành có tối đa {MAX_SHEET_ROWS:,} "
-        "dòng (mỗi dòng một chỉ tiêu của một đơn vị).".replace(",", "."),
+    return issue(
+        "too-many-rows",
         file=file,
         sheet=sheet,
         value=f"{rows:,} rows",
         expected=f"at most {MAX_SHEET_ROWS:,} rows",
-        hint="Delete the empty or repeated rows below the table; a report-system export is uploaded by the "
-        "administrator as an export.",
-        hint_vi="Hãy xóa các dòng trống hoặc lặp lại bên dưới bảng; tệp xuất từ hệ thống báo cáo do quản trị viên "
-        "nạp theo loại tệp xuất.",
+        rows=rows,
+        limit=MAX_SHEET_ROWS,
     )
 
 

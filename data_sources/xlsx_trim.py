@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ioc.filegate import SPARSE_FACTOR, SPARSE_MIN_AREA
 from ioc.issues import Issue
+from ioc.messages import issue, words
 
 _CELL = re.compile(rb"<((?:[\w.-]+:)?)c\b([^>]*?)(?:/>|>(.*?)</\1c>)", re.S)
 _ATTR_R = re.compile(rb'\sr="\$?([A-Za-z]+)\$?(\d+)"')
@@ -114,18 +115,20 @@ def _still_sparse(kept: list[tuple[int, int, str, str]], sheet: str, file: str) 
     far = max(kept, key=lambda k: k[0] / max_row + k[1] / max_col)  # the cell farthest out
     shown = far[3] if len(far[3]) <= 40 else far[3][:40] + "…"
     shown = "(a formula)" if shown == "=" else f"'{shown}'" if not shown.startswith("#") else "(a text)"
-    return Issue(
-        code="stray-cell",
-        message=f"Sheet '{sheet}' has a value at {far[2]} {shown}, far from the rest of the table: the sheet "
-        f"would be read as {max_row:,} rows × {max_col:,} columns.",
-        message_vi=f"Trang '{sheet}' có giá trị tại ô {far[2]}, nằm xa bảng số liệu: trang sẽ phải đọc thành "
-        f"{max_row:,} dòng × {max_col:,} cột.".replace(",", "."),
+    return issue(
+        "stray-cell",
+        cell=far[2],
+        shown=words("phrase.a-formula")
+        if shown == "(a formula)"
+        else words("phrase.a-text")
+        if shown == "(a text)"
+        else shown,
+        rows=max_row,
+        columns=max_col,
         file=file,
         sheet=sheet,
         row=far[0],
         column=re.sub(r"\d", "", far[2]).upper(),
         value=shown,
         expected="no value outside the table",
-        hint="Delete the stray cell (Ctrl+End shows the last cell Excel uses), save and upload again.",
-        hint_vi="Hãy xóa ô lạc đó (Ctrl+End cho thấy ô cuối Excel đang dùng), lưu lại rồi tải lên lại.",
     )

@@ -29,6 +29,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from ioc.issues import Issue, IssueError
+from ioc.messages import issue
 from ioc.store import ROLES, utcnow, write_transaction
 from ioc.store import accounts as accounts_t
 from ioc.store import sessions as sessions_t
@@ -107,8 +108,9 @@ class AccountError(IssueError):
     """An account operation that cannot be done (unknown user, weak password, bad role…)."""
 
 
-def _issue(code: str, en: str, vi: str, **kw: Any) -> Issue:
-    return Issue(code=code, message=en, message_vi=vi, **kw)
+def _issue(code: str, /, **kw: Any) -> Issue:
+    """The issue `code` of the catalog (`ioc.messages`)."""
+    return issue(code, **kw)
 
 
 # ----------------------------------------------------------------------------------------- role checks
@@ -123,38 +125,19 @@ def write_refusal(actor: User | None, department: str | None, *, export: bool = 
     if actor is None or actor.role == ADMINISTRATOR:
         return []
     if actor.role == VIEWER:
-        return [
-            _issue(
-                "not-allowed",
-                f"The account '{actor.username}' may only view; it cannot upload, withdraw or restore data.",
-                f"Tài khoản '{actor.username}' chỉ được xem; không được nộp, rút hay khôi phục số liệu.",
-                hint="Ask the administrator for a department account.",
-                hint_vi="Hãy đề nghị quản trị viên cấp tài khoản của sở, ngành.",
-            )
-        ]
+        return [_issue("not-allowed", username=actor.username)]
     if export:
-        return [
-            _issue(
-                "admin-only",
-                "Report-system exports are loaded by the administrator only.",
-                "Chỉ quản trị viên mới được nạp tệp xuất từ hệ thống báo cáo.",
-                hint="Send the file to the administrator.",
-                hint_vi="Hãy gửi tệp cho quản trị viên.",
-            )
-        ]
+        return [_issue("admin-only")]
     if department != actor.department:
         other = department or "?"
         return [
             _issue(
                 "other-department",
-                f"The account '{actor.username}' writes for department '{actor.department}' only, "
-                f"not for '{other}'.",
-                f"Tài khoản '{actor.username}' chỉ được nộp số liệu cho đơn vị '{actor.department}', "
-                f"không được nộp cho '{other}'.",
                 value=other,
                 expected=actor.department,
-                hint="Download your own department's template, or ask that department to upload it.",
-                hint_vi="Hãy tải biểu mẫu của chính đơn vị mình, hoặc đề nghị đơn vị kia tự nộp.",
+                username=actor.username,
+                own=f"'{actor.department}'",
+                other=f"'{other}'",
             )
         ]
     return []
@@ -192,17 +175,9 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 def password_problem(password: str, username: str) -> Issue | None:
     """Why a new password is refused (too short, the user name), or None."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return _issue(
-            "weak-password",
-            f"The password must have at least {MIN_PASSWORD_LENGTH} characters.",
-            f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.",
-        )
+        return _issue("weak-password", length=MIN_PASSWORD_LENGTH)
     if username.lower() in password.lower():
-        return _issue(
-            "weak-password",
-            "The password must not contain the user name.",
-            "Mật khẩu không được chứa tên đăng nhập.",
-        )
+        return _issue("weak-password:username")
     return None
 
 
@@ -236,42 +211,17 @@ def _account(row: Any) -> Account:
 
 def _check_role(role: str, department: str | None, departments: set[str] | None) -> None:
     if role not in ROLES:
-        raise AccountError(
-            [
-                _issue(
-                    "unknown-role",
-                    f"'{role}' is not a role ({', '.join(ROLES)}).",
-                    f"'{role}' không phải vai trò.",
-                )
-            ]
-        )
+        raise AccountError([_issue("unknown-role", role=role, roles=", ".join(ROLES))])
     if role == DEPARTMENT and not department:
-        raise AccountError(
-            [
-                _issue(
-                    "department-required",
-                    "A department account needs --department.",
-                    "Tài khoản của sở, ngành cần chỉ rõ --department.",
-                )
-            ]
-        )
+        raise AccountError([_issue("department-required")])
     if role != DEPARTMENT and department:
-        raise AccountError(
-            [
-                _issue(
-                    "department-not-allowed",
-                    f"Only a department account is bound to a department (role '{role}').",
-                    "Chỉ tài khoản sở, ngành mới gắn với một đơn vị.",
-                )
-            ]
-        )
+        raise AccountError([_issue("department-not-allowed", role=role)])
     if department and departments is not None and department not in departments:
         raise AccountError(
             [
                 _issue(
                     "unknown-department",
-                    f"'{department}' is not a department of the registry.",
-                    f"'{department}' không phải sở, ngành trong danh mục.",
+                    department=department,
                     value=department,
                     expected=", ".join(sorted(departments)[:8]) + ("…" if len(departments) > 8 else ""),
                 )
@@ -280,9 +230,7 @@ def _check_role(role: str, department: str | None, departments: set[str] | None)
 
 
 def _not_found(username: str) -> AccountError:
-    return AccountError(
-        [_issue("unknown-account", f"There is no account '{username}'.", f"Không có tài khoản '{username}'.")]
-    )
+    return AccountError([_issue("unknown-account", username=username)])
 
 
 def create_account(
@@ -303,27 +251,10 @@ def create_account(
     """
     username = username.strip().lower()
     if not _USERNAME.fullmatch(username):
-        raise AccountError(
-            [
-                _issue(
-                    "bad-username",
-                    "A user name is 2–64 characters: lowercase letters, digits, '.', '_' or '-'.",
-                    "Tên đăng nhập gồm 2–64 ký tự: chữ thường không dấu, chữ số, '.', '_' hoặc '-'.",
-                    value=username,
-                )
-            ]
-        )
+        raise AccountError([_issue("bad-username", value=username)])
     _check_role(role, department, departments)
     if password is None and not email:
-        raise AccountError(
-            [
-                _issue(
-                    "no-credentials",
-                    "An account without a password needs an e-mail address (OpenID Connect sign-in).",
-                    "Tài khoản không có mật khẩu cần địa chỉ e-mail (đăng nhập qua OpenID Connect).",
-                )
-            ]
-        )
+        raise AccountError([_issue("no-credentials")])
     if password is not None and (problem := password_problem(password, username)):
         raise AccountError([problem])
     values = {
@@ -342,15 +273,7 @@ def create_account(
         with write_transaction(engine) as conn:
             conn.execute(insert(accounts_t).values(**values))
     except IntegrityError as err:
-        raise AccountError(
-            [
-                _issue(
-                    "account-exists",
-                    f"An account '{username}' (or with that e-mail) already exists.",
-                    f"Đã có tài khoản '{username}' (hoặc cùng e-mail).",
-                )
-            ]
-        ) from err
+        raise AccountError([_issue("account-exists", username=username)]) from err
     return get_account(engine, username)
 
 
@@ -448,22 +371,12 @@ class SignIn:
 
 
 def _bad_credentials() -> Issue:
-    return _issue(
-        "bad-credentials",
-        "Wrong user name or password.",
-        "Tên đăng nhập hoặc mật khẩu không đúng.",
-    )
+    return _issue("bad-credentials")
 
 
 def _throttled(seconds: float) -> Issue:
     minutes = max(1, round(seconds / 60))
-    return _issue(
-        "sign-in-throttled",
-        f"Too many failed attempts: try again in {minutes} minute(s).",
-        f"Đăng nhập sai quá nhiều lần: hãy thử lại sau {minutes} phút.",
-        hint="If you forgot the password, ask the administrator to reset it.",
-        hint_vi="Nếu quên mật khẩu, hãy đề nghị quản trị viên đặt lại.",
-    )
+    return _issue("sign-in-throttled", minutes=minutes)
 
 
 def authenticate(

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ioc.issues import Issue, IssueError
+from ioc.messages import issue
 
 # Global options, accepted before the sub-command (and, for convenience, after it).
 _GLOBAL_ENV = {"database_url": "IOC_DATABASE_URL", "data_dir": "IOC_DATA_DIR", "targets": "IOC_TARGETS"}
@@ -171,16 +172,18 @@ def _apply_globals(args: argparse.Namespace) -> None:
 
 
 def _print_issues(issues: Sequence[Issue], lang: str, file=None) -> None:  # type: ignore[no-untyped-def]
-    for issue in issues:
+    for found in issues:
         if lang == "vi":
-            where = issue.location()
+            where = found.location()
             head = f"{where}: " if where else ""
-            line = f"{head}{issue.severity.value}[{issue.code}] {issue.text('vi')}"
-            if issue.hint_text("vi"):
-                line += f" Gợi ý: {issue.hint_text('vi')}"
+            line = f"{head}{found.severity.value}[{found.code}] {found.text('vi')}"
+            if found.hint_text("vi"):
+                line += f" Gợi ý: {found.hint_text('vi')}"
+            if found.admin_hint_text("vi"):
+                line += f" Quản trị viên: {found.admin_hint_text('vi')}"
             print(line, file=file or sys.stdout)
         else:
-            print(str(issue), file=file or sys.stdout)
+            print(str(found), file=file or sys.stdout)
 
 
 def _table(rows: list[list[str]], header: list[str]) -> str:
@@ -406,15 +409,7 @@ def _actor(engine, username: str | None):  # type: ignore[no-untyped-def]
 
     account = accounts.get_account(engine, username)
     if not account.active:
-        raise accounts.AccountError(
-            [
-                Issue(
-                    code="account-disabled",
-                    message=f"The account '{account.username}' is disabled.",
-                    message_vi=f"Tài khoản '{account.username}' đã bị khoá.",
-                )
-            ]
-        )
+        raise accounts.AccountError([issue("account-disabled", username=account.username)])
     return account.user()
 
 
@@ -605,26 +600,10 @@ def _read_password(args: argparse.Namespace) -> str:
         line = sys.stdin.readline()
         return line.rstrip("\r\n")
     if not sys.stdin.isatty():
-        raise IssueError(
-            [
-                Issue(
-                    code="no-terminal",
-                    message="No terminal to ask for the password: pipe it in with --password-stdin.",
-                    message_vi="Không có màn hình để hỏi mật khẩu: hãy dùng --password-stdin.",
-                )
-            ]
-        )
+        raise IssueError([issue("no-terminal")])
     first = getpass.getpass("Password: ")
     if getpass.getpass("Repeat the password: ") != first:
-        raise IssueError(
-            [
-                Issue(
-                    code="password-mismatch",
-                    message="The two passwords differ; nothing was changed.",
-                    message_vi="Hai lần nhập mật khẩu khác nhau; chưa có gì thay đổi.",
-                )
-            ]
-        )
+        raise IssueError([issue("password-mismatch")])
     return first
 
 

@@ -8,11 +8,12 @@ import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
-from ioc.config_shape import located_issue, suggest
+from ioc.config_shape import did_you_mean, located
 from ioc.config_yaml import Located, Path_
 from ioc.exports_config import ExportConfig, ExportKind, Quantity
 from ioc.filters import FilterProblem, quantity_fields, quantity_findings
 from ioc.issues import Issue
+from ioc.messages import words
 from ioc.targets import ExportSource, Indicator, TargetsFile
 
 _SIDES = ("numerator", "denominator", "value")
@@ -33,8 +34,9 @@ class _ExportRules:
         for e, export in enumerate(targets.exports):
             self.exports.setdefault(export.id, (e, export))  # a duplicate id is reported by its own rule
 
-    def issue(self, code: str, path: Path_, en: str, vi: str, **kw: Any) -> Issue:
-        return located_issue(self.doc, self.file, code, path, en, vi, **kw)
+    def issue(self, key: str, path: Path_, **kw: Any) -> Issue:
+        """The catalog's issue `key` (`ioc.messages`) at `path` of targets.yaml."""
+        return located(self.doc, self.file, key, path, **kw)
 
     def all(self) -> Iterator[Issue]:
         for e, export in self.exports.values():
@@ -65,26 +67,15 @@ class _ExportRules:
         for name in export.columns:
             if name in canonical or name in own:
                 continue
-            en, vi = suggest(name, canonical)
-            extra_en = (
-                ""
-                if export.kind == ExportKind.LONG
-                else "; a field of your own belongs here only when a filter reads it"
-            )
-            extra_vi = (
-                ""
-                if export.kind == ExportKind.LONG
-                else "; trường riêng chỉ khai báo ở đây khi có bộ lọc dùng đến"
-            )
             yield self.issue(
-                "unknown-column",
+                "unknown-column:export",
                 ("exports", e, "columns", name),
-                f"columns: '{name}' is not a field of a {kind} export.{en}",
-                f"columns: '{name}' không phải trường của nguồn xuất loại {kind}.{vi}",
                 value=name,
                 expected=", ".join(canonical),
-                hint=f"the fields of a {kind} export: {', '.join(canonical)}{extra_en}",
-                hint_vi=f"các trường của nguồn xuất loại {kind}: {', '.join(canonical)}{extra_vi}",
+                kind=kind,
+                guess=did_you_mean(name, canonical),
+                fields=", ".join(canonical),
+                own="" if export.kind == ExportKind.LONG else words("phrase.own-field-note"),
             )
 
     def period_field(self, e: int, export: ExportConfig) -> Iterator[Issue]:
@@ -96,27 +87,17 @@ class _ExportRules:
         path = ("exports", e, "period_field")
         if name not in fields:
             dates = sorted(f for f, t in fields.items() if t == "date")
-            en, vi = suggest(name, dates)
             yield self.issue(
-                "unknown-export-field",
+                "unknown-export-field:period",
                 path,
-                f"period_field: '{name}' is not a column of this export.{en}",
-                f"period_field: '{name}' không phải cột của nguồn xuất này.{vi}",
                 value=name,
                 expected=", ".join(dates) or None,
-                hint=f"name a date column ({', '.join(dates)}), or declare '{name}' under columns",
-                hint_vi=f"chọn một cột ngày ({', '.join(dates)}), hoặc khai báo '{name}' trong columns",
+                guess=did_you_mean(name, dates),
+                dates=", ".join(dates),
             )
         elif fields[name] != "date":
             yield self.issue(
-                "bad-period-field",
-                path,
-                f"period_field: '{name}' is read as {fields[name]}, not as a date",
-                f"period_field: '{name}' được đọc là {fields[name]}, không phải ngày",
-                value=name,
-                expected="a date column",
-                hint=f"set 'type: date' on columns.{name}, or name another date column",
-                hint_vi=f"đặt 'type: date' cho columns.{name}, hoặc chọn cột ngày khác",
+                "bad-period-field", path, value=name, expected="a date column", type=fields[name]
             )
 
     def quantities(self, i: int, ind: Indicator, export: ExportConfig) -> Iterator[Issue]:
@@ -134,12 +115,11 @@ class _ExportRules:
             base: Path_ = ("indicators", i, "source", side)
             if export.kind == ExportKind.PROCEDURE_STATS and q.sum is None:
                 yield self.issue(
-                    "bad-filter",
+                    "bad-filter:sum-only",
                     base,
-                    f"{side}: a procedure_stats export has one row per unit: use 'sum: [measures]'",
-                    f"{side}: nguồn procedure_stats có một dòng cho mỗi đơn vị: hãy dùng 'sum: [chỉ số]'",
-                    hint=f"measures of export '{export.id}': {', '.join(sorted(types))}",
-                    hint_vi=f"các chỉ số của '{export.id}': {', '.join(sorted(types))}",
+                    side=side,
+                    export=export.id,
+                    measures=", ".join(sorted(types)),
                 )
                 continue
             for p in quantity_findings(q, types, vocab):
@@ -154,68 +134,26 @@ class _ExportRules:
         vocab: dict[str, dict[str, list[str]]],
     ) -> Issue:
         eid, v, options = export.id, p.value or "", ", ".join(p.options)
-        en, vi = suggest(v, list(p.options))
+        guess = did_you_mean(v, list(p.options))
+        common = {"value": v, "expected": options, "side": side, "export": eid}
         if p.code == "unknown-export-field" and v in export.canonical_fields():
             # a field the reader knows, left out of a `columns` block (which replaces the kind's defaults)
-            return self.issue(
-                p.code,
-                path,
-                f"{side}: '{v}' is not among the columns declared for export '{eid}'",
-                f"{side}: '{v}' không có trong các cột khai báo cho nguồn xuất '{eid}'",
-                value=v,
-                expected=options,
-                hint=f"add '{v}' with its header labels under the export's columns: "
-                "a columns block replaces the defaults of the kind",
-                hint_vi=f"thêm '{v}' cùng tiêu đề cột vào columns của nguồn xuất: "
-                "khối columns thay thế các cột mặc định",
-            )
+            return self.issue("unknown-export-field:undeclared", path, **common)
         if p.code == "unknown-export-field":
-            return self.issue(
-                p.code,
-                path,
-                f"{side}: '{v}' is not a field of export '{eid}'.{en}",
-                f"{side}: '{v}' không phải trường của nguồn xuất '{eid}'.{vi}",
-                value=v,
-                expected=options,
-                hint=f"the fields of export '{eid}': {options}",
-                hint_vi=f"các trường của nguồn xuất '{eid}': {options}",
-            )
+            return self.issue("unknown-export-field", path, guess=guess, options=options, **common)
         if p.code == "unknown-vocab-value":
             labels = vocab.get(p.field or "", {})
             by_label = [c for c, labs in labels.items() if _key(v) in {_key(lab) for lab in labs}]
             if by_label:  # the file's label written where the canonical value belongs
-                en = f" Did you mean '{by_label[0]}' (the value of the label '{v}')?"
-                vi = f" Có phải ý bạn là '{by_label[0]}' (giá trị của nhãn '{v}')?"
+                guess = words("phrase.label-value", canonical=by_label[0], label=v)
             return self.issue(
-                p.code,
-                path,
-                f"{side}: '{v}' is not a value of '{p.field}' in export '{eid}'.{en}",
-                f"{side}: '{v}' không phải giá trị của '{p.field}' trong nguồn xuất '{eid}'.{vi}",
-                value=v,
-                expected=options,
-                hint=f"filters use the values of exports[{eid}].vocab.{p.field}: {options} "
-                "(the labels of the file are listed under each of them)",
-                hint_vi=f"bộ lọc dùng các giá trị của exports[{eid}].vocab.{p.field}: {options} "
-                "(nhãn trong tệp được liệt kê dưới mỗi giá trị)",
+                "unknown-vocab-value", path, guess=guess, options=options, vocab=p.field or "", **common
             )
         if p.code == "unknown-measure":
-            return self.issue(
-                p.code,
-                path,
-                f"{side}: '{v}' is not a measure of export '{eid}'.{en}",
-                f"{side}: '{v}' không phải chỉ số của nguồn xuất '{eid}'.{vi}",
-                value=v,
-                expected=options,
-                hint=f"sum adds measure columns of the export: {options}",
-                hint_vi=f"sum cộng các cột chỉ số của nguồn xuất: {options}",
-            )
+            return self.issue("unknown-measure", path, guess=guess, options=options, **common)
+        # the filter's own words (ioc.filters states them in English only)
         return self.issue(
-            p.code,
-            path,
-            f"{side}: {p.message}",
-            f"{side}: {p.message}",
-            value=v or None,
-            expected=options or None,
+            "bad-filter", path, value=v or None, expected=options or None, side=side, problem=p.message
         )
 
 

@@ -11,6 +11,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from ioc import messages
 from ioc.config import Config
 from ioc.config_rules import check_rules
 from ioc.config_shape import validate_shape
@@ -48,17 +49,15 @@ def _registry_files(
         required_ok = required_ok and name not in ("departments", "communes")
         pos = doc.position(("registry", name)) or (None, None)
         issues.append(
-            Issue(
-                code="missing-file",
-                message=f"registry.{name}: file '{rel}' not found (looked in {base_dir / rel})",
-                message_vi=f"registry.{name}: không tìm thấy tệp '{rel}' (đã tìm ở {base_dir / rel})",
+            messages.issue(
+                "missing-file",
                 file=file,
                 line=pos[0],
                 col=pos[1],
                 field=f"registry.{name}",
                 value=rel,
-                hint="paths are relative to the folder of targets.yaml",
-                hint_vi="đường dẫn tính từ thư mục chứa targets.yaml",
+                name=name,
+                path=base_dir / rel,
             )
         )
     return required_ok, issues
@@ -101,31 +100,12 @@ def check_config(path: Path | str) -> tuple[Config | None, list[Issue]]:
     try:
         raw = path.read_bytes()
     except OSError as err:
-        return None, [
-            Issue(
-                code="missing-file",
-                message=f"cannot read the targets file: {err.strerror or err}",
-                message_vi=f"không đọc được tệp chỉ tiêu: {err.strerror or err}",
-                file=file,
-                hint="set IOC_TARGETS to the path of targets.yaml",
-                hint_vi="đặt IOC_TARGETS là đường dẫn tới targets.yaml",
-            )
-        ]
+        return None, [messages.issue("missing-file:targets", file=file, error=err.strerror or err)]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        return None, [
-            Issue(
-                code="encoding",
-                message="the file is not UTF-8 text",
-                message_vi="tệp không phải văn bản UTF-8",
-                file=file,
-                line=line,
-                hint="save targets.yaml as UTF-8",
-                hint_vi="lưu targets.yaml với bảng mã UTF-8",
-            )
-        ]
+        return None, [messages.issue("encoding", file=file, line=line)]
     doc, issues = read_yaml(text, file)
     if doc is None:
         return None, issues
@@ -163,10 +143,13 @@ def format_issues(issues: list[Issue], lang: str = "en") -> str:
     """Compiler-style lines (`targets.yaml:42:5: error[code] field: message Hint: …`), sorted by line."""
     lines = []
     for issue in sorted(issues, key=_sort_key):
-        shown = str(dataclasses.replace(issue, message=issue.text(lang), hint=None))
+        shown = str(dataclasses.replace(issue, message=issue.text(lang), hint=None, admin_hint=None))
         hint = issue.hint_text(lang)
         if hint:
             shown += f" {'Gợi ý' if lang == 'vi' else 'Hint'}: {hint}"
+        admin = issue.admin_hint_text(lang)
+        if admin:
+            shown += f" {'Quản trị viên' if lang == 'vi' else 'Administrator'}: {admin}"
         lines.append(shown)
     return "\n".join(lines)
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from ioc.config_yaml import Located, Path_, dotted
 from ioc.issues import Issue, Severity
+from ioc.messages import Words, issue, text, words
 from ioc.targets import HOUR_PATTERN, ID_PATTERN, PERIOD_PATTERN, TargetsFile
 
 
@@ -249,11 +250,7 @@ def _allowed_fields(path: Path_, tags: dict[int, str]) -> list[str]:
     return []
 
 
-_OWNERS = {
-    "indicators": ("indicator", "chỉ tiêu"),
-    "pillars": ("pillar", "trụ cột"),
-    "exports": ("export", "nguồn xuất"),
-}
+_OWNERS = ("indicators", "pillars", "exports")  # named list items: "phrase.owner-<section>" of the catalog
 
 
 def owner_prefix(path: Path_, data: Any) -> tuple[str, str]:
@@ -261,21 +258,17 @@ def owner_prefix(path: Path_, data: Any) -> tuple[str, str]:
     if len(path) >= 2 and path[0] in _OWNERS and isinstance(path[1], int):
         item = Located(data, {}).get(path[:2])
         if isinstance(item, dict) and isinstance(item.get("id"), str):
-            en, vi = _OWNERS[str(path[0])]
-            return f"{en} '{item['id']}': ", f"{vi} '{item['id']}': "
+            key = f"phrase.owner-{path[0]}"
+            return text(key, "en", id=item["id"]), text(key, "vi", id=item["id"])
     return "", ""
 
 
-def located_issue(
-    doc: Located, file: str, code: str, path: Path_, en: str, vi: str, *, warning: bool = False, **kw: Any
-) -> Issue:
-    """An issue at `path` of the file: its line and column, dotted field and owner prefix filled in."""
+def located(doc: Located, file: str, key: str, path: Path_, *, warning: bool = False, **kw: Any) -> Issue:
+    """The catalog's issue `key` (`ioc.messages`) at `path` of the file: line, column, dotted field and
+    the owner prefix ("indicator 'x': ") filled in."""
     pos = doc.position(path) or (None, None)
-    pre_en, pre_vi = owner_prefix(path, doc.data)
-    return Issue(
-        code=code,
-        message=pre_en + en,
-        message_vi=pre_vi + vi,
+    found = issue(
+        key,
         severity=Severity.WARNING if warning else Severity.ERROR,
         file=file,
         line=pos[0],
@@ -283,12 +276,18 @@ def located_issue(
         field=dotted(path),
         **kw,
     )
+    pre_en, pre_vi = owner_prefix(path, doc.data)
+    if not pre_en:
+        return found
+    return dataclasses.replace(
+        found, message=pre_en + found.message, message_vi=pre_vi + (found.message_vi or "")
+    )
 
 
-def suggest(word: str, options: list[str]) -> tuple[str, str]:
-    """ " Did you mean 'x'?" in English and Vietnamese for the closest option, or two empty strings."""
+def did_you_mean(word: str, options: list[str]) -> Words | str:
+    """ " Did you mean 'x'?" in both languages for the closest option, or ""."""
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    return (f" Did you mean '{close[0]}'?", f" Có phải ý bạn là '{close[0]}'?") if close else ("", "")
+    return words("phrase.did-you-mean-sentence", name=f"'{close[0]}'") if close else ""
 
 
 def _show(value: Any) -> str:
@@ -299,61 +298,44 @@ def _show(value: Any) -> str:
 
 
 def _shape_issue(e: _Err, doc: Located, file: str) -> Issue:
-    pos = doc.position(e.path) or (None, None)
-    pre_en, pre_vi = owner_prefix(e.path, doc.data)
-    field = dotted(e.path)
-    common = {"file": file, "line": pos[0], "col": pos[1], "field": field}
     name = str(e.path[-1]) if e.path else ""
     if e.type == "missing":
-        parent = dotted(e.path[:-1]) or "the top level"
-        return Issue(
-            code="missing-field",
-            message=f"{pre_en}required field '{name}' is missing",
-            message_vi=f"{pre_vi}thiếu trường bắt buộc '{name}'",
-            hint=f"add '{name}:' under {parent}",
-            hint_vi=f"thêm '{name}:' vào {parent}",
-            **common,
-        )
+        parent = dotted(e.path[:-1]) or words("phrase.top-level")
+        return located(doc, file, "missing-field", e.path, name=name, parent=parent)
     if e.type == "extra_forbidden":
         allowed = _allowed_fields(e.path[:-1], dict(e.chosen))
-        mean_en, mean_vi = suggest(name, allowed)
-        return Issue(
-            code="unknown-field",
-            message=f"{pre_en}unknown field '{name}'.{mean_en}",
-            message_vi=f"{pre_vi}trường không hợp lệ '{name}'.{mean_vi}",
+        return located(
+            doc,
+            file,
+            "unknown-field" if allowed else "unknown-field:anywhere",
+            e.path,
             value=name,
             expected=", ".join(allowed) or None,
-            hint=f"allowed here: {', '.join(allowed)}" if allowed else None,
-            hint_vi=f"các trường được phép: {', '.join(allowed)}" if allowed else None,
-            **common,
+            guess=did_you_mean(name, allowed),
+            allowed=", ".join(allowed),
         )
-    words = _expected(e)
-    if words is not None:
-        hint = hint_vi = None
+    expected = _expected(e)
+    if expected is not None:
+        key = "wrong-type"
         if e.type == "string_type" and isinstance(e.input, int | float) and not isinstance(e.input, bool):
-            hint = f'put it in quotes: "{e.input}" (codes keep their leading zeros only as text)'
-            hint_vi = f'đặt trong dấu nháy: "{e.input}" (mã chỉ giữ được số 0 đầu khi là văn bản)'
-        elif words == _WORDS["date"]:
-            hint, hint_vi = "write dates as YYYY-MM-DD", "viết ngày theo dạng NNNN-TT-NN"
-        return Issue(
-            code="wrong-type",
-            message=f"{pre_en}expected {words[0]}, got {_show(e.input)}",
-            message_vi=f"{pre_vi}cần {words[1]}, nhận được {_show(e.input)}",
+            key = "wrong-type:quote"
+        elif expected == _WORDS["date"]:
+            key = "wrong-type:date"
+        return located(
+            doc,
+            file,
+            key,
+            e.path,
             value=_show(e.input),
-            expected=words[0],
-            hint=hint,
-            hint_vi=hint_vi,
-            **common,
+            expected=expected[0],
+            expected_words=Words(expected[1], expected[0]),
+            raw=str(e.input),
         )
     en, vi = _bad_value_words(e)
-    is_rule = e.type == "value_error"
-    return Issue(
-        code="bad-value",
-        message=f"{pre_en}{en}" if is_rule else f"{pre_en}expected {en}, got {_show(e.input)}",
-        message_vi=f"{pre_vi}{vi}" if is_rule else f"{pre_vi}cần {vi}, nhận được {_show(e.input)}",
-        value=None if is_rule else _show(e.input),
-        expected=None if is_rule else en,
-        **common,
+    if e.type == "value_error":
+        return located(doc, file, "bad-value:rule", e.path, rule=Words(vi, en))
+    return located(
+        doc, file, "bad-value", e.path, value=_show(e.input), expected=en, expected_words=Words(vi, en)
     )
 
 

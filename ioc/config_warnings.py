@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ioc.config_shape import located_issue
+from ioc.config_shape import located
 from ioc.config_yaml import Located, Path_
 from ioc.issues import Issue
+from ioc.messages import words
 from ioc.targets import Direction, Indicator, MeasureUnit, StatusRules, TargetsFile
 
 STALE_DEFAULT = StatusRules.model_fields["stale_after_periods"].default
@@ -24,8 +25,9 @@ class _Warnings:
         self.doc = doc
         self.file = file
 
-    def issue(self, code: str, path: Path_, en: str, vi: str, **kw: Any) -> Issue:
-        return located_issue(self.doc, self.file, code, path, en, vi, warning=True, **kw)
+    def issue(self, key: str, path: Path_, **kw: Any) -> Issue:
+        """The catalog's warning `key` at `path`."""
+        return located(self.doc, self.file, key, path, warning=True, **kw)
 
     def all(self) -> Iterator[Issue]:
         yield from self.stale_default()
@@ -42,14 +44,9 @@ class _Warnings:
         yield self.issue(
             "stale-default",
             path,
-            f"stale_after_periods is not set: the default {STALE_DEFAULT} makes a value stale as soon "
-            "as one report that is due is missing (one missed month, quarter or year)",
-            f"chưa đặt stale_after_periods: mặc định {STALE_DEFAULT} coi số liệu là cũ ngay khi thiếu "
-            "một báo cáo đã đến hạn (chậm một tháng, quý hoặc năm)",
             value=None,
             expected="a number of reporting periods, e.g. stale_after_periods: 1",
-            hint="write it under status: (1 tolerates one missed reporting period)",
-            hint_vi="hãy khai báo trong status: (1 cho phép chậm một kỳ báo cáo)",
+            default=str(STALE_DEFAULT),
         )
 
     def target_side(self, i: int, ind: Indicator) -> Iterator[Issue]:
@@ -61,19 +58,15 @@ class _Warnings:
         higher = ind.direction == Direction.HIGHER
         if (higher and v >= b) or (not higher and v <= b):
             return
-        side_en, side_vi = ("below", "thấp hơn") if higher else ("above", "cao hơn")
-        better_en, better_vi = ("higher", "cao") if higher else ("lower", "thấp")
         yield self.issue(
             "target-behind-baseline",
             ("indicators", i, "target", "value"),
-            f"the target {_num(v)} is {side_en} the baseline {_num(b)} although {better_en} is better: "
-            "the plan would go backwards",
-            f"chỉ tiêu {_num(v)} {side_vi} giá trị gốc {_num(b)} trong khi càng {better_vi} càng tốt: "
-            "kế hoạch sẽ đi lùi",
             value=_num(v),
             expected=f"{'at least' if higher else 'at most'} {_num(b)}",
-            hint="check 'direction' (higher / lower), the target value and the baseline value",
-            hint_vi="kiểm tra 'direction' (higher / lower), giá trị chỉ tiêu và giá trị gốc",
+            target=_num(v),
+            baseline=_num(b),
+            side=words("phrase.below" if higher else "phrase.above"),
+            better=words("phrase.higher" if higher else "phrase.lower"),
         )
 
     def fractions(self, i: int, ind: Indicator) -> Iterator[Issue]:
@@ -89,14 +82,9 @@ class _Warnings:
                 yield self.issue(
                     "percent-as-fraction",
                     path,
-                    f"{_num(v)} looks like a fraction, but percent values are written 0–100 "
-                    f"({_num(v)} means {_num(v)}%, not {_num(v * 100)}%)",
-                    f"{_num(v)} trông như một phân số, nhưng tỷ lệ viết theo thang 0–100 "
-                    f"({_num(v)} nghĩa là {_num(v)}%, không phải {_num(v * 100)}%)",
                     value=_num(v),
                     expected="a percentage on the 0–100 scale",
-                    hint=f"write {_num(v * 100)} if {_num(v * 100)}% is meant",
-                    hint_vi=f"hãy viết {_num(v * 100)} nếu ý là {_num(v * 100)}%",
+                    percent=_num(v * 100),
                 )
 
 

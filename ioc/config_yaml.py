@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from ioc.issues import Issue
+from ioc.messages import issue
 
 Path_ = tuple[str | int, ...]  # a location in the data: ("indicators", 3, "target", "by")
 Pos = tuple[int, int]  # 1-based (line, column)
@@ -80,10 +81,9 @@ class _Builder:
         self._active: set[int] = set()
         self._count = 0
 
-    def issue(self, code: str, pos: Pos, en: str, vi: str, **kw: Any) -> None:
-        self.issues.append(
-            Issue(code=code, message=en, message_vi=vi, file=self.file, line=pos[0], col=pos[1], **kw)
-        )
+    def issue(self, key: str, pos: Pos, **kw: Any) -> None:
+        """Record the catalog's issue `key` (`ioc.messages`) at a position of the file."""
+        self.issues.append(issue(key, file=self.file, line=pos[0], col=pos[1], **kw))
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
         self._count += 1
@@ -93,8 +93,6 @@ class _Builder:
             self.issue(
                 "yaml-recursion",
                 _mark(node),
-                "an alias refers to the block that contains it",
-                "bí danh (alias) trỏ tới chính khối chứa nó",
                 field=dotted(path),
             )
             return None
@@ -123,8 +121,6 @@ class _Builder:
                 self.issue(
                     "yaml-merge",
                     pos,
-                    "merge keys ('<<') are not supported; write the fields out",
-                    "không hỗ trợ khóa gộp ('<<'); hãy viết đầy đủ các trường",
                     field=dotted(path),
                 )
                 continue
@@ -132,8 +128,6 @@ class _Builder:
                 self.issue(
                     "yaml-bad-key",
                     pos,
-                    "a key must be plain text, not a list or mapping",
-                    "khóa phải là văn bản, không phải danh sách hay nhóm",
                     field=dotted(path),
                 )
                 continue
@@ -145,13 +139,9 @@ class _Builder:
                 self.issue(
                     "duplicate-key",
                     pos,
-                    f"key '{key}' appears twice in the same block (first at line {line}); "
-                    "only the last one would count",
-                    f"khóa '{key}' xuất hiện hai lần trong cùng một khối (lần đầu ở dòng {line})",
                     field=dotted((*path, key)),
                     value=key,
-                    hint="delete or rename one of them",
-                    hint_vi="xóa hoặc đổi tên một trong hai",
+                    first=str(line),
                 )
             first_seen[key] = pos
             self.positions[(*path, key)] = pos
@@ -174,8 +164,6 @@ class _Builder:
         self.issue(
             "yaml-tag",
             _mark(node),
-            f"the tag '{node.tag}' is not allowed: targets.yaml holds plain values, lists and mappings only",
-            f"không được dùng thẻ '{node.tag}': targets.yaml chỉ chứa giá trị, danh sách và nhóm khóa",
             field=dotted(path),
             value=node.tag,
         )
@@ -185,37 +173,14 @@ class _TooLargeError(Exception):
     pass
 
 
+# What a parser's complaint usually means, as a variant of `yaml-syntax` in the catalog (with its hint).
 _SYNTAX_HINTS = [
-    (
-        "cannot start any token",
-        "use spaces for indentation, never tabs; quote values that start with @ or `",
-        "thụt lề bằng dấu cách, không dùng tab; đặt giá trị bắt đầu bằng @ hoặc ` trong dấu nháy",
-    ),
-    (
-        "mapping values are not allowed",
-        "a value containing ': ' must be put in quotes",
-        "giá trị có chứa ': ' phải đặt trong dấu nháy",
-    ),
-    (
-        "could not find expected ':'",
-        "each line of a block needs 'key: value'; check the indentation",
-        "mỗi dòng trong khối cần dạng 'khóa: giá trị'; kiểm tra thụt lề",
-    ),
-    (
-        "expected <block end>",
-        "check the indentation: items of one block must line up",
-        "kiểm tra thụt lề: các mục cùng khối phải thẳng hàng",
-    ),
-    (
-        "found unexpected end of stream",
-        "a quote or bracket is not closed",
-        "thiếu dấu nháy hoặc dấu ngoặc đóng",
-    ),
-    (
-        "expected a single document",
-        "the file must hold one document: remove the extra '---'",
-        "tệp chỉ được có một tài liệu: xóa dòng '---' thừa",
-    ),
+    ("cannot start any token", "yaml-syntax:tabs"),
+    ("mapping values are not allowed", "yaml-syntax:colon-in-value"),
+    ("could not find expected ':'", "yaml-syntax:missing-colon"),
+    ("expected <block end>", "yaml-syntax:indent"),
+    ("found unexpected end of stream", "yaml-syntax:unclosed"),
+    ("expected a single document", "yaml-syntax:documents"),
 ]
 
 
@@ -224,19 +189,16 @@ def _syntax_issue(err: yaml.YAMLError, file: str) -> Issue:
     context = getattr(err, "context", None)
     mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
     text = f"{problem} ({context})" if context else problem
-    hint = hint_vi = None
-    for needle, en, vi in _SYNTAX_HINTS:
+    key = "yaml-syntax"
+    for needle, variant in _SYNTAX_HINTS:
         if needle in text:
-            hint, hint_vi = en, vi
-    return Issue(
-        code="yaml-syntax",
-        message=f"YAML syntax error: {text}",
-        message_vi=f"Lỗi cú pháp YAML: {text}",
+            key = variant
+    return issue(
+        key,
         file=file,
         line=mark.line + 1 if mark else None,
         col=mark.column + 1 if mark else None,
-        hint=hint,
-        hint_vi=hint_vi,
+        problem=text,
     )
 
 
@@ -247,29 +209,11 @@ def read_yaml(text: str, file: str) -> tuple[Located | None, list[Issue]]:
     except yaml.YAMLError as err:
         return None, [_syntax_issue(err, file)]
     if root is None:
-        return None, [
-            Issue(
-                code="empty-file",
-                message="the file is empty",
-                message_vi="tệp rỗng",
-                file=file,
-                line=1,
-                hint="start from the demo province's targets.yaml",
-                hint_vi="hãy bắt đầu từ tệp targets.yaml của tỉnh mẫu",
-            )
-        ]
+        return None, [issue("empty-file:targets", file=file, line=1)]
     builder = _Builder(file)
     builder.positions[()] = _mark(root)
     try:
         data = builder.build(root, ())
     except _TooLargeError:
-        return None, [
-            Issue(
-                code="yaml-too-large",
-                message=f"the document expands to more than {_MAX_NODES} values (aliases repeated?)",
-                message_vi=f"tài liệu mở rộng thành hơn {_MAX_NODES} giá trị (bí danh lặp lại?)",
-                file=file,
-                line=1,
-            )
-        ]
+        return None, [issue("yaml-too-large", file=file, line=1, limit=str(_MAX_NODES))]
     return Located(data, builder.positions), builder.issues

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from ioc.issues import Issue
+from ioc.messages import issue
 
 Progress = Callable[[int, int | None], None]  # the same shape as data_sources.Progress
 
@@ -99,17 +100,14 @@ def legacy_font_issue(
     font: LegacyFont, *, file: str | None = None, sheet: str | None = None, sample: str | None = None
 ) -> Issue:
     """The error for a file typed in TCVN3/VNI: what it is and how to convert it (Unikey)."""
-    return Issue(
+    return issue(
         "legacy-font-encoding",
-        f"the file uses the legacy {font} font encoding (text such as '{sample or ''}'), not Unicode",
-        f"Tệp dùng bảng mã {font} (chữ hiện ra như '{sample or ''}'), không phải Unicode",
         file=file,
         sheet=sheet,
         value=sample,
-        hint="convert it to Unicode (e.g. Unikey → Conversion tool, source "
-        f"{'TCVN3 (ABC)' if font == 'TCVN3' else 'VNI Windows'}, destination Unicode), save and upload again",
-        hint_vi="hãy chuyển sang Unicode bằng Unikey (Công cụ chuyển mã: nguồn "
-        f"{'TCVN3 (ABC)' if font == 'TCVN3' else 'VNI Windows'}, đích Unicode), lưu lại rồi tải lên lần nữa",
+        font=font,
+        sample=sample or "",
+        source="TCVN3 (ABC)" if font == "TCVN3" else "VNI Windows",
     )
 
 
@@ -149,14 +147,7 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
 
 
 def _encoding_issue(file: str, enc: str, err: UnicodeDecodeError, offset: int) -> Issue:
-    return Issue(
-        "csv-encoding",
-        f"the file is not valid {enc} (bad byte at position {offset + err.start})",
-        f"tệp không đúng bảng mã {enc} (byte lỗi ở vị trí {offset + err.start})",
-        file=file,
-        hint="save it from Excel as 'CSV UTF-8 (Comma delimited)' or 'Unicode Text'",
-        hint_vi="hãy lưu lại từ Excel dạng 'CSV UTF-8 (Comma delimited)' hoặc 'Unicode Text'",
-    )
+    return issue("csv-encoding", file=file, encoding=enc, position=str(offset + err.start))
 
 
 def head_lines(tf: TextFile, n: int = 40) -> list[list[str]]:
@@ -199,15 +190,7 @@ def open_utf8(
         head_text = codecs.getincrementaldecoder(codec)().decode(head, final=False)
     except (UnicodeDecodeError, LookupError) as e:
         if isinstance(e, LookupError):
-            return None, [
-                Issue(
-                    "csv-encoding",
-                    f"unknown encoding '{enc}'",
-                    f"bảng mã '{enc}' không hợp lệ",
-                    file=file,
-                    field="encoding",
-                )
-            ]
+            return None, [issue("csv-encoding:unknown", file=file, field="encoding", encoding=enc)]
         if enc == "utf-8" and encoding is None:
             enc = codec = "cp1258"
             head_text = head.decode("cp1258", errors="replace")
@@ -255,7 +238,5 @@ def open_utf8(
                     progress(lines, None)
     except OSError as e:
         tmp_path.unlink(missing_ok=True)
-        return None, [
-            Issue("csv-read-failed", f"cannot read the file: {e}", f"không đọc được tệp: {e}", file=file)
-        ]
+        return None, [issue("csv-read-failed", file=file, error=e)]
     return TextFile(tmp_path, enc, delim, True, path), []

@@ -16,8 +16,10 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import Any
 
 from ioc.issues import Issue
+from ioc.messages import Num, issue, text, words
 
 MB = 1024 * 1024
 MAX_BYTES = 20 * MB
@@ -31,10 +33,10 @@ TEXT_HEAD_BYTES = 1 * MB  # bytes of a text file whose encoding the gate checks
 
 _XLSX_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
-_EXECUTABLE_MAGICS = {
-    b"MZ": "a Windows program (.exe/.dll)",
-    b"\x7fELF": "a Linux program",
-    b"%PDF": "a PDF document",
+_EXECUTABLE_MAGICS = {  # what the bytes are: a `phrase.*` of the message catalog
+    b"MZ": "phrase.windows-program",
+    b"\x7fELF": "phrase.linux-program",
+    b"%PDF": "phrase.pdf",
 }
 EXTENSIONS = (".xlsx", ".xls", ".csv")
 
@@ -50,8 +52,9 @@ SPARSE_MIN_AREA = 100_000
 SPARSE_FACTOR = 8
 
 
-def _issue(code: str, message: str, message_vi: str, name: str, **kw: str | None) -> Issue:
-    return Issue(code=code, message=message, message_vi=message_vi, file=name, **kw)
+def _issue(code: str, name: str, /, **kw: Any) -> Issue:
+    """The gate's issue `code` (texts from `ioc.messages`) about the file `name`."""
+    return issue(code, file=name, **kw)
 
 
 @dataclass(frozen=True)
@@ -89,17 +92,17 @@ class GateReport:
 
 
 def _what_it_is(data: bytes) -> str | None:
-    """A plain description of what the bytes really are, when it is something we recognise."""
+    """What the bytes really are, when it is something we recognise: a `phrase.*` key of the catalog."""
     for magic, what in _EXECUTABLE_MAGICS.items():
         if data.startswith(magic):
             return what
     if data.startswith(_XLSX_MAGIC):
-        return "a zip archive (an .xlsx workbook or another zip)"
+        return "phrase.zip"
     if data.startswith(_OLE_MAGIC):
-        return "an old-format Excel file (.xls) or a password-protected workbook"
+        return "phrase.ole"
     head = data[:512].lstrip().lower()
     if head.startswith((b"<html", b"<!doctype html", b"<table")):
-        return "a web page (HTML) saved with a spreadsheet name"
+        return "phrase.html"
     return None
 
 
@@ -136,18 +139,16 @@ def _inspect(
 ) -> list[Issue]:
     ext = PurePosixPath(name.replace("\\", "/")).suffix.lower()
     if not data:
-        return [_issue("empty-file", "The file is empty.", "Tệp rỗng, không có dữ liệu.", name)]
+        return [_issue("empty-file", name)]
     if len(data) > max_bytes:
         return [
             _issue(
                 "file-too-large",
-                f"The file is {len(data) / MB:.1f} MB; the limit is {max_bytes / MB:.0f} MB.",
-                f"Tệp có dung lượng {len(data) / MB:.1f} MB, vượt giới hạn {max_bytes / MB:.0f} MB.",
                 name,
                 value=f"{len(data)} bytes",
                 expected=f"at most {max_bytes} bytes",
-                hint="Split the file by month, or ask the administrator to ingest it from the inbox folder.",
-                hint_vi="Hãy tách tệp theo tháng, hoặc nhờ quản trị viên nạp tệp qua thư mục inbox.",
+                size=Num(len(data) / MB, 1),
+                limit=Num(max_bytes / MB, 0),
             )
         ]
     what = _what_it_is(data)
@@ -155,37 +156,22 @@ def _inspect(
         return [
             _issue(
                 "not-a-spreadsheet",
-                f"The file is named {name!r} but it is {what}, not a spreadsheet.",
-                f"Tệp tên {name!r} nhưng thực chất không phải bảng tính.",
                 name,
-                value=what,
+                value=text(what, "en") if what else None,
                 expected=", ".join(EXTENSIONS),
+                what=words(what) if what else "",
             )
         ]
     if ext == ".xlsm" or ext == ".xlsb":
-        return [
-            _issue(
-                "macros-not-allowed",
-                f"{ext} workbooks may carry macros and are not accepted.",
-                f"Không nhận tệp {ext} (có thể chứa macro).",
-                name,
-                value=ext,
-                expected=".xlsx",
-                hint="Save the workbook as 'Excel Workbook (*.xlsx)'.",
-                hint_vi="Hãy lưu lại tệp dưới dạng 'Excel Workbook (*.xlsx)'.",
-            )
-        ]
+        return [_issue("macros-not-allowed", name, value=ext, expected=".xlsx", ext=ext)]
     if ext not in EXTENSIONS:
         return [
             _issue(
                 "unsupported-file-type",
-                f"Files of type {ext or '(no extension)'} are not accepted.",
-                f"Không nhận loại tệp {ext or '(không có phần mở rộng)'}.",
                 name,
                 value=ext or None,
                 expected=", ".join(EXTENSIONS),
-                hint="Upload the template workbook (.xlsx), an .xls report, or a .csv export.",
-                hint_vi="Hãy tải lên tệp mẫu (.xlsx), báo cáo .xls hoặc tệp .csv xuất từ hệ thống.",
+                ext=ext or words("phrase.no-extension"),
             )
         ]
     if ext == ".xlsx":
@@ -197,35 +183,21 @@ def _inspect(
             return [_mismatch(name, ext, what)]
         # The VBA storage's directory name is stored in UTF-16: cheap to spot without an OLE parser.
         if "_VBA_PROJECT".encode("utf-16-le") in data:
-            return [
-                _issue(
-                    "macros-not-allowed",
-                    "The workbook contains macros (VBA); workbooks with macros are not accepted.",
-                    "Tệp có chứa macro (VBA); không nhận tệp có macro.",
-                    name,
-                    hint="Save a copy as 'Excel Workbook (*.xlsx)' and upload that.",
-                    hint_vi="Hãy lưu một bản dạng 'Excel Workbook (*.xlsx)' rồi tải lên bản đó.",
-                )
-            ]
+            return [_issue("macros-not-allowed:content", name)]
         return []
     return _check_text(data, name, what)
 
 
 def _mismatch(name: str, ext: str, what: str | None) -> Issue:
-    hint = "Open the file in Excel and save it as 'Excel Workbook (*.xlsx)'."
-    hint_vi = "Hãy mở tệp bằng Excel và lưu lại dưới dạng 'Excel Workbook (*.xlsx)'."
-    if what and "password" in what and ext == ".xlsx":
-        hint = "The workbook may be password-protected: remove the password, or " + hint[0].lower() + hint[1:]
-        hint_vi = "Tệp có thể đang đặt mật khẩu: hãy bỏ mật khẩu, hoặc " + hint_vi[0].lower() + hint_vi[1:]
+    """A file whose content is not what its extension says (`what`: a `phrase.*` key, when recognised)."""
+    password = what == "phrase.ole" and ext == ".xlsx"
     return _issue(
-        "extension-mismatch",
-        f"The file is named {ext} but its content is {what or 'not a ' + ext + ' file'}.",
-        f"Tệp có đuôi {ext} nhưng nội dung không đúng định dạng {ext}.",
+        "extension-mismatch:password" if password else "extension-mismatch",
         name,
-        value=what,
+        value=text(what, "en") if what else None,
         expected=f"a real {ext} file",
-        hint=hint,
-        hint_vi=hint_vi,
+        ext=ext,
+        what=words(what) if what else words("phrase.not-a-kind", ext=ext),
     )
 
 
@@ -240,66 +212,29 @@ def _check_zip(
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        return [
-            _issue(
-                "corrupt-file",
-                f"The workbook cannot be opened: it is damaged or incomplete ({exc}).",
-                "Không mở được tệp: tệp bị hỏng hoặc chưa tải lên đầy đủ.",
-                name,
-                hint="Open it in Excel, save it again and re-upload.",
-                hint_vi="Hãy mở tệp bằng Excel, lưu lại rồi tải lên lại.",
-            )
-        ]
+        return [_issue("corrupt-file", name, error=exc)]
     with zf:
         infos = zf.infolist()
         if len(infos) > MAX_ENTRIES:
             return [
                 _issue(
                     "zip-too-many-entries",
-                    f"The workbook has {len(infos)} internal parts; at most {MAX_ENTRIES} are accepted.",
-                    f"Tệp có {len(infos)} thành phần bên trong, vượt giới hạn {MAX_ENTRIES}.",
                     name,
                     value=str(len(infos)),
                     expected=f"at most {MAX_ENTRIES}",
+                    count=len(infos),
+                    limit=MAX_ENTRIES,
                 )
             ]
         issues: list[Issue] = []
         for info in infos:
             if _unsafe_name(info.filename):
-                issues.append(
-                    _issue(
-                        "zip-unsafe-path",
-                        f"The workbook contains a part with an unsafe path: {info.filename!r}.",
-                        f"Tệp chứa thành phần có đường dẫn không an toàn: {info.filename!r}.",
-                        name,
-                        value=info.filename,
-                    )
-                )
+                issues.append(_issue("zip-unsafe-path", name, value=info.filename))
             base = PurePosixPath(info.filename.replace("\\", "/")).name.lower()
             if base == "vbaproject.bin" or "/activex/" in f"/{info.filename.lower()}":
-                issues.append(
-                    _issue(
-                        "macros-not-allowed",
-                        "The workbook contains macros or ActiveX controls; they are not accepted.",
-                        "Tệp có chứa macro hoặc ActiveX; không nhận tệp loại này.",
-                        name,
-                        value=info.filename,
-                        hint="Save a copy as 'Excel Workbook (*.xlsx)' and upload that.",
-                        hint_vi="Hãy lưu một bản dạng 'Excel Workbook (*.xlsx)' rồi tải lên bản đó.",
-                    )
-                )
+                issues.append(_issue("macros-not-allowed:content", name, value=info.filename))
             if info.flag_bits & 0x1:
-                issues.append(
-                    _issue(
-                        "encrypted-file",
-                        "Part of the workbook is encrypted.",
-                        "Một phần của tệp bị mã hóa.",
-                        name,
-                        value=info.filename,
-                        hint="Remove the password and upload again.",
-                        hint_vi="Hãy bỏ mật khẩu rồi tải lên lại.",
-                    )
-                )
+                issues.append(_issue("encrypted-file", name, value=info.filename))
         if issues:
             return issues
         return _stream_budget(data, infos, name, max_uncompressed, max_ratio, report)
@@ -308,12 +243,10 @@ def _check_zip(
 def _bomb(name: str, total: int, size: int) -> Issue:
     return _issue(
         "zip-bomb",
-        f"The workbook expands to more than {total / MB:.0f} MB from {size / MB:.2f} MB: refused as unsafe.",
-        f"Tệp giải nén ra hơn {total / MB:.0f} MB từ {size / MB:.2f} MB: bị từ chối vì không an toàn.",
         name,
         value=f"> {total} bytes uncompressed",
-        hint="If this is a genuine workbook, remove empty formatted rows and columns and save again.",
-        hint_vi="Nếu đây là tệp thật, hãy xóa các dòng/cột trống đã định dạng rồi lưu lại.",
+        total=Num(total / MB, 0),
+        size=Num(size / MB, 2),
     )
 
 
@@ -397,32 +330,14 @@ def _stream_budget(
                 if len(head) < 4096 and _is_xml(info.filename):
                     head += chunk[: 4096 - len(head)]
                     if _declares_dtd(head):
-                        return [
-                            _issue(
-                                "xml-doctype",
-                                f"Part {info.filename!r} declares a DTD, which spreadsheets never do.",
-                                f"Thành phần {info.filename!r} khai báo DTD, điều tệp bảng tính không có.",
-                                name,
-                                value=info.filename,
-                            )
-                        ]
+                        return [_issue("xml-doctype", name, value=info.filename)]
                 total += len(chunk)
                 if total > max_total or (total > _RATIO_FLOOR and total > max_ratio * size):
                     return [_bomb(name, total, size)]
                 if scanner is not None:
                     scanner.feed(chunk)
         except _UnreadableEntryError as exc:
-            return [
-                _issue(
-                    "corrupt-file",
-                    f"Part {info.filename!r} of the workbook cannot be read ({exc}).",
-                    f"Không đọc được thành phần {info.filename!r} của tệp.",
-                    name,
-                    value=info.filename,
-                    hint="Open it in Excel, save it again and re-upload.",
-                    hint_vi="Hãy mở tệp bằng Excel, lưu lại rồi tải lên lại.",
-                )
-            ]
+            return [_issue("corrupt-file:part", name, value=info.filename, error=exc)]
         if scanner is not None:
             scanner.close()
             scanners.append(scanner)
@@ -604,35 +519,21 @@ def _declared_sizes(scanners: list[_PartScanner], name: str, report: GateReport)
     return issues
 
 
-def _vi(n: int) -> str:
-    """A count written the Vietnamese way (1.048.576)."""
-    return f"{n:,}".replace(",", ".")
-
-
 def _shown(value: str) -> str:
     return value if len(value) <= 40 else value[:40] + "…"
 
 
 def _sheet_issues(sc: _PartScanner, sheet: str, name: str) -> list[Issue]:
     limit = f"{_column_letters(MAX_COLUMNS)}{MAX_ROWS}"
-    hint = (
-        "Delete the stray cell (Ctrl+End shows the last cell Excel uses), save the workbook and upload again."
-    )
-    hint_vi = "Hãy xóa ô lạc đó (Ctrl+End cho thấy ô cuối Excel đang dùng), lưu lại rồi tải lên lại."
     if sc.bad_ref is not None:
         return [
             _issue(
                 "xlsx-cell-out-of-range",
-                f"Sheet '{sheet}' has a cell at {_shown(sc.bad_ref)}, beyond the last cell Excel allows "
-                f"({limit}): the file was not written by a spreadsheet program and is refused as unsafe.",
-                f"Trang '{sheet}' có ô tại {_shown(sc.bad_ref)}, vượt ô cuối cùng Excel cho phép ({limit}): "
-                "tệp không do chương trình bảng tính tạo ra và bị từ chối vì không an toàn.",
                 name,
                 sheet=sheet,
                 value=_shown(sc.bad_ref),
                 expected=f"a cell within A1:{limit}",
-                hint="Open the data in Excel, save it as a new workbook and upload that.",
-                hint_vi="Hãy mở dữ liệu bằng Excel, lưu thành tệp mới rồi tải lên tệp đó.",
+                limit=limit,
             )
         ]
     issues = []
@@ -646,16 +547,11 @@ def _sheet_issues(sc: _PartScanner, sheet: str, name: str) -> list[Issue]:
                 issues.append(
                     _issue(
                         "xlsx-dimension-out-of-range",
-                        f"Sheet '{sheet}' declares its used range as {_shown(sc.dimension)!r}, which is not "
-                        f"a range within A1:{limit}: refused as unsafe.",
-                        f"Trang '{sheet}' khai báo vùng dữ liệu {_shown(sc.dimension)!r}, không nằm trong "
-                        f"A1:{limit}: bị từ chối vì không an toàn.",
                         name,
                         sheet=sheet,
                         value=_shown(sc.dimension),
                         expected=f"a range within A1:{limit}",
-                        hint="Open the data in Excel, save it as a new workbook and upload that.",
-                        hint_vi="Hãy mở dữ liệu bằng Excel, lưu thành tệp mới rồi tải lên tệp đó.",
+                        limit=limit,
                     )
                 )
                 break
@@ -665,16 +561,14 @@ def _sheet_issues(sc: _PartScanner, sheet: str, name: str) -> list[Issue]:
         issues.append(
             _issue(
                 "xlsx-too-many-cells",
-                f"Sheet '{sheet}' uses A1:{last}, {sc.max_row:,} rows × {sc.max_col:,} columns = {area:,} cells; "
-                f"at most {MAX_GRID_CELLS:,} are read.",
-                f"Trang '{sheet}' dùng vùng A1:{last}, {_vi(sc.max_row)} dòng × {_vi(sc.max_col)} cột = "
-                f"{_vi(area)} ô; chỉ đọc tối đa {_vi(MAX_GRID_CELLS)} ô.",
                 name,
                 sheet=sheet,
                 value=f"A1:{last}",
                 expected=f"at most {MAX_GRID_CELLS:,} cells",
-                hint="Split the data over several files (for example one per month). " + hint,
-                hint_vi="Hãy tách dữ liệu thành nhiều tệp (ví dụ mỗi tháng một tệp). " + hint_vi,
+                rows=sc.max_row,
+                columns=sc.max_col,
+                area=area,
+                limit=MAX_GRID_CELLS,
             )
         )
     return issues
@@ -685,20 +579,16 @@ def _sst_issues(sc: _PartScanner, name: str) -> list[Issue]:
     issues = []
     if unique > sc.strings + SHARED_STRINGS_SLACK or count > MAX_GRID_CELLS:
         key, n = ("uniqueCount", unique) if unique > sc.strings + SHARED_STRINGS_SLACK else ("count", count)
-        what, what_vi = f"{key}={n:,}", f"{key}={_vi(n)}"
         issues.append(
             _issue(
                 "xlsx-shared-strings-count",
-                f"The workbook's shared-strings table ({sc.part}) declares {what} but holds {sc.strings:,} "
-                "text(s): a spreadsheet reader would reserve memory for the declared number, so the file is "
-                "refused as unsafe.",
-                f"Bảng chuỗi dùng chung của tệp ({sc.part}) khai báo {what_vi} nhưng chỉ có {_vi(sc.strings)} chuỗi: "
-                "trình đọc bảng tính sẽ cấp phát bộ nhớ theo số khai báo, nên tệp bị từ chối vì không an toàn.",
                 name,
-                value=what,
+                value=f"{key}={n:,}",
                 expected=f"at most {sc.strings + SHARED_STRINGS_SLACK:,}",
-                hint="Open the data in Excel, save it as a new workbook and upload that.",
-                hint_vi="Hãy mở dữ liệu bằng Excel, lưu thành tệp mới rồi tải lên tệp đó.",
+                part=sc.part,
+                key=key,
+                declared=n,
+                strings=sc.strings,
             )
         )
     return issues
@@ -732,15 +622,5 @@ def _check_text(data: bytes, name: str, what: str | None) -> list[Issue]:
     # The NUL test is a byte search, cheap over the whole file.
     encoding = sniff_text_encoding(data[:TEXT_HEAD_BYTES], partial=len(data) > TEXT_HEAD_BYTES)
     if encoding is None or (encoding != "utf-16" and b"\x00" in data):
-        return [
-            _issue(
-                "not-text",
-                "The file is named .csv but is not readable text.",
-                "Tệp có đuôi .csv nhưng không phải văn bản đọc được.",
-                name,
-                expected="text in UTF-8, UTF-16 or Windows-1258",
-                hint="Export the table again as CSV (UTF-8).",
-                hint_vi="Hãy xuất lại bảng dưới dạng CSV (UTF-8).",
-            )
-        ]
+        return [_issue("not-text", name, expected="text in UTF-8, UTF-16 or Windows-1258")]
     return []

@@ -32,7 +32,9 @@ from data_sources import Progress
 from ioc import filegate, ledger, meeting_locks, store, validation
 from ioc.accounts import DEPARTMENT, User, write_refusal
 from ioc.config import Config
-from ioc.issues import Issue, Severity, cap_issues
+from ioc.i18n import format_period
+from ioc.issues import Issue, cap_issues
+from ioc.messages import Num, Words, issue, period_words, warning, words
 from ioc.observations import conform
 from ioc.parse_worker import ParseLimits, ParseRequest, read_file
 from ioc.periods import is_period, local_today, period_end, period_start, shift
@@ -96,14 +98,7 @@ def config_errors(issues: list[Issue]) -> list[Issue]:
 
 def _internal_error(file: str, exc: BaseException | str) -> Issue:
     what = exc if isinstance(exc, str) else f"{type(exc).__name__}: {exc}"
-    return Issue(
-        code="internal-error",
-        message=f"The file could not be read because of an internal error ({what}).",
-        message_vi="Không đọc được tệp do lỗi nội bộ của hệ thống; hãy báo cho quản trị viên.",
-        file=file,
-        hint="Report this to the administrator with the file; nothing was stored from it.",
-        hint_vi="Hãy gửi tệp này cho quản trị viên; chưa có dữ liệu nào từ tệp được lưu.",
-    )
+    return issue("internal-error", file=file, error=what)
 
 
 class _NotRegularError(OSError):
@@ -158,48 +153,30 @@ def _read_regular(path: Path, max_bytes: int, *, follow_links: bool) -> tuple[in
 
 
 def _not_a_file(file: str, what: str) -> Issue:
-    what_vi = {
-        "symlink": "liên kết (symlink)",
-        "folder": "thư mục",
-        "pipe": "đường ống (pipe)",
-        "socket": "socket",
-        "device": "thiết bị",
-    }.get(what, "tệp đặc biệt")
-    return Issue(
-        code="not-a-regular-file",
-        message=f"'{file}' is a {what}, not a regular file; it was not opened nor followed.",
-        message_vi=f"'{file}' là {what_vi}, không phải tệp thông thường; hệ thống không mở và không đi theo nó.",
-        file=file,
-        value=what,
-        expected="a regular file",
-        hint="Copy the file itself into the inbox, not a link to it.",
-        hint_vi="Hãy chép chính tệp vào thư mục inbox, không đặt liên kết tới tệp.",
+    kind = (
+        what.replace(" ", "-")
+        if what in ("symlink", "folder", "pipe", "socket", "device")
+        else "special-file"
+    )
+    return issue(
+        "not-a-regular-file", file=file, value=what, expected="a regular file", what=words(f"phrase.{kind}")
     )
 
 
 def _too_large(file: str, size: int, max_bytes: int) -> Issue:
     mb = 1024 * 1024
-    return Issue(
-        code="file-too-large",
-        message=f"The file is {size / mb:.1f} MB; the limit is {max_bytes / mb:.0f} MB.",
-        message_vi=f"Tệp có dung lượng {size / mb:.1f} MB, vượt giới hạn {max_bytes / mb:.0f} MB.",
+    return issue(
+        "file-too-large",
         file=file,
         value=f"{size} bytes",
         expected=f"at most {max_bytes} bytes",
-        hint="Split the file by month, or ask the administrator to ingest it from the inbox folder.",
-        hint_vi="Hãy tách tệp theo tháng, hoặc nhờ quản trị viên nạp tệp qua thư mục inbox.",
+        size=Num(size / mb, 1),
+        limit=Num(max_bytes / mb, 0),
     )
 
 
 def _no_observations(file: str) -> Issue:
-    return Issue(
-        code="no-observations",
-        message="The file contains no values to store.",
-        message_vi="Tệp không có số liệu nào để lưu.",
-        file=file,
-        hint="Check that values are filled in and that you chose the right file.",
-        hint_vi="Hãy kiểm tra các ô số liệu đã được điền và đúng tệp cần nộp.",
-    )
+    return issue("no-observations", file=file)
 
 
 def _apply_crosswalk(obs: pl.DataFrame, config: Config) -> tuple[pl.DataFrame, list[Issue]]:
@@ -292,14 +269,7 @@ def ingest_file(
         report.issues = [_not_a_file(name, exc.what)]
         return done()
     except OSError as exc:
-        report.issues = [
-            Issue(
-                code="unreadable-file",
-                message=f"The file cannot be read: {exc.strerror or exc}.",
-                message_vi="Không đọc được tệp.",
-                file=name,
-            )
-        ]
+        report.issues = [issue("unreadable-file:os", file=name, error=exc.strerror or exc)]
         return done()
     if data is None:
         report.issues = [_too_large(name, size, max_bytes)]
@@ -418,15 +388,7 @@ def _ingest_staged(
     if dup is not None:
         report.status = "duplicate"
         report.duplicate_of = dup
-        report.issues = [
-            Issue(
-                code="duplicate-file",
-                message=f"This exact file was already accepted as submission #{dup}; nothing changed.",
-                message_vi=f"Tệp này đã được chấp nhận ở lần nộp số {dup}; không có gì thay đổi.",
-                severity=Severity.WARNING,
-                file=name,
-            )
-        ]
+        report.issues = [warning("duplicate-file", file=name, submission=str(dup))]
         return done()
 
     outcome = read_file(
@@ -543,14 +505,11 @@ def _ingest_staged(
 
 
 def _period_not_ended(period: str, today: dt.date) -> Issue:
-    return Issue(
-        code="period-not-ended",
-        message=f"The period {period} has not ended yet; a report for it can be sent once it has.",
-        message_vi=f"Kỳ {period} chưa kết thúc; chỉ nộp báo cáo của kỳ này sau khi kỳ kết thúc.",
+    return issue(
+        "period-not-ended",
         value=period,
         expected=f"a period ended before {today:%Y-%m-%d}",
-        hint="Choose a period that has ended.",
-        hint_vi="Hãy chọn một kỳ đã kết thúc.",
+        period=period_words(period),
     )
 
 
@@ -585,15 +544,12 @@ def _refused_in_file(
     )
     if future:
         issues.append(
-            Issue(
-                code="future-period",
-                message=f"The file has values for {', '.join(future)}, which has not begun yet.",
-                message_vi=f"Tệp có số liệu cho kỳ {', '.join(future)} là kỳ chưa bắt đầu.",
+            issue(
+                "future-period",
                 file=report.file_name,
                 value=", ".join(future),
                 expected=f"periods up to {today:%Y-%m}",
-                hint="Check the period in the file (the _meta sheet, or the period column).",
-                hint_vi="Hãy kiểm tra kỳ báo cáo trong tệp (trang _meta hoặc cột kỳ).",
+                periods=Words(*(", ".join(format_period(p, lang) for p in future) for lang in ("vi", "en"))),
             )
         )
     return issues
@@ -677,6 +633,9 @@ def write_issue_report(issues: list[Issue], dest: Path, header: str) -> tuple[Pa
         lines.append(f"  en: {i.message}" + (f" Hint: {i.hint}" if i.hint else ""))
         if i.message_vi:
             lines.append(f"  vi: {i.message_vi}" + (f" Gợi ý: {i.hint_vi}" if i.hint_vi else ""))
+        if i.admin_hint:  # the inbox report is read by the administrator
+            lines.append(f"  administrator: {i.admin_hint}")
+            lines.append(f"  quản trị viên: {i.admin_hint_vi or i.admin_hint}")
         if i.value is not None or i.expected is not None:
             lines.append(f"  found: {i.value if i.value is not None else '—'}; expected: {i.expected or '—'}")
         lines.append("")
@@ -696,6 +655,8 @@ def write_issue_report(issues: list[Issue], dest: Path, header: str) -> tuple[Pa
         "message_vi",
         "hint",
         "hint_vi",
+        "admin_hint",
+        "admin_hint_vi",
     ]
     writer.writerow(cols)
     for i in issues:
@@ -714,6 +675,8 @@ def write_issue_report(issues: list[Issue], dest: Path, header: str) -> tuple[Pa
                     i.message_vi or "",
                     i.hint or "",
                     i.hint_vi or "",
+                    i.admin_hint or "",
+                    i.admin_hint_vi or "",
                 )
             ]
         )
@@ -793,15 +756,7 @@ def _hidden_report(path: Path) -> IngestReport:
     return IngestReport(
         file_name=path.name,
         status="skipped",
-        issues=[
-            Issue(
-                code="inbox-hidden-file",
-                message="The name starts with '.', so the file is not ingested; rename it without the dot.",
-                message_vi="Tên tệp bắt đầu bằng dấu '.', nên tệp không được nhập; hãy đổi tên bỏ dấu '.'.",
-                severity=Severity.WARNING,
-                file=path.name,
-            )
-        ],
+        issues=[warning("inbox-hidden-file", file=path.name)],
     )
 
 

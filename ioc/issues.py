@@ -32,6 +32,7 @@ class Issue:
     `code` is stable kebab-case (tests assert on it); `message` is English, `message_vi` Vietnamese.
     Locations are filled as far as they are known: `file`/`line`/`col` for YAML, and
     `sheet`/`row` (as Excel shows it, 1-based)/`column` (Excel letter, or the CSV header) for data files.
+    The texts come from the catalog in `ioc.messages` (build issues with `ioc.messages.issue`).
     """
 
     code: str
@@ -49,6 +50,10 @@ class Issue:
     expected: str | None = None
     hint: str | None = None
     hint_vi: str | None = None
+    admin_hint: str | None = (
+        None  # for the administrator ("add an alias in communes.csv"), never a department
+    )
+    admin_hint_vi: str | None = None
     extra: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
@@ -77,9 +82,16 @@ class Issue:
         return self.message
 
     def hint_text(self, lang: str = "en") -> str | None:
+        """The hint for whoever sent the file (fix the cell, save as .xlsx) in `lang`."""
         if lang == "vi" and self.hint_vi:
             return self.hint_vi
         return self.hint
+
+    def admin_hint_text(self, lang: str = "en") -> str | None:
+        """The hint only an administrator can act on (add an alias, change the config) in `lang`."""
+        if lang == "vi" and self.admin_hint_vi:
+            return self.admin_hint_vi
+        return self.admin_hint
 
     def location(self) -> str:
         """Where the problem is, compiler style: `file:line:col` or `file › sheet › C12`."""
@@ -108,6 +120,8 @@ class Issue:
         out = f"{head}{self.severity.value}[{self.code}] {fld}{self.message}"
         if self.hint:
             out += f" Hint: {self.hint}"
+        if self.admin_hint:  # the command line is the administrator's tool: their hint is shown too
+            out += f" Administrator: {self.admin_hint}"
         return out
 
 
@@ -128,8 +142,10 @@ def issues_frame(issues: list[Issue], lang: str = "en") -> pl.DataFrame:
         d["severity"] = i.severity.value
         d["message"] = i.text(lang)
         d["hint"] = i.hint_text(lang)
+        d["admin_hint"] = i.admin_hint_text(lang)
         d.pop("message_vi")
         d.pop("hint_vi")
+        d.pop("admin_hint_vi")
         rows.append(d)
     schema = {
         "code": pl.String,
@@ -145,6 +161,7 @@ def issues_frame(issues: list[Issue], lang: str = "en") -> pl.DataFrame:
         "value": pl.String,
         "expected": pl.String,
         "hint": pl.String,
+        "admin_hint": pl.String,
     }
     return pl.DataFrame(rows, schema=schema)
 
@@ -152,17 +169,16 @@ def issues_frame(issues: list[Issue], lang: str = "en") -> pl.DataFrame:
 MAX_PER_CODE = 50  # issues listed per code and severity; the rest are counted in one more issue
 
 
-def _vi_count(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
-
-
 def more_like_this(first: Issue, more: int) -> Issue:
     """The issue that stands for `more` unlisted issues like `first` ("… and 1,048,421 more like this")."""
-    noun_vi = "lỗi" if first.is_error else "cảnh báo"
+    from ioc.messages import CATALOG, Words, render  # the catalog builds issues, so it imports this module
+
+    msg = CATALOG["phrase.more-like-this"]
+    fields = {"more": more, "code": first.code, "noun": Words("lỗi" if first.is_error else "cảnh báo", "")}
     return Issue(
         code=first.code,
-        message=f"… and {more:,} more like this ({first.code}).",
-        message_vi=f"… và {_vi_count(more)} {noun_vi} tương tự ({first.code}).",
+        message=render(msg.en, "en", fields) or "",
+        message_vi=render(msg.vi, "vi", fields),
         severity=first.severity,
         file=first.file,
         sheet=first.sheet,

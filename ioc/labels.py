@@ -634,6 +634,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "issue.expected": ("Giá trị hợp lệ", "Expected"),
     "issue.message": ("Nội dung", "Problem"),
     "issue.hint": ("Cách sửa", "How to fix"),
+    "issue.admin_hint": ("Việc của quản trị viên", "For the administrator"),
     "issue.file": ("Tệp", "File"),
     "issue.line": ("Dòng cấu hình", "Line"),
     "issue.field": ("Mục", "Field"),

@@ -25,6 +25,7 @@ from sqlalchemy.engine import Connection
 from ioc.accounts import User, require_write
 from ioc.issues import Issue, IssueError, Severity
 from ioc.meeting_locks import refuse_if_locked
+from ioc.messages import CATALOG, Words, issue, words
 from ioc.observations import OBSERVATION_SCHEMA, STORED_SCHEMA
 from ioc.store import audit as audit_t
 from ioc.store import files as files_t
@@ -710,12 +711,13 @@ def last_submission_per_department(engine: Engine) -> pl.DataFrame:
 
 
 def _not_found(submission_id: int) -> Issue:
-    return Issue(
-        code="submission-not-found",
-        message=f"There is no submission #{submission_id}.",
-        message_vi=f"Không có lần nộp số {submission_id}.",
-        value=str(submission_id),
-    )
+    return issue("submission-not-found", value=str(submission_id), submission=str(submission_id))
+
+
+def _status_words(status: str | None) -> Words | str:
+    """A submission's status as each language says it ("đã rút" / "withdrawn")."""
+    key = f"phrase.status-{status}"
+    return words(key) if key in CATALOG else str(status)
 
 
 def _periods_of(conn: Connection, submission_id: int) -> list[str]:
@@ -761,15 +763,12 @@ def withdraw(
         if status != "accepted":
             raise IssueError(
                 [
-                    Issue(
-                        code="cannot-withdraw",
-                        message=f"Submission #{submission_id} is {status}; only an accepted one can be withdrawn.",
-                        message_vi=(
-                            f"Lần nộp số {submission_id} đang ở trạng thái {status}; "
-                            "chỉ rút được lần nộp đã được chấp nhận."
-                        ),
+                    issue(
+                        "cannot-withdraw",
                         value=status,
                         expected="accepted",
+                        submission=str(submission_id),
+                        status=_status_words(status),
                     )
                 ]
             )
@@ -805,18 +804,12 @@ def restore(
         if row["status"] not in ("superseded", "withdrawn"):
             raise IssueError(
                 [
-                    Issue(
-                        code="cannot-restore",
-                        message=(
-                            f"Submission #{submission_id} is {row['status']}; only a superseded or "
-                            "withdrawn submission can be restored."
-                        ),
-                        message_vi=(
-                            f"Lần nộp số {submission_id} đang ở trạng thái {row['status']}; chỉ khôi phục được "
-                            "lần nộp đã bị thay thế hoặc đã rút."
-                        ),
+                    issue(
+                        "cannot-restore",
                         value=str(row["status"]),
                         expected="superseded, withdrawn",
+                        submission=str(submission_id),
+                        status=_status_words(str(row["status"])),
                     )
                 ]
             )

@@ -210,11 +210,23 @@ def parse_number_column(
     Numeric columns pass through. Null and blank cells give a null value and a null reason (missing is
     not a parse failure; the caller decides whether it is allowed). Common shapes are parsed with Polars
     expressions; every other distinct text goes once through `parse_number` (the reference rules).
-    `lang="vi"` gives the reasons in Vietnamese.
+    `lang="vi"` gives the reasons in Vietnamese; `parse_number_column_both` gives both languages.
+    """
+    values, reasons_en, reasons_vi = parse_number_column_both(s, decimal_comma)
+    return values, (reasons_vi if lang == "vi" else reasons_en)
+
+
+def parse_number_column_both(
+    s: pl.Series, decimal_comma: bool = True
+) -> tuple[pl.Series, pl.Series, pl.Series]:
+    """`parse_number_column` with the reasons in both languages: (values, English reasons, Vietnamese reasons).
+
+    A message shown in either language quotes its own reason: a Vietnamese page never says "is not a number".
     """
     name = s.name
     if s.dtype.is_numeric():
-        return s.cast(pl.Float64).alias(name), pl.Series(name, [None] * len(s), dtype=pl.String)
+        none = pl.Series(name, [None] * len(s), dtype=pl.String)
+        return s.cast(pl.Float64).alias(name), none, none.clone()
     text = s.cast(pl.String)
     frame = pl.DataFrame({"raw": text})
     norm = pl.col("raw").str.normalize("NFC").str.strip_chars(_SPACES + "\t\r\n")
@@ -230,18 +242,24 @@ def parse_number_column(
         looked_up = []
         for raw in slow.get_column("raw").unique().to_list():
             try:
-                looked_up.append((raw, parse_number(raw, decimal_comma=decimal_comma), None))
+                looked_up.append((raw, parse_number(raw, decimal_comma=decimal_comma), None, None))
             except NumberParseError as e:
-                looked_up.append((raw, None, e.reason_vi if lang == "vi" else e.reason))
+                looked_up.append((raw, None, e.reason, e.reason_vi))
         table = pl.DataFrame(
-            looked_up, schema={"raw": pl.String, "slow_value": pl.Float64, "reason": pl.String}, orient="row"
+            looked_up,
+            schema={"raw": pl.String, "slow_value": pl.Float64, "reason": pl.String, "reason_vi": pl.String},
+            orient="row",
         )
         frame = frame.join(table, on="raw", how="left", maintain_order="left").with_columns(
             pl.coalesce("value", "slow_value").alias("value")
         )
     else:
-        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("reason"))
-    return frame.get_column("value").alias(name), frame.get_column("reason").alias(name)
+        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in ("reason", "reason_vi"))
+    return (
+        frame.get_column("value").alias(name),
+        frame.get_column("reason").alias(name),
+        frame.get_column("reason_vi").alias(name),
+    )
 
 
 # A count typed with one kind of separator between groups of three digits ("1,234", "1.234.567"): whatever the

@@ -35,6 +35,7 @@ from typing import Any
 from data_sources import ParseResult, Progress
 from ioc.config import Config
 from ioc.issues import Issue, IssueError
+from ioc.messages import Words, issue, words
 
 log = logging.getLogger(__name__)
 
@@ -246,19 +247,9 @@ def _context() -> Any:
     return _ctx
 
 
-def unsafe(name: str, reason: str, reason_vi: str, value: str | None = None) -> Issue:
-    """The rejection of a file whose read had to be stopped."""
-    return Issue(
-        code="unsafe-file",
-        message=f"The file cannot be read safely: {reason}.",
-        message_vi=f"Tệp không đọc được an toàn: {reason_vi}.",
-        file=name,
-        value=value,
-        hint="Open the file in Excel, keep only the table (delete stray cells far from it), save it as "
-        "'Excel Workbook (*.xlsx)' and upload again; if it still fails, send it to the administrator.",
-        hint_vi="Hãy mở tệp bằng Excel, chỉ giữ lại bảng số liệu (xóa các ô lạc ở xa), lưu dạng "
-        "'Excel Workbook (*.xlsx)' rồi tải lên lại; nếu vẫn lỗi, hãy gửi tệp cho quản trị viên.",
-    )
+def unsafe(name: str, reason: Words, value: str | None = None) -> Issue:
+    """The rejection of a file whose read had to be stopped (`reason`: a `phrase.*` of the catalog)."""
+    return issue("unsafe-file", file=name, value=value, reason=reason)
 
 
 def _exit_reason(name: str, code: int | None, limits: ParseLimits, memory: int) -> Issue:
@@ -266,38 +257,15 @@ def _exit_reason(name: str, code: int | None, limits: ParseLimits, memory: int) 
     if code is not None and code < 0:
         sig = -code
         if sig == signal.SIGABRT:
-            return unsafe(
-                name,
-                f"the spreadsheet reader stopped abruptly (it asked for more memory than allowed, {mb} MB)",
-                f"trình đọc bảng tính dừng đột ngột (yêu cầu bộ nhớ vượt mức cho phép {mb} MB)",
-                "SIGABRT",
-            )
+            return unsafe(name, words("phrase.reader-aborted", mb=str(mb)), "SIGABRT")
         if sig == signal.SIGXCPU:
-            return unsafe(
-                name,
-                f"reading used more than {limits.cpu_seconds} s of processor time",
-                f"việc đọc dùng quá {limits.cpu_seconds} giây xử lý",
-                "SIGXCPU",
-            )
+            return unsafe(name, words("phrase.cpu-limit", seconds=limits.cpu_seconds), "SIGXCPU")
         if sig == signal.SIGKILL:
-            return unsafe(
-                name,
-                "the reading process was stopped by the system (out of memory, or killed)",
-                "tiến trình đọc tệp bị hệ thống dừng (hết bộ nhớ hoặc bị buộc dừng)",
-                "SIGKILL",
-            )
+            return unsafe(name, words("phrase.killed"), "SIGKILL")
         return unsafe(
-            name,
-            f"the reading process crashed ({signal.Signals(sig).name})",
-            f"tiến trình đọc tệp bị lỗi và dừng ({signal.Signals(sig).name})",
-            signal.Signals(sig).name,
+            name, words("phrase.crashed", signal=signal.Signals(sig).name), signal.Signals(sig).name
         )
-    return unsafe(
-        name,
-        f"the reading process ended unexpectedly (exit code {code})",
-        f"tiến trình đọc tệp kết thúc bất thường (mã {code})",
-        f"exit {code}",
-    )
+    return unsafe(name, words("phrase.exited", code=str(code)), f"exit {code}")
 
 
 def read_file(
@@ -330,12 +298,7 @@ def read_file(
                 proc.kill()
                 outcome = ParseOutcome(
                     issues=[
-                        unsafe(
-                            request.name,
-                            f"reading took longer than {limits.wall_seconds:g} s",
-                            f"việc đọc kéo dài quá {limits.wall_seconds:g} giây",
-                            "timeout",
-                        )
+                        unsafe(request.name, words("phrase.timeout", seconds=limits.wall_seconds), "timeout")
                     ]
                 )
                 break
@@ -354,12 +317,7 @@ def read_file(
                 elif message[0] == "memory":
                     outcome = ParseOutcome(
                         issues=[
-                            unsafe(
-                                request.name,
-                                f"reading needs more than {memory // MB} MB of memory",
-                                f"việc đọc cần hơn {memory // MB} MB bộ nhớ",
-                                "MemoryError",
-                            )
+                            unsafe(request.name, words("phrase.memory", mb=str(memory // MB)), "MemoryError")
                         ],
                         peak_rss_mb=message[1],
                     )

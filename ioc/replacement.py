@@ -17,7 +17,9 @@ from sqlalchemy import Engine
 
 from ioc import ledger
 from ioc.config import Config
-from ioc.issues import Issue, Severity
+from ioc.i18n import format_period
+from ioc.issues import Issue
+from ioc.messages import Words, text, warning, words
 from ioc.rollup import rollup
 
 SHRINK_RATIO = 0.8  # fewer than 80 % of the replaced rows (or values) → a warning
@@ -161,29 +163,37 @@ def province_totals(old: pl.DataFrame, new: pl.DataFrame, config: Config) -> pl.
 def _shrink_warnings(plan: Replacement, file: str) -> list[Issue]:
     out = []
     checks = [
-        ("rows", plan.old_rows, plan.new_rows, "dòng"),
-        ("values", plan.old_observations, plan.new_observations, "giá trị"),
+        ("rows", plan.old_rows, plan.new_rows),
+        ("values", plan.old_observations, plan.new_observations),
     ]
-    for what, old, new, what_vi in checks:
+    for what, old, new in checks:
         if old is None or old == 0 or new >= SHRINK_RATIO * old:
             continue
         share = round(100 * new / old)
-        ids = ", ".join(f"#{f.submission_id} ({f.file_name})" for f in plan.files)
-        ids_vi = ", ".join(f"số {f.submission_id} ({f.file_name})" for f in plan.files)
+        ids = Words(
+            *(
+                ", ".join(
+                    text("phrase.submission-number", lang, submission=str(f.submission_id), file=f.file_name)
+                    for f in plan.files
+                )
+                for lang in ("vi", "en")
+            )
+        )
         out.append(
-            Issue(
-                code="replacement-shrinks",
-                message=f"This file has {new} {what} where the submission it replaces for {', '.join(plan.months)} "
-                f"had {old} ({share} %): {ids}.",
-                message_vi=f"Tệp này có {new} {what_vi}, trong khi lần nộp mà nó thay thế cho "
-                f"{', '.join(plan.months)} có {old} ({share} %): {ids_vi}.",
-                severity=Severity.WARNING,
+            warning(
+                "replacement-shrinks",
+                new=new,
+                old=old,
+                share=share,
+                what=words(f"phrase.{what}"),
+                months=Words(
+                    *(", ".join(format_period(m, lang) for m in plan.months) for lang in ("vi", "en"))
+                ),
+                ids=ids,
                 file=file,
                 field=what,
                 value=str(new),
                 expected=f"about {old}",
-                hint="check that the export covers every unit and the whole month before confirming",
-                hint_vi="hãy kiểm tra tệp xuất đã đủ các đơn vị và cả tháng trước khi xác nhận",
                 extra={"old": old, "new": new},
             )
         )

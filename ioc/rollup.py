@@ -9,7 +9,8 @@ from __future__ import annotations
 import polars as pl
 
 from ioc.config import Config
-from ioc.issues import Issue, Severity
+from ioc.issues import Issue
+from ioc.messages import warning
 from ioc.periods import period_end_expr
 from ioc.targets import Level, MeasureUnit, Rollup
 
@@ -167,18 +168,15 @@ def _split_percent_issues(dropped: pl.DataFrame) -> list[Issue]:
     for ind, code, formers, periods, n in per_group.iter_rows():
         former_text = ", ".join(formers)
         issues.append(
-            Issue(
+            warning(
                 "crosswalk-split-percent",
-                f"indicator '{ind}': {n} percentage value(s) of former unit(s) {former_text} were left out of "
-                f"commune {code} — without numerator and denominator a percentage cannot be split or merged",
-                f"chỉ tiêu '{ind}': {n} giá trị tỷ lệ (%) của đơn vị cũ {former_text} không được chuyển sang "
-                f"xã/phường {code} — không có tử số và mẫu số thì không thể tách hoặc gộp một tỷ lệ",
-                severity=Severity.WARNING,
                 field=ind,
                 value=former_text,
-                hint="report the numerator and denominator for these periods",
-                hint_vi="hãy báo cáo tử số và mẫu số cho các kỳ này",
                 extra={"indicator": ind, "code": code, "former_codes": formers, "periods": periods},
+                indicator=f"'{ind}'",
+                count=n,
+                former=former_text,
+                unit=code,
             )
         )
     return issues

@@ -37,7 +37,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import OperationalError
 
-from ioc.issues import Issue, IssueError
+from ioc.issues import IssueError
+from ioc.messages import Num, issue
 
 log = logging.getLogger(__name__)
 
@@ -57,23 +58,7 @@ class LedgerBusyError(IssueError):
     """Another writer held the ledger's write lock for longer than this writer may wait; nothing was written."""
 
     def __init__(self, waited: float) -> None:
-        super().__init__(
-            [
-                Issue(
-                    code="ledger-busy",
-                    message=(
-                        f"The ledger is busy with another upload (waited {waited:.0f} s); nothing was stored. "
-                        "Try again in a minute."
-                    ),
-                    message_vi=(
-                        f"Hệ thống đang lưu một tệp khác (đã chờ {waited:.0f} giây); chưa có gì được lưu. "
-                        "Hãy thử lại sau một phút."
-                    ),
-                    hint="If this keeps happening, tell the administrator.",
-                    hint_vi="Nếu lỗi này lặp lại, hãy báo cho quản trị viên.",
-                )
-            ]
-        )
+        super().__init__([issue("ledger-busy", waited=Num(waited, 0))])
         self.waited = waited
 
 

@@ -20,6 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ioc.issues import Issue, IssueError
+from ioc.messages import issue, period_words, words
 from ioc.period_labels import format_period
 from ioc.periods import indicator_period, is_due, is_period, same_frequency_expr
 from ioc.targets import Frequency, Indicator, Level, MeasureUnit, Rollup, WorkbookSource
@@ -356,48 +357,26 @@ def _write_help(wb: Workbook, config: Config, department: str, period: str, layo
 def _check_request(config: Config, department: str, period: str, layout: str) -> None:
     problems: list[Issue] = []
     if department_name(config, department) is None:
-        problems.append(
-            Issue(
-                "unknown-department",
-                f"'{department}' is not a department id of the registry",
-                f"'{department}' không phải mã sở, ngành trong danh mục",
-                field="department",
-                value=department,
-            )
-        )
+        problems.append(issue("unknown-department:template", field="department", value=department))
     if not is_period(period):
         problems.append(
-            Issue(
-                "bad-period",
-                f"'{period}' is not a period",
-                f"'{period}' không phải kỳ báo cáo hợp lệ",
-                field="period",
-                value=period,
-                expected="2025-08, 2025-Q3 or 2025",
-            )
+            issue("bad-period:template", field="period", value=period, expected="2025-08, 2025-Q3 or 2025")
         )
     if layout not in ("long", "wide"):
-        problems.append(
-            Issue(
-                "bad-layout",
-                f"unknown layout '{layout}'",
-                f"bố cục '{layout}' không hợp lệ",
-                value=layout,
-                expected="long or wide",
-            )
-        )
+        problems.append(issue("bad-layout", value=layout, expected="long or wide"))
     if problems:
         raise IssueError(problems)
 
 
-def _no_indicators(department: str, period: str, what: str, what_vi: str) -> IssueError:
+def _no_indicators(department: str, period: str, commune_level: bool) -> IssueError:
     return IssueError(
         [
-            Issue(
+            issue(
                 "no-indicators-due",
-                f"{department} has no {what} due for {period}",
-                f"{department} không có {what_vi} phải báo cáo kỳ {format_period(period, 'vi')}",
                 value=department,
+                department=department,
+                period=period_words(period),
+                what=words("phrase.commune-level") if commune_level else "",
             )
         ]
     )
@@ -424,12 +403,7 @@ def build_template(
     if layout == "wide":
         rows = rows.filter(pl.col("level") == Level.COMMUNE.value)
     if rows.is_empty():
-        raise _no_indicators(
-            department,
-            period,
-            "workbook indicator" if layout == "long" else "commune-level workbook indicator",
-            "chỉ tiêu nào" if layout == "long" else "chỉ tiêu cấp xã nào",
-        )
+        raise _no_indicators(department, period, layout != "long")
     wb = Workbook()
     ws = wb.active
     ws.title = INPUT_SHEET

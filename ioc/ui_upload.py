@@ -153,9 +153,10 @@ def commit_export(
     )
 
 
-def show_report(report: IngestReport, lang: str, data: bytes | None = None) -> None:
+def show_report(report: IngestReport, lang: str, data: bytes | None = None, *, admin: bool = False) -> None:
     """The outcome in one sentence, then every issue with its cell; a copy of the file with the problem
-    cells marked when there are any (`data`: the file's bytes)."""
+    cells marked when there are any (`data`: the file's bytes). `admin`: the signed-in user is an
+    administrator, who also sees the hints only they can act on."""
     errors = [i for i in report.issues if i.is_error]
     warnings = [i for i in report.issues if not i.is_error]
     if report.status == "duplicate":
@@ -189,7 +190,7 @@ def show_report(report: IngestReport, lang: str, data: bytes | None = None) -> N
             else "upload.warnings_only"
         )
         st.warning(t(key, lang, n=upload_view.issue_count(warnings)))
-    show_issues(report.issues, lang)
+    show_issues(report.issues, lang, admin=admin)
     if data is not None and any(i.sheet and i.row for i in report.issues):
         marked = marked_copy(data, report.issues, lang)
         if marked is not None:
@@ -203,11 +204,12 @@ def show_report(report: IngestReport, lang: str, data: bytes | None = None) -> N
             )
 
 
-def show_issues(issues: list, lang: str) -> None:  # type: ignore[type-arg]
-    """The issues table: sorted by sheet, row, column; headers, severities and values in the UI language."""
+def show_issues(issues: list, lang: str, *, admin: bool = False) -> None:  # type: ignore[type-arg]
+    """The issues table: sorted by sheet, row, column; headers, severities and values in the UI language;
+    the administrator's hints only for an administrator (`admin`)."""
     if not issues:
         return
-    rows = upload_view.issue_rows(issues, lang)
+    rows = upload_view.issue_rows(issues, lang, admin=admin)
     headers = upload_view.issue_headers(lang)
     # the headers are the frame's own column names: the table, its CSV download and tests read the same words
     st.dataframe(rows.rename({c: headers[c] for c in rows.columns}), hide_index=True, width="stretch")

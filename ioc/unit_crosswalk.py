@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from ioc.issues import Issue, Severity
+from ioc.issues import Issue
+from ioc.messages import issue, warning
 from ioc.textnorm import (
     canonical_key_expr,
 )
@@ -59,89 +60,82 @@ def validate_crosswalk(
     emit_rows(
         x,
         "bad_former",
-        lambda r: Issue(
+        lambda r: issue(
             "crosswalk-bad-code",
-            f"former_code '{r['raw_former_code'] or ''}' is not a 5-digit code",
-            f"former_code '{r['raw_former_code'] or ''}' không phải mã 5 chữ số",
             file=file,
             row=r["_row"],
             column="former_code",
             value=r["raw_former_code"],
+            code=r["raw_former_code"] or "",
         ),
         issues,
     )
     emit_rows(
         x,
         "unknown",
-        lambda r: Issue(
+        lambda r: issue(
             "crosswalk-unknown-commune",
-            f"target code '{r['raw_code'] or ''}' is not a commune in the registry",
-            f"mã đích '{r['raw_code'] or ''}' không có trong danh mục xã",
             file=file,
             row=r["_row"],
             column="code",
             value=r["raw_code"],
-            hint="the crosswalk must point at current communes listed in communes.csv",
-            hint_vi="bảng chuyển đổi phải trỏ tới các xã hiện hành trong communes.csv",
+            code=r["raw_code"] or "",
         ),
         issues,
     )
     emit_rows(
         x,
         "bad_weight",
-        lambda r: Issue(
+        lambda r: issue(
             "crosswalk-bad-weight",
-            f"weight '{r['raw_weight'] or ''}' must be a number in (0, 1]",
-            f"trọng số '{r['raw_weight'] or ''}' phải là số trong khoảng (0, 1]",
             file=file,
             row=r["_row"],
             column="weight",
             value=r["raw_weight"],
             expected="0 < weight ≤ 1",
+            weight=r["raw_weight"] or "",
         ),
         issues,
     )
     emit_rows(
         x,
         "bad_type",
-        lambda r: Issue(
+        lambda r: issue(
             "crosswalk-bad-type",
-            f"former_type '{r['former_type']}' is not xã, phường or thị trấn",
-            f"former_type '{r['former_type']}' không phải xã, phường hoặc thị trấn",
             file=file,
             row=r["_row"],
             column="former_type",
             value=r["former_type"],
             expected="xã | phường | thị trấn",
+            type=r["former_type"],
         ),
         issues,
     )
     emit_rows(
         x,
         "bad_date",
-        lambda r: Issue(
+        lambda r: issue(
             "crosswalk-bad-date",
-            f"valid_until '{r['raw_until'] or ''}' is not a date YYYY-MM-DD",
-            f"valid_until '{r['raw_until'] or ''}' không phải ngày dạng YYYY-MM-DD",
             file=file,
             row=r["_row"],
             column="valid_until",
             value=r["raw_until"],
             expected="2025-06-30",
+            date=r["raw_until"] or "",
         ),
         issues,
     )
     emit_rows(
         x,
         "dup_pair",
-        lambda r: Issue(
+        lambda r: issue(
             "crosswalk-duplicate-row",
-            f"former unit {r['former_code']} → {r['code']} appears more than once",
-            f"dòng {r['former_code']} → {r['code']} bị lặp",
             file=file,
             row=r["_row"],
             column="code",
             value=r["code"],
+            former=r["former_code"],
+            code=r["code"],
         ),
         issues,
     )
@@ -153,17 +147,15 @@ def validate_crosswalk(
     )
     for fc, total, first_row in sums.iter_rows():
         issues.append(
-            Issue(
+            issue(
                 "crosswalk-weights-sum",
-                f"weights of former unit {fc} sum to {total:g}, not 1",
-                f"tổng trọng số của đơn vị cũ {fc} là {total:g}, không bằng 1",
                 file=file,
                 row=first_row,
                 column="weight",
                 value=f"{total:g}",
                 expected="1",
-                hint="a split unit has one row per current commune; its weights must add up to 1",
-                hint_vi="đơn vị bị chia có một dòng cho mỗi xã mới; tổng trọng số phải bằng 1",
+                former=fc,
+                total=f"{total:g}",
             )
         )
     sort_by_row(issues, start)
@@ -188,14 +180,7 @@ def validate_boundaries(geo: dict, known: set[str], file: str | None, issues: li
         or geo.get("type") != "FeatureCollection"
         or not isinstance(geo.get("features"), list)
     ):
-        issues.append(
-            Issue(
-                "boundary-not-feature-collection",
-                "the boundaries file is not a GeoJSON FeatureCollection",
-                "tệp ranh giới không phải GeoJSON FeatureCollection",
-                file=file,
-            )
-        )
+        issues.append(issue("boundary-not-feature-collection", file=file))
         return None
     seen: set[str] = set()
     features = []
@@ -206,39 +191,33 @@ def validate_boundaries(geo: dict, known: set[str], file: str | None, issues: li
         where = {"feature": i}
         if raw is None:
             issues.append(
-                Issue(
-                    "boundary-missing-code",
-                    f"feature #{i + 1} has no properties.code",
-                    f"đối tượng thứ {i + 1} thiếu properties.code",
-                    file=file,
-                    field=f"features[{i}]",
-                    extra=where,
+                issue(
+                    "boundary-missing-code", file=file, field=f"features[{i}]", extra=where, number=str(i + 1)
                 )
             )
             continue
         if code is None or code not in known:
             issues.append(
-                Issue(
+                issue(
                     "boundary-unknown-code",
-                    f"feature #{i + 1} has code '{raw}', not a commune in the registry",
-                    f"đối tượng thứ {i + 1} có mã '{raw}' không có trong danh mục xã",
                     file=file,
                     field=f"features[{i}].properties.code",
                     value=str(raw),
                     extra=where,
+                    number=str(i + 1),
+                    code=raw,
                 )
             )
             continue
         if code in seen:
             issues.append(
-                Issue(
+                issue(
                     "boundary-duplicate-code",
-                    f"commune {code} has more than one boundary feature",
-                    f"xã {code} có nhiều hơn một ranh giới",
                     file=file,
                     field=f"features[{i}].properties.code",
                     value=code,
                     extra=where,
+                    code=code,
                 )
             )
             continue
@@ -248,13 +227,6 @@ def validate_boundaries(geo: dict, known: set[str], file: str | None, issues: li
     if missing:
         shown = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
         issues.append(
-            Issue(
-                "boundary-missing",
-                f"{len(missing)} commune(s) have no boundary: {shown}",
-                f"{len(missing)} xã chưa có ranh giới: {shown}",
-                severity=Severity.WARNING,
-                file=file,
-                extra={"codes": missing},
-            )
+            warning("boundary-missing", file=file, extra={"codes": missing}, count=len(missing), shown=shown)
         )
     return {**geo, "features": features}

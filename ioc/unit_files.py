@@ -10,7 +10,8 @@ from typing import Any
 
 import polars as pl
 
-from ioc.issues import Issue, Severity
+from ioc.issues import Issue
+from ioc.messages import issue, warning
 from ioc.targets import ID_PATTERN
 from ioc.textnorm import (
     canonical_key_expr,
@@ -103,14 +104,14 @@ def missing_columns(df: pl.DataFrame, needed: Iterable[str], file: str, issues: 
     missing = [c for c in needed if c not in df.columns]
     for c in missing:
         issues.append(
-            Issue(
+            issue(
                 "registry-missing-column",
-                f"column '{c}' is missing (columns: {', '.join(df.columns)})",
-                f"thiếu cột '{c}' (các cột hiện có: {', '.join(df.columns)})",
                 file=file,
                 row=1,
                 column=c,
                 expected=c,
+                name=c,
+                columns=", ".join(df.columns),
             )
         )
     return bool(missing)
@@ -175,29 +176,28 @@ def validate_departments(
     emit_rows(
         d,
         "bad_id",
-        lambda r: Issue(
+        lambda r: issue(
             "registry-bad-department-id",
-            f"department id '{r['id'] or ''}' must be lower-case letters, digits and '_', starting with a letter",
-            f"mã sở '{r['id'] or ''}' chỉ gồm chữ thường, số và '_' và phải bắt đầu bằng chữ",
             file=file,
             row=r["_row"],
             column="id",
             value=r["id"],
             expected="e.g. so_y_te",
+            id=r["id"] or "",
         ),
         issues,
     )
     emit_rows(
         d,
         "dup",
-        lambda r: Issue(
+        lambda r: issue(
             "registry-duplicate-department",
-            f"department id '{r['id']}' appears twice (first on row {r['first_row']})",
-            f"mã sở '{r['id']}' bị lặp (lần đầu ở dòng {r['first_row']})",
             file=file,
             row=r["_row"],
             column="id",
             value=r["id"],
+            id=r["id"],
+            first=str(r["first_row"]),
         ),
         issues,
     )
@@ -205,13 +205,8 @@ def validate_departments(
         emit_rows(
             d.filter(~pl.col("bad_id")),
             flag,
-            lambda r, col=col: Issue(
-                "registry-missing-name",
-                f"department '{r['id']}' has no {col}",
-                f"sở '{r['id']}' chưa có {col}",
-                file=file,
-                row=r["_row"],
-                column=col,
+            lambda r, col=col: issue(
+                "registry-missing-name", file=file, row=r["_row"], column=col, id=r["id"], name=col
             ),
             issues,
         )
@@ -264,74 +259,63 @@ def validate_communes(
     emit_rows(
         c,
         "bad_code",
-        lambda r: Issue(
+        lambda r: issue(
             "registry-bad-code",
-            f"commune code '{r['raw_code'] or ''}' is not a 5-digit code",
-            f"mã xã '{r['raw_code'] or ''}' không phải mã 5 chữ số",
             file=file,
             row=r["_row"],
             column="code",
             value=r["raw_code"],
             expected="5 digits, leading zeros kept (e.g. 01234)",
-            hint="format the code column as Text so Excel keeps the leading zeros",
-            hint_vi="định dạng cột mã là Text để Excel giữ số 0 ở đầu",
+            code=r["raw_code"] or "",
         ),
         issues,
     )
     emit_rows(
         c,
         "dup",
-        lambda r: Issue(
+        lambda r: issue(
             "registry-duplicate-code",
-            f"commune code {r['code']} appears twice (first on row {r['first_row']})",
-            f"mã xã {r['code']} bị lặp (lần đầu ở dòng {r['first_row']})",
             file=file,
             row=r["_row"],
             column="code",
             value=r["code"],
+            code=r["code"],
+            first=str(r["first_row"]),
         ),
         issues,
     )
     emit_rows(
         c,
         "bad_type",
-        lambda r: Issue(
+        lambda r: issue(
             "registry-bad-type",
-            f"unit type '{r['raw_type'] or ''}' is not one of xã, phường, đặc khu",
-            f"loại đơn vị '{r['raw_type'] or ''}' không thuộc xã, phường, đặc khu",
             file=file,
             row=r["_row"],
             column="type",
             value=r["raw_type"],
             expected="xã | phường | đặc khu",
+            type=r["raw_type"] or "",
         ),
         issues,
     )
     emit_rows(
         c,
         "no_name",
-        lambda r: Issue(
-            "registry-missing-name",
-            "commune has no name",
-            "đơn vị chưa có tên",
-            file=file,
-            row=r["_row"],
-            column="name",
-        ),
+        lambda r: issue("registry-missing-name:commune", file=file, row=r["_row"], column="name"),
         issues,
     )
     emit_rows(
         c,
         "bad_coord",
-        lambda r: Issue(
+        lambda r: issue(
             "registry-bad-coordinates",
-            f"lat/lon ({r['raw_lat']}, {r['raw_lon']}) is not a point in Vietnam",
-            f"tọa độ ({r['raw_lat']}, {r['raw_lon']}) không nằm trong lãnh thổ Việt Nam",
             file=file,
             row=r["_row"],
             column="lat" if r["lat"] is None or not VN_LAT[0] <= r["lat"] <= VN_LAT[1] else "lon",
             value=f"{r['raw_lat']}, {r['raw_lon']}",
             expected=f"lat {VN_LAT[0]}–{VN_LAT[1]}, lon {VN_LON[0]}–{VN_LON[1]} (decimal degrees, '.' decimals)",
+            lat=str(r["raw_lat"]),
+            lon=str(r["raw_lon"]),
         ),
         issues,
     )
@@ -366,14 +350,13 @@ def check_name_clashes(comms: pl.DataFrame, file: str | None, issues: list[Issue
     )
     for _typ, _key, codes, display in dup.iter_rows():
         issues.append(
-            Issue(
+            warning(
                 "registry-duplicate-name",
-                f"{display} is the name of several units ({', '.join(codes)}); files must use their codes",
-                f"{display} là tên của nhiều đơn vị ({', '.join(codes)}); tệp dữ liệu phải dùng mã",
-                severity=Severity.WARNING,
                 file=file or "communes",
                 column="name",
                 value=display,
+                name=display,
+                codes=", ".join(codes),
             )
         )
 
@@ -388,17 +371,7 @@ def _decode(data: bytes, file: str, issues: list[Issue]) -> str | None:
         return nfc(data.decode("utf-8"))
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
-        issues.append(
-            Issue(
-                "registry-encoding",
-                f"the file is not UTF-8 (first bad byte on line {line})",
-                f"tệp không ở bảng mã UTF-8 (byte lỗi đầu tiên ở dòng {line})",
-                file=file,
-                row=line,
-                hint="save it as 'CSV UTF-8 (Comma delimited)'",
-                hint_vi="hãy lưu lại dạng 'CSV UTF-8 (Comma delimited)'",
-            )
-        )
+        issues.append(issue("registry-encoding", file=file, row=line, bad_line=str(line)))
         return None
 
 
@@ -408,11 +381,7 @@ def read_registry_csv(path: Path, file: str, issues: list[Issue]) -> tuple[pl.Da
     The csv module, not Polars, so that blank lines and quoted line breaks keep row numbers exact.
     """
     if not path.is_file():
-        issues.append(
-            Issue(
-                "registry-file-missing", f"file not found: {path}", f"không tìm thấy tệp: {path}", file=file
-            )
-        )
+        issues.append(issue("registry-file-missing", file=file, path=path))
         return None
     text = _decode(path.read_bytes(), file, issues)
     if text is None:
@@ -431,20 +400,14 @@ def read_registry_csv(path: Path, file: str, issues: list[Issue]) -> tuple[pl.Da
         else:
             if len(rec) != len(header):
                 issues.append(
-                    Issue(
-                        "registry-bad-row",
-                        f"row has {len(rec)} fields, the header has {len(header)}",
-                        f"dòng có {len(rec)} ô, dòng tiêu đề có {len(header)}",
-                        file=file,
-                        row=start,
-                    )
+                    issue("registry-bad-row", file=file, row=start, fields=len(rec), header=len(header))
                 )
             rec = (rec + [""] * len(header))[: len(header)]
             records.append([clean_text(c) for c in rec])
             lines.append(start)
         start = reader.line_num + 1
     if header is None:
-        issues.append(Issue("registry-empty-file", "the file is empty", "tệp rỗng", file=file))
+        issues.append(issue("registry-empty-file", file=file))
         return None
     cols = {h: [r[i] or None for r in records] for i, h in enumerate(header)}
     return pl.DataFrame(cols, schema={h: pl.String for h in header}), lines

@@ -12,6 +12,7 @@ import polars as pl
 from rapidfuzz import fuzz, process
 
 from ioc.issues import Issue, IssueError
+from ioc.messages import issue
 from ioc.targets import Level, Province, RegistryFiles, Text
 from ioc.textnorm import (
     ascii_fold,
@@ -58,11 +59,6 @@ __all__ = [
     "pad_code",
     "read_registry_csv",
 ]
-
-_ALIAS_HINT = "add it as an alias in communes.csv (or departments.csv for a department)"
-
-
-_ALIAS_HINT_VI = "hãy thêm tên này vào cột aliases của communes.csv (hoặc departments.csv nếu là sở, ngành)"
 
 
 @dataclass(frozen=True)
@@ -364,8 +360,8 @@ class UnitRegistry:
         if shown:
             en += f"; did you mean {_join_names(shown, 'or')}?"
             vi += f"; có phải {_join_names(shown, 'hoặc')}?"
-        en += f" — {_ALIAS_HINT} if it is another spelling of a unit"
-        vi += f" — nếu là cách viết khác của một đơn vị, {_ALIAS_HINT_VI}"
+        # adding an alias is the administrator's remedy: it is the issue's admin hint (ioc.messages), never
+        # part of the reason a department head reads
         return Resolution(raw, None, suggestions=suggestions, reason=en, reason_vi=vi)
 
     def suggest(self, text: str, *, levels: Iterable[Level | str] | None = None, limit: int = 3) -> list[str]:
@@ -513,25 +509,14 @@ def load_registry(files: RegistryFiles, base_dir: Path, province: Province) -> U
     if files.boundaries:
         path = base_dir / files.boundaries
         if not path.is_file():
-            issues.append(
-                Issue(
-                    "registry-file-missing",
-                    f"file not found: {path}",
-                    f"không tìm thấy tệp: {path}",
-                    file=files.boundaries,
-                )
-            )
+            issues.append(issue("registry-file-missing", file=files.boundaries, path=path))
         else:
             try:
                 geo = json.loads(path.read_bytes().decode("utf-8-sig"))
             except (UnicodeDecodeError, json.JSONDecodeError) as e:
                 issues.append(
-                    Issue(
-                        "boundary-bad-json",
-                        f"not valid GeoJSON: {e}",
-                        f"không phải GeoJSON hợp lệ: {e}",
-                        file=files.boundaries,
-                        line=getattr(e, "lineno", None),
+                    issue(
+                        "boundary-bad-json", file=files.boundaries, line=getattr(e, "lineno", None), error=e
                     )
                 )
     if depts is None or comms is None or (files.crosswalk and xwalk is None):

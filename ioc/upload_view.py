@@ -43,6 +43,21 @@ _EXPECTED_VI_PATTERNS = [
     (re.compile(r"^at most (\d+) bytes$"), r"tối đa \1 byte"),
     (re.compile(r"^a period ended before (.+)$"), r"kỳ đã kết thúc trước \1"),
     (re.compile(r"^periods up to (.+)$"), r"kỳ đến \1"),
+    # the warnings of ioc/validation.py: their numbers in the Vietnamese format too
+    (
+        re.compile(r"^close to the other communes' median (\S+)$"),
+        lambda m: f"gần trung vị các xã khác ({number_text(m[1].replace(',', ''), 'vi')})",
+    ),
+    (
+        re.compile(r"^within ±(\S+) percentage points of (\S+)$"),
+        lambda m: (
+            f"trong khoảng ±{number_text(m[1], 'vi')} điểm % so với {number_text(m[2].replace(',', ''), 'vi')}"
+        ),
+    ),
+    (
+        re.compile(r"^within ±(\d+)% of (\S+)$"),
+        lambda m: f"trong khoảng ±{m[1]}% so với {number_text(m[2].replace(',', ''), 'vi')}",
+    ),
 ]
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
@@ -79,9 +94,13 @@ def _column_key(column: str | None) -> tuple[int, str]:
     return (99, column or "")
 
 
-def issue_rows(issues: Sequence[Issue], lang: str) -> pl.DataFrame:
+def issue_rows(issues: Sequence[Issue], lang: str, *, admin: bool = False) -> pl.DataFrame:
     """Issues as the page shows them: sorted by sheet, row, column; severity, value and expected in `lang`;
-    only the columns something fills; headers are the `issue.*` labels (see `issue_headers`)."""
+    only the columns something fills; headers are the `issue.*` labels (see `issue_headers`).
+
+    `hint` tells whoever sent the file what to fix; `admin_hint` (an alias to add, a setting to change) is
+    shown only to an administrator (`admin`): a department head cannot act on it.
+    """
     # a capped code's "… and N more like it" has no cell: it closes its sheet instead of opening the table
     ordered = sorted(
         issues, key=lambda i: (i.sheet or "", i.row is None, i.row or 0, _column_key(i.column), i.code)
@@ -99,6 +118,7 @@ def issue_rows(issues: Sequence[Issue], lang: str) -> pl.DataFrame:
             "expected": expected_text(i.expected, lang),
             "message": i.text(lang),
             "hint": i.hint_text(lang),
+            "admin_hint": i.admin_hint_text(lang) if admin else None,
             "code": i.code,
         }
         for i in ordered
@@ -115,6 +135,7 @@ def issue_rows(issues: Sequence[Issue], lang: str) -> pl.DataFrame:
         "expected": pl.String,
         "message": pl.String,
         "hint": pl.String,
+        "admin_hint": pl.String,
         "code": pl.String,
     }
     frame = pl.DataFrame(rows, schema=schema)
@@ -147,6 +168,7 @@ _ISSUE_COLUMNS = (
     "expected",
     "message",
     "hint",
+    "admin_hint",
     "code",
 )
 

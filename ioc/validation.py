@@ -29,7 +29,9 @@ import polars as pl
 from rapidfuzz import process
 
 from ioc.config import Config
+from ioc.i18n import format_date
 from ioc.issues import MAX_PER_CODE, Issue, Severity, more_like_this
+from ioc.messages import Num, Words, indicator_words, issue, period_words, text, unit_words, words
 from ioc.observations import conform
 from ioc.periods import period_frequency_expr, period_index_expr, period_start_expr
 from ioc.targets import Level, MeasureUnit
@@ -44,14 +46,16 @@ MIN_DENOMINATOR = 30  # percentages of fewer cases are not compared
 _KEY = ["indicator", "unit_code", "period"]
 _LEVEL_VI = {"province": "tỉnh", "department": "sở, ngành", "commune": "xã, phường"}
 _FREQ_EN = {"monthly": "a month", "quarterly": "a quarter", "yearly": "a year"}
-_FREQ_VI = {"monthly": "tháng", "quarterly": "quý", "yearly": "năm"}
 _FREQ_EXAMPLE = {"monthly": "2025-08", "quarterly": "2025-Q3", "yearly": "2025"}
 
-Message = tuple[str, str, dict[str, Any]]  # (message en, message vi, extra Issue fields)
+Message = tuple[
+    str, dict[str, Any]
+]  # (catalog key in ioc.messages, its fields and the Issue's value/expected)
 
 
 def _num(x: float | None, lang: str = "en") -> str:
-    """A number for a message: up to 2 decimals, no trailing zeros, the language's decimal mark."""
+    """A number for the `value`/`expected` columns: up to 2 decimals, no trailing zeros (the page shows
+    it in the UI language's format); messages use `_n`."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "—"
     if isinstance(x, float) and math.isinf(x):
@@ -60,6 +64,13 @@ def _num(x: float | None, lang: str = "en") -> str:
     if lang == "vi":
         s = s.replace(",", "\0").replace(".", ",").replace("\0", ".")
     return s
+
+
+def _n(x: float | None) -> Words | Num:
+    """A number for a message, in each language's format ("95,2" / "95.2"), at most 2 decimals."""
+    if x is None or (isinstance(x, float) and (math.isnan(x) or math.isinf(x))):
+        return Words(_num(x), _num(x))
+    return Num(x if 0 < abs(x) < 0.01 else round(float(x), 2), None)
 
 
 def _indicator_frame(config: Config) -> pl.DataFrame:
@@ -132,20 +143,18 @@ class _Collector:
         self.counts[code] = listed + rows.height
         room = max(MAX_PER_CODE - listed, 0)
         for row in rows.sort("_i").head(room).iter_rows(named=True):
-            en, vi, kw = build(row)
-            issue = Issue(
-                code=code,
-                message=en,
-                message_vi=vi,
+            key, fields = build(row)
+            found = issue(
+                key,
                 severity=severity,
                 file=row.get("source_file"),
                 sheet=row.get("sheet"),
                 row=row.get("row"),
                 column=row.get("column"),
-                **kw,
+                **fields,
             )
-            self.first.setdefault(code, issue)
-            self.issues.append(issue)
+            self.first.setdefault(code, found)
+            self.issues.append(found)
 
     def finish(self) -> list[Issue]:
         for code, n in self.counts.items():
@@ -156,13 +165,10 @@ class _Collector:
         return self.issues
 
 
-def _unit_label(config: Config, code: str | None, lang: str) -> str:
-    if code is None:
-        return "—"
-    try:
-        return config.registry.label(code, lang)
-    except Exception:  # a registry without labels (tests with minimal registries)
-        return code
+def _levels_words(levels: str | None) -> Words:
+    """ "commune, department" as each language names the levels ("xã, sở, ngành")."""
+    names = [x.strip() for x in (levels or "").split(",") if x.strip()]
+    return Words(*(", ".join(text(f"phrase.{x}", lang) for x in names) for lang in ("vi", "en")))
 
 
 def validate(
@@ -190,11 +196,11 @@ def validate(
         .with_columns(_known=pl.col("_known").fill_null(False))
     )
     out = _Collector()
-    _check_indicators(df, ind, out)
+    _check_indicators(df, ind, config, out)
     _check_units(df, config, out)
-    _check_periods(df, today, out)
-    _check_values(df, out)
-    _check_duplicates(df, out)
+    _check_periods(df, today, config, out)
+    _check_values(df, config, out)
+    _check_duplicates(df, config, out)
     if department is not None:
         _check_owner(df, department, config, out)
     # Warnings only make sense on rows that are otherwise sound.
@@ -211,7 +217,7 @@ def validate(
     return out.finish()
 
 
-def _check_indicators(df: pl.DataFrame, ind: pl.DataFrame, out: _Collector) -> None:
+def _check_indicators(df: pl.DataFrame, ind: pl.DataFrame, config: Config, out: _Collector) -> None:
     ids = ind["indicator"].to_list()
     bad = df.filter(~pl.col("_known"))
     suggestions: dict[str | None, str | None] = {}
@@ -222,14 +228,13 @@ def _check_indicators(df: pl.DataFrame, ind: pl.DataFrame, out: _Collector) -> N
     def build(r: dict[str, Any]) -> Message:
         name, sug = r["indicator"], suggestions.get(r["indicator"])
         if name is None:
-            return (
-                "The indicator is missing.",
-                "Thiếu mã chỉ tiêu.",
-                {"expected": "an indicator id from targets.yaml"},
-            )
-        en = f"Unknown indicator '{name}'." + (f" Did you mean '{sug}'?" if sug else "")
-        vi = f"Chỉ tiêu '{name}' không có trong danh mục." + (f" Có phải ý bạn là '{sug}'?" if sug else "")
-        return en, vi, {"value": name, "expected": "an indicator id from targets.yaml"}
+            return "unknown-indicator:missing", {"expected": "an indicator id from targets.yaml"}
+        guess = words("phrase.did-you-mean-sentence", name=indicator_words(config, sug)) if sug else ""
+        return "unknown-indicator:validation", {
+            "value": name,
+            "expected": "an indicator id from targets.yaml",
+            "guess": guess,
+        }
 
     out.add(bad, "unknown-indicator", build)
 
@@ -238,16 +243,11 @@ def _check_units(df: pl.DataFrame, config: Config, out: _Collector) -> None:
     def unknown(r: dict[str, Any]) -> Message:
         code = r["unit_code"]
         if code is None:
-            return (
-                "The unit code is missing.",
-                "Thiếu mã đơn vị.",
-                {"expected": "a commune code or department id"},
-            )
-        return (
-            f"Unknown unit '{code}': not a commune code, department id or the province code.",
-            f"Mã đơn vị '{code}' không có trong danh mục (không phải mã xã, phường, sở ngành hay mã tỉnh).",
-            {"value": code, "expected": "a commune code (5 digits), a department id or the province code"},
-        )
+            return "unknown-unit:missing", {"expected": "a commune code or department id"}
+        return "unknown-unit:code", {
+            "value": code,
+            "expected": "a commune code (5 digits), a department id or the province code",
+        }
 
     out.add(df.filter(pl.col("_level").is_null()), "unknown-unit", unknown)
 
@@ -260,65 +260,64 @@ def _check_units(df: pl.DataFrame, config: Config, out: _Collector) -> None:
     )
 
     def wrong_level(r: dict[str, Any]) -> Message:
-        return (
-            f"Indicator '{r['indicator']}' is measured at the {r['_levels']} level; "
-            f"{_unit_label(config, r['unit_code'], 'en')} is a {r['_level']}.",
-            f"Chỉ tiêu '{r['indicator']}' chỉ đo ở cấp {r['_levels_vi']}; "
-            f"{_unit_label(config, r['unit_code'], 'vi')} thuộc cấp {_LEVEL_VI.get(r['_level'], r['_level'])}.",
-            {"value": r["unit_code"], "expected": f"a unit at level {r['_levels']}"},
-        )
+        return "unit-level-not-allowed", {
+            "value": r["unit_code"],
+            "expected": f"a unit at level {r['_levels']}",
+            "indicator": indicator_words(config, r["indicator"]),
+            "levels": _levels_words(r["_levels"]),
+            "unit": unit_words(config, r["unit_code"]),
+            "level": words(f"phrase.{r['_level']}"),
+        }
 
     rows = df.filter(pl.col("_known"), pl.col("_level").is_not_null(), ~allowed)
     out.add(rows, "unit-level-not-allowed", wrong_level)
 
 
-def _check_periods(df: pl.DataFrame, today: dt.date, out: _Collector) -> None:
+def _check_periods(df: pl.DataFrame, today: dt.date, config: Config, out: _Collector) -> None:
     def invalid(r: dict[str, Any]) -> Message:
-        p = r["period"]
-        return (
-            f"'{p}' is not a period: write 2025-08 (a month), 2025-Q3 (a quarter) or 2025 (a year).",
-            f"'{p}' không phải kỳ báo cáo: hãy ghi 2025-08 (tháng), 2025-Q3 (quý) hoặc 2025 (năm).",
-            {"value": p, "expected": "YYYY-MM, YYYY-Qn or YYYY"},
-        )
+        return "invalid-period", {"value": r["period"], "expected": "YYYY-MM, YYYY-Qn or YYYY"}
 
     out.add(df.filter(pl.col("_pfreq").is_null()), "invalid-period", invalid)
 
     def mismatch(r: dict[str, Any]) -> Message:
         f, pf = r["_freq"], r["_pfreq"]
-        return (
-            f"Period '{r['period']}' is {_FREQ_EN[pf]}, but indicator '{r['indicator']}' is reported "
-            f"{f} (a period like {_FREQ_EXAMPLE[f]}).",
-            f"Kỳ '{r['period']}' là một {_FREQ_VI[pf]}, nhưng chỉ tiêu '{r['indicator']}' báo cáo theo "
-            f"{_FREQ_VI[f]} (kỳ dạng {_FREQ_EXAMPLE[f]}).",
-            {"value": r["period"], "expected": f"{_FREQ_EN[f]} like {_FREQ_EXAMPLE[f]}"},
-        )
+        return "period-frequency-mismatch", {
+            "value": r["period"],
+            "expected": f"{_FREQ_EN[f]} like {_FREQ_EXAMPLE[f]}",
+            "period": period_words(r["period"]),
+            "given": words(f"phrase.a-{pf}"),
+            "indicator": indicator_words(config, r["indicator"]),
+            "frequency": words(f"phrase.{f}"),
+            "example": _FREQ_EXAMPLE[f],
+        }
 
     rows = df.filter(pl.col("_known"), pl.col("_pfreq").is_not_null(), pl.col("_pfreq") != pl.col("_freq"))
     out.add(rows, "period-frequency-mismatch", mismatch)
 
     def future(r: dict[str, Any]) -> Message:
-        return (
-            f"Period '{r['period']}' has not started yet (today is {today.isoformat()}).",
-            f"Kỳ '{r['period']}' chưa bắt đầu (hôm nay là {today.strftime('%d/%m/%Y')}).",
-            {"value": r["period"], "expected": "a period that has started"},
-        )
+        return "period-in-future:validation", {
+            "value": r["period"],
+            "expected": "a period that has started",
+            "period": period_words(r["period"]),
+            "today": Words(format_date(today, "vi"), format_date(today, "en")),
+        }
 
     rows = df.filter(period_start_expr("period") > pl.lit(today))
     out.add(rows, "period-in-future", future, severity=Severity.WARNING)
 
 
-def _check_values(df: pl.DataFrame, out: _Collector) -> None:
+def _check_values(df: pl.DataFrame, config: Config, out: _Collector) -> None:
     def missing(r: dict[str, Any]) -> Message:
-        return "The value is missing.", "Thiếu giá trị.", {"expected": "a number"}
+        return "missing-value", {"expected": "a number"}
 
     out.add(df.filter(pl.col("value").is_null()), "missing-value", missing)
 
     def not_finite(r: dict[str, Any]) -> Message:
-        return (
-            f"The value {_num(r['value'])} is not a usable number.",
-            f"Giá trị {_num(r['value'], 'vi')} không phải là số hợp lệ.",
-            {"value": str(r["value"]), "expected": "a finite number"},
-        )
+        return "invalid-value", {
+            "value": str(r["value"]),
+            "expected": "a finite number",
+            "number": _n(r["value"]),
+        }
 
     out.add(
         df.filter(pl.col("value").is_not_null() & ~pl.col("value").is_finite()), "invalid-value", not_finite
@@ -333,25 +332,23 @@ def _check_values(df: pl.DataFrame, out: _Collector) -> None:
             if lo is not None
             else f"at most {_num(hi)}"
         )
-        rng_vi = (
-            f"{_num(lo, 'vi')}–{_num(hi, 'vi')}"
+        bounds = {"low": _n(lo), "high": _n(hi)}
+        rng = (
+            words("phrase.between", **bounds)
             if lo is not None and hi is not None
-            else f"từ {_num(lo, 'vi')} trở lên"
+            else words("phrase.at-least", **bounds)
             if lo is not None
-            else f"không quá {_num(hi, 'vi')}"
+            else words("phrase.at-most", **bounds)
         )
-        extra = ""
-        extra_vi = ""
-        if r["_unit"] == MeasureUnit.PERCENT.value and hi is not None and v > hi and v <= 100 * hi:
-            extra = " Percentages are written 0–100 (84.6, not 0.846 or 8460)."
-            extra_vi = " Tỷ lệ phần trăm ghi từ 0 đến 100 (84,6 chứ không phải 8460)."
-        return (
-            f"Value {_num(v)} is outside the plausible range {rng_en} of '{r['indicator']}' ({r['_unit']})."
-            + extra,
-            f"Giá trị {_num(v, 'vi')} nằm ngoài khoảng hợp lệ {rng_vi} của chỉ tiêu '{r['indicator']}'."
-            + extra_vi,
-            {"value": _num(v), "expected": rng_en},
-        )
+        percent = r["_unit"] == MeasureUnit.PERCENT.value and hi is not None and v > hi and v <= 100 * hi
+        return "value-out-of-range", {
+            "value": _num(v),
+            "expected": rng_en,
+            "number": _n(v),
+            "range": rng,
+            "indicator": indicator_words(config, r["indicator"]),
+            "note": words("phrase.percent-0-100") if percent else "",
+        }
 
     finite = pl.col("value").is_not_null() & pl.col("value").is_finite()
     below = pl.col("_lo").is_not_null() & (pl.col("value") < pl.col("_lo"))
@@ -360,17 +357,13 @@ def _check_values(df: pl.DataFrame, out: _Collector) -> None:
 
     def bad_ratio(r: dict[str, Any]) -> Message:
         n, d = r["numerator"], r["denominator"]
-        if n < 0 or d < 0:
-            return (
-                f"Numerator {_num(n)} and denominator {_num(d)} must not be negative.",
-                f"Tử số {_num(n, 'vi')} và mẫu số {_num(d, 'vi')} không được âm.",
-                {"value": f"{_num(n)} / {_num(d)}", "expected": "numbers ≥ 0"},
-            )
-        return (
-            f"Numerator {_num(n)} is larger than denominator {_num(d)}: a percentage cannot exceed 100%.",
-            f"Tử số {_num(n, 'vi')} lớn hơn mẫu số {_num(d, 'vi')}: tỷ lệ không thể vượt 100%.",
-            {"value": f"{_num(n)} / {_num(d)}", "expected": "numerator ≤ denominator"},
-        )
+        key = "numerator-exceeds-denominator:negative" if n < 0 or d < 0 else "numerator-exceeds-denominator"
+        return key, {
+            "value": f"{_num(n)} / {_num(d)}",
+            "expected": "numbers ≥ 0" if n < 0 or d < 0 else "numerator ≤ denominator",
+            "numerator": _n(n),
+            "denominator": _n(d),
+        }
 
     both = pl.col("numerator").is_not_null() & pl.col("denominator").is_not_null()
     negative = (pl.col("numerator") < 0) | (pl.col("denominator") < 0)
@@ -378,13 +371,7 @@ def _check_values(df: pl.DataFrame, out: _Collector) -> None:
     out.add(df.filter(pl.col("_known"), both, negative | too_big), "numerator-exceeds-denominator", bad_ratio)
 
 
-def _where(r: dict[str, Any]) -> str:
-    parts = [p for p in (r.get("sheet"),) if p]
-    cell = f"row {r['row']}" if r.get("row") is not None else "an earlier row"
-    return " › ".join([*parts, cell])
-
-
-def _check_duplicates(df: pl.DataFrame, out: _Collector) -> None:
+def _check_duplicates(df: pl.DataFrame, config: Config, out: _Collector) -> None:
     keyed = df.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in _KEY))
     first = keyed.group_by(_KEY).agg(
         pl.col("_i").min().alias("_first_i"),
@@ -395,33 +382,29 @@ def _check_duplicates(df: pl.DataFrame, out: _Collector) -> None:
     dups = keyed.join(first, on=_KEY).filter(pl.col("_n") > 1, pl.col("_i") != pl.col("_first_i"))
 
     def build(r: dict[str, Any]) -> Message:
-        other = {"sheet": r["_first_sheet"], "row": r["_first_row"]}
-        other_vi = f"dòng {r['_first_row']}" if r["_first_row"] is not None else "một dòng phía trên"
-        return (
-            f"Indicator '{r['indicator']}', unit '{r['unit_code']}', period '{r['period']}' appears more than "
-            f"once: also at {_where(other)}.",
-            f"Chỉ tiêu '{r['indicator']}', đơn vị '{r['unit_code']}', kỳ '{r['period']}' bị lặp: đã có ở {other_vi}.",
-            {
-                "value": f"{r['indicator']} / {r['unit_code']} / {r['period']}",
-                "expected": "one row per indicator, unit and period",
-                "hint": "Keep one of the two rows and delete the other.",
-                "hint_vi": "Hãy giữ một dòng và xóa dòng còn lại.",
-                "extra": {"first_row": r["_first_row"]},
-            },
-        )
+        first = r["_first_row"]
+        return "duplicate-row" if first is not None else "duplicate-row:earlier", {
+            "value": f"{r['indicator']} / {r['unit_code']} / {r['period']}",
+            "expected": "one row per indicator, unit and period",
+            "extra": {"first_row": first},
+            "indicator": indicator_words(config, r["indicator"]),
+            "unit": unit_words(config, r["unit_code"]),
+            "period": period_words(r["period"]),
+            "first": str(first),
+        }
 
     out.add(dups, "duplicate-row", build)
 
 
 def _check_owner(df: pl.DataFrame, department: str, config: Config, out: _Collector) -> None:
     def build(r: dict[str, Any]) -> Message:
-        return (
-            f"Indicator '{r['indicator']}' is reported by {_unit_label(config, r['_owner'], 'en')}, "
-            f"not by {_unit_label(config, department, 'en')}.",
-            f"Chỉ tiêu '{r['indicator']}' do {_unit_label(config, r['_owner'], 'vi')} báo cáo, "
-            f"không phải {_unit_label(config, department, 'vi')}.",
-            {"value": r["indicator"], "expected": f"indicators owned by {department}"},
-        )
+        return "indicator-not-owned", {
+            "value": r["indicator"],
+            "expected": f"indicators owned by {department}",
+            "indicator": indicator_words(config, r["indicator"]),
+            "owner": unit_words(config, r["_owner"]),
+            "department": unit_words(config, department),
+        }
 
     rows = df.filter(pl.col("_known"), pl.col("_owner") != department)
     out.add(rows, "indicator-not-owned", build)
@@ -482,19 +465,21 @@ def _check_jumps(with_prev: pl.DataFrame, config: Config, out: _Collector) -> No
         if r["_unit"] == MeasureUnit.PERCENT.value:
             limit = JUMP_FACTOR_PP * r["_tol"]
             exp_en = f"within ±{_num(limit)} percentage points of {_num(r['_prev'])}"
-            exp_vi = f"trong khoảng ±{_num(limit, 'vi')} điểm phần trăm so với {_num(r['_prev'], 'vi')}"
+            usual = words("phrase.within-points", limit=_n(limit), previous=_n(r["_prev"]))
         else:
             exp_en = f"within ±{int(JUMP_RELATIVE * 100)}% of {_num(r['_prev'])}"
-            exp_vi = f"trong khoảng ±{int(JUMP_RELATIVE * 100)}% so với {_num(r['_prev'], 'vi')}"
-        unit = _unit_label(config, r["unit_code"], "en")
-        unit_vi = _unit_label(config, r["unit_code"], "vi")
-        return (
-            f"'{r['indicator']}' for {unit} moved from {_num(r['_prev'])} ({r['_prev_period']}) to "
-            f"{_num(r['value'])} ({r['period']}); expected {exp_en}. Please check the figure.",
-            f"Chỉ tiêu '{r['indicator']}' của {unit_vi} thay đổi từ {_num(r['_prev'], 'vi')} ({r['_prev_period']}) "
-            f"thành {_num(r['value'], 'vi')} ({r['period']}); thường {exp_vi}. Hãy kiểm tra lại số liệu.",
-            {"value": _num(r["value"]), "expected": exp_en},
-        )
+            usual = words("phrase.within-share", limit=str(int(JUMP_RELATIVE * 100)), previous=_n(r["_prev"]))
+        return "value-jump", {
+            "value": _num(r["value"]),
+            "expected": exp_en,
+            "indicator": indicator_words(config, r["indicator"]),
+            "unit": unit_words(config, r["unit_code"]),
+            "previous": _n(r["_prev"]),
+            "previous_period": period_words(r["_prev_period"]),
+            "number": _n(r["value"]),
+            "period": period_words(r["period"]),
+            "usual": usual,
+        }
 
     out.add(with_prev.filter(pl.col("_jump")), "value-jump", build, severity=Severity.WARNING)
 
@@ -540,18 +525,17 @@ def _check_outliers(
     )
 
     def build(r: dict[str, Any]) -> Message:
-        unit = _unit_label(config, r["unit_code"], "en")
-        unit_vi = _unit_label(config, r["unit_code"], "vi")
-        return (
-            f"'{r['indicator']}' for {unit} is {_num(r['value'])} in {r['period']}, far from the other "
-            f"communes (median {_num(r['_med'])} over {r['_n']} communes, robust z = {r['_z']:.1f}). "
-            "Please check the figure.",
-            f"Chỉ tiêu '{r['indicator']}' của {unit_vi} kỳ {r['period']} là {_num(r['value'], 'vi')}, khác xa các "
-            f"xã, phường khác (trung vị {_num(r['_med'], 'vi')} trên {r['_n']} đơn vị). Hãy kiểm tra lại số liệu.",
-            {
-                "value": _num(r["value"]),
-                "expected": f"near the median {_num(r['_med'])} (|robust z| ≤ {OUTLIER_Z:g})",
-            },
-        )
+        # said in words ("far from the other communes: median 95.2"), the robust z stays in `extra`
+        return "value-outlier", {
+            "value": _num(r["value"]),
+            "expected": f"close to the other communes' median {_num(r['_med'])}",
+            "extra": {"median": r["_med"], "robust_z": round(float(r["_z"]), 2), "communes": r["_n"]},
+            "indicator": indicator_words(config, r["indicator"]),
+            "unit": unit_words(config, r["unit_code"]),
+            "period": period_words(r["period"]),
+            "number": _n(r["value"]),
+            "median": _n(r["_med"]),
+            "count": r["_n"],
+        }
 
     out.add(flagged, "value-outlier", build, severity=Severity.WARNING)

@@ -55,7 +55,7 @@ with ui.guarded(lang):
     file = upload.file_uploader(t("upload.file", lang), lang, types=["xlsx", "xls"], key=f"up_file_{nonce}")
     if done := st.session_state.pop("_up_receipt", None):
         receipt, data = done
-        upload.show_report(receipt, lang, data)
+        upload.show_report(receipt, lang, data, admin=user.is_admin)
         upload.show_receipt(receipt, lang, ctx.timezone, user)
     if file is not None:
         data = file.getvalue()
@@ -79,7 +79,7 @@ with ui.guarded(lang):
             upload.forget_history_pick()
             st.session_state["_up_receipt"] = (receipt, data)
             st.rerun()
-        upload.show_report(check, lang, data)
+        upload.show_report(check, lang, data, admin=user.is_admin)
 
     st.subheader(t("upload.history", lang))
     if message := st.session_state.pop("_hist_done", None):
@@ -110,4 +110,4 @@ with ui.guarded(lang):
                     actor=user,
                 )
             st.session_state["adm_nonce"] = adm_nonce + 1
-            upload.show_report(report, lang)
+            upload.show_report(report, lang, admin=True)

@@ -636,6 +636,14 @@ def test_a_period_field_that_is_no_column(tmp_path):
     i = one(issues_of(tmp_path, text), "unknown-export-field")
     assert (i.line, i.field) == (15, "exports[0].period_field")
     assert "Did you mean 'received_date'?" in i.message
+    # a column that exists but is not read as a date cannot decide a dossier's month
+    text = variant(("    kind: dossiers\n", "    kind: dossiers\n    period_field: channel\n"))
+    i = one(issues_of(tmp_path, text), "bad-period-field")
+    assert (
+        i.field == "exports[0].period_field"
+        and "not as a date" in i.message
+        and "không phải ngày" in i.message_vi
+    )
 
 
 # --- warnings: the file loads, `check` shows them with their line and exits 0 -------------------------
@@ -732,3 +740,68 @@ def test_share_of_a_percentage_is_a_warning(tmp_path):
     text = variant(("    rollup: ratio\n", "    rollup: ratio\n    unit_target: share\n"))
     config = load_config(write_config(tmp_path, text))
     assert [w.code for w in config.warnings] == ["share-of-percent"]
+
+
+def test_unit_target_rules_that_do_nothing_are_warnings(tmp_path):
+    """share_basis without unit_target: share, and unit_target on a province-only indicator, are noted."""
+    text = variant(
+        ("    rollup: sum\n", "    rollup: sum\n    unit_target: same\n    share_basis: 2025-Q1\n")
+    )
+    (w,) = load_config(write_config(tmp_path, text)).warnings
+    assert w.code == "unused-share-basis" and w.field == "indicators[1].share_basis" and "same" in w.message
+    text = variant(
+        (
+            "    levels: [province, commune]\n    owner: so_cong_thuong",
+            "    levels: [province]\n    owner: so_cong_thuong",
+        ),
+        ("    rollup: sum\n", "    rollup: sum\n    unit_target: same\n"),
+    )
+    (w,) = load_config(write_config(tmp_path, text)).warnings
+    assert w.code == "unit-target-unused" and "province only" in w.message and "cấp tỉnh" in w.message_vi
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("base: &b {a: 1}\nother:\n  <<: *b\n", "yaml-merge"),
+        ("? [a, b]\n: 1\n", "yaml-bad-key"),
+        ("a: &x\n  - *x\n", "yaml-recursion"),
+        (
+            "a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
+            + "".join(
+                f"{n}: &{n} [{', '.join(['*' + p] * 10)}]\n"
+                for p, n in zip("abcdefg", "bcdefgh", strict=True)
+            ),
+            "yaml-too-large",
+        ),
+    ],
+)
+def test_yaml_constructs_targets_yaml_does_not_take(text: str, code: str) -> None:
+    """Merge keys, non-text keys, self-referring aliases and alias bombs: each one precise issue, no crash."""
+    from ioc.config_yaml import read_yaml
+
+    _, issues = read_yaml(text, "targets.yaml")
+    (found,) = [i for i in issues if i.code == code] or [None]
+    assert (
+        found is not None
+        and found.line is not None
+        and found.message_vi
+        and found.message != found.message_vi
+    )
+
+
+def test_duplicate_pillar_export_and_override(tmp_path):
+    """A pillar or export id used twice, and two overrides for one unit: each at the repeat's line."""
+    text = variant(("  - id: economy\n", "  - id: gov\n"))
+    i = one(issues_of(tmp_path, text), "duplicate-pillar")
+    assert i.field == "pillars[1].id" and "trụ cột 'gov'" in i.message_vi
+    text = variant(("    kind: dossiers\n", "    kind: dossiers\n  - id: dossiers\n    kind: dossiers\n"))
+    assert one(issues_of(tmp_path, text), "duplicate-export").field == "exports[1].id"
+    text = variant(
+        (
+            '      - {unit: "90001", value: 70}\n',
+            '      - {unit: "90001", value: 70}\n      - {unit: "90001", value: 75}\n',
+        )
+    )
+    i = one(issues_of(tmp_path, text), "duplicate-override")
+    assert i.field == "indicators[0].overrides[1].unit" and i.value == "90001"

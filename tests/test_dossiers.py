@@ -205,7 +205,7 @@ def test_declared_period_keeps_that_month_and_warns(tmp_path: Path, config) -> N
     res = SOURCE.read(write_dossiers(tmp_path / "p.csv", rows()), config, period="2025-08")
     assert set(res.observations.get_column("period")) == {"2025-08"}
     (w,) = by_code(res.issues, "outside-period")
-    assert not w.is_error and "2025-06" in w.message and "2025-09" in w.message
+    assert not w.is_error and "06/2025" in w.message and "09/2025" in w.message
 
 
 def _bad(tmp_path: Path, config, change, name: str = "bad.csv", **kw):
@@ -223,7 +223,9 @@ def test_unknown_vocabulary_value_is_located(tmp_path: Path, config) -> None:
     (e,) = by_code(res.issues, "unknown-value")
     assert (e.row, e.column, e.field, e.value) == (6, "E", "channel", "Qua mạng")
     assert "2 row(s)" in e.message and "Trực tuyến" in e.message
-    assert "vocab.channel" in e.hint and "vocab.channel" in e.hint_vi
+    assert (
+        "vocab.channel" in e.admin_hint and "vocab.channel" in e.admin_hint_vi
+    )  # targets.yaml is for the admin
     assert res.observations.is_empty()  # rejected whole
 
 
@@ -261,7 +263,7 @@ def test_missing_column_is_named_with_the_fix(tmp_path: Path, config) -> None:
     res = SOURCE.read(write_dossiers(tmp_path / "m.xlsx", rows(), fields=fields), config)
     (e,) = by_code(res.issues, "missing-column")
     assert e.field == "channel" and e.row == 1 and "Hình thức nộp" in e.message
-    assert "columns.channel.labels" in e.hint
+    assert "columns.channel.labels" in e.admin_hint
     assert res.observations.is_empty()
 
 
@@ -274,7 +276,7 @@ def test_unknown_receiving_unit_is_reported_with_rows_and_hint(tmp_path: Path, c
     (e,) = by_code(res.issues, "unknown-unit")
     assert (e.row, e.column, e.value) == (2, "Đơn vị tiếp nhận", "Xã Không Tồn Tại")
     assert e.extra["rows"] == [2, 9] and e.extra["count"] == 2
-    assert "unit_map" in e.hint and "communes.csv" in e.hint and "aliases" in e.hint_vi
+    assert "unit_map" in e.admin_hint and "communes.csv" in e.admin_hint and "aliases" in e.admin_hint_vi
     assert res.observations.is_empty()
 
 
@@ -420,7 +422,7 @@ def test_repeated_rows_codes_and_impossible_dates_are_errors_with_their_rows(
     assert res.observations.is_empty()  # rejected whole
     (copy,) = by_code(res.issues, "duplicate-row")
     assert (copy.sheet, copy.row, copy.column, copy.value) == (sheet, 32, column, "HS-0001")
-    assert copy.extra["rows"] == [2, 32] and "row 32 repeats row 2" in copy.message
+    assert copy.extra["rows"] == [2, 32] and "Row 32 repeats row 2" in copy.message
     (dup,) = by_code(res.issues, "duplicate-code")
     assert (dup.row, dup.value, dup.extra["rows"]) == (33, "HS-0004", [5, 33])
     assert "5, 33" in dup.message and "5, 33" in (dup.message_vi or "")

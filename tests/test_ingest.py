@@ -49,7 +49,7 @@ def test_unknown_indicator_suggests_the_closest_id(config: Config) -> None:
     assert [(i.code, i.row, i.column, i.value) for i in issues] == [
         ("unknown-indicator", 3, "C", "onlin_rate")
     ]
-    assert "Did you mean 'online_rate'?" in issues[0].message
+    assert "Did you mean Online dossiers (online_rate)?" in issues[0].message
     assert "online_rate" in (issues[0].message_vi or "")
 
 
@@ -170,7 +170,10 @@ def test_a_jump_from_the_previous_period_is_a_warning(config: Config) -> None:
         ("value-jump", 5, Severity.WARNING),
         ("value-jump", 6, Severity.WARNING),
     ]
-    assert "2025-07" in issues[0].message and "±30 percentage points of 50" in issues[0].message
+    assert "07/2025" in issues[0].message and "±30 percentage points of 50" in issues[0].message
+    # named, not only by id; periods and numbers as each language writes them
+    assert issues[0].message.startswith("Online dossiers (online_rate) for Bình Commune (90002)")
+    assert "(online_rate)" in issues[0].message_vi and "thành 80,5 (08/2025)" in issues[0].message_vi
 
 
 def test_a_jump_is_also_found_within_one_file_across_january(config: Config) -> None:
@@ -178,7 +181,7 @@ def test_a_jump_is_also_found_within_one_file_across_january(config: Config) -> 
         config, [("online_rate", "90001", "2024-12", 20.0), ("online_rate", "90001", "2025-01", 60.0)]
     )
     assert [(i.code, i.row) for i in issues] == [("value-jump", 3)]
-    assert "2024-12" in issues[0].message
+    assert "12/2024" in issues[0].message
 
 
 def test_an_outlier_among_communes_is_a_warning(config: Config) -> None:
@@ -188,7 +191,15 @@ def test_an_outlier_among_communes_is_a_warning(config: Config) -> None:
     # median (73 + 74) / 2 = 73.5; |deviations| sorted .5 .5 1.5 1.5 2.5 2.5 3.5 3.5 4.5 68.5 → MAD 2.5;
     # z(5) = 0.6745 × (5 − 73.5) / 2.5 = −18.5; the largest other is 0.6745 × 4.5 / 2.5 = 1.2
     assert [(i.code, i.row, i.value) for i in issues] == [("value-outlier", 11, "5")]
-    assert "median 73.5" in issues[0].message and "z = -18.5" in issues[0].message
+    assert "far from the other communes: median 73.5" in issues[0].message
+    assert "khác xa các xã khác: trung vị 73,5" in issues[0].message_vi
+    assert all(
+        "z" not in t and "|" not in t for t in (issues[0].message, issues[0].message_vi, issues[0].expected)
+    )
+    assert round(issues[0].extra["robust_z"], 1) == -18.5  # the statistic is kept for whoever audits it
+    from ioc.upload_view import expected_text
+
+    assert expected_text(issues[0].expected, "vi") == "gần trung vị các xã khác (73,5)"
 
 
 def test_outliers_need_eight_communes_and_use_stored_values_of_the_others(config: Config) -> None:
@@ -385,7 +396,9 @@ def test_the_gate_rejects_before_any_parser_and_the_bytes_are_kept(config, engin
 def test_an_unknown_format_says_how_to_choose(config, engine, data_dir) -> None:
     report = ingest_bytes(b"a,b,c\n1,2,3\n", "mystery.csv", config, engine, data_dir, who="a")
     assert [i.code for i in report.errors] == ["unknown-format"]
-    assert "--source" in (report.errors[0].hint or "") and "--source" in (report.errors[0].hint_vi or "")
+    assert "--source" in (report.errors[0].admin_hint or "") and "--source" in (
+        report.errors[0].admin_hint_vi or ""
+    )
     bad_choice = ingest_bytes(b"a,b,c\n1,2,3\n", "m.csv", config, engine, data_dir, who="a", source="nope")
     assert [i.code for i in bad_choice.errors] == ["unknown-source"]
 

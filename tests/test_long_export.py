@@ -95,12 +95,46 @@ def test_every_bad_cell_is_located(tmp_path: Path, config) -> None:
     assert res.observations.is_empty()
 
 
+def test_every_duplicate_row_is_counted(tmp_path: Path, config) -> None:
+    """Twelve repeats of one row: the first five are listed and the other seven counted, not dropped."""
+    repeats = 12
+    rows = [*ROWS, *([ROWS[1]] * repeats)]
+    res = SOURCE.read(write_long_export(tmp_path / "dup.csv", rows), config)
+    dups = by_code(res.issues, "duplicate-row")
+    listed = [i for i in dups if not i.extra.get("omitted")]
+    (more,) = [i for i in dups if i.extra.get("omitted")]
+    assert len(listed) + more.extra["omitted"] == repeats
+    assert f"và {repeats - len(listed)} lỗi tương tự" in more.message_vi
+    assert f"and {repeats - len(listed)} more like this" in more.message
+    # the listed ones name the indicator, the unit and the period as people know them
+    first = listed[0]
+    assert "Phường Lạc Thuận (90003)" in first.message_vi and "08/2025" in first.message_vi
+    assert "(plain_rate)" in first.message
+
+
+def test_bad_number_reason_in_each_language(tmp_path: Path, config) -> None:
+    rows = [*ROWS, {"unit": "90002", "period": "2025-08", "indicator": "plain_rate", "value": "xxx"}]
+    res = SOURCE.read(write_long_export(tmp_path / "n.csv", rows), config)
+    (e,) = by_code(res.issues, "bad-number")
+    assert "không phải là số" in e.message_vi and "is not" not in e.message_vi
+    assert "is not a number" in e.message
+
+
 def test_missing_value_column_is_named(tmp_path: Path, config) -> None:
     res = SOURCE.read(
         write_long_export(tmp_path / "m.csv", ROWS, fields=("unit", "period", "indicator")), config
     )
     (e,) = by_code(res.issues, "missing-column")
     assert e.field == "value" and "Giá trị" in e.message
+
+
+def test_a_file_without_the_header_row_says_so(tmp_path: Path, config) -> None:
+    path = tmp_path / "no-header.csv"
+    path.write_text("Báo cáo tháng 8\nghi chú,không có tiêu đề\n1,2\n", encoding="utf-8")
+    res = SOURCE.read(path, config)
+    assert res.observations.is_empty()
+    (e,) = by_code(res.issues, "header-not-found")
+    assert e.is_error and e.message_vi and e.message
 
 
 def test_declared_period_filters(tmp_path: Path, config) -> None:

@@ -159,7 +159,7 @@ def test_period_from_the_title_range_or_the_caller(tmp_path: Path, config) -> No
     assert set(res.observations.get_column("period")) == {"2025-09"}  # Decree 09/2019 monthly period
     res = SOURCE.read(path, config, period="2025-08")
     (e,) = by_code(res.issues, "period-mismatch")
-    assert "2025-09" in e.message and res.observations.is_empty()
+    assert "09/2025" in e.message and res.observations.is_empty()  # the period as people write it
 
 
 def test_missing_period_is_an_error_unless_declared(tmp_path: Path, config) -> None:
@@ -194,9 +194,15 @@ def test_unknown_unit_and_bad_number_are_located(tmp_path: Path, config) -> None
     wb.save(path)
     res = SOURCE.read(path, config)
     (u,) = by_code(res.issues, "unknown-unit")
-    assert (u.row, u.column, u.value) == (12, "B", "Xã Không Tồn Tại") and "unit_map" in u.hint
+    assert (u.row, u.column, u.value) == (12, "B", "Xã Không Tồn Tại") and "unit_map" in u.admin_hint
+    assert (
+        "unit_map" not in u.hint
+    )  # the sender is told to check the name; targets.yaml is the administrator's
     (n,) = by_code(res.issues, "bad-number")
     assert (n.row, n.column, n.value) == (11, "D", "mười")
+    # the Vietnamese message gives its reason in Vietnamese, not "'mười' is not a number"
+    assert "không phải là số" in n.message_vi and "is not" not in n.message_vi
+    assert "is not a number" in n.message
     assert res.observations.is_empty()
 
 

@@ -96,7 +96,7 @@ def test_the_check_says_what_it_replaces_and_how_the_totals_change(config, engin
     )
     (w,) = by_code(check.issues, "replacement-shrinks")
     assert not w.is_error and w.field == "values" and "5 values" in w.message and "(50 %)" in w.message
-    assert f"#{old.submission_id} (thang8-9.xlsx)" in w.message and "2025-08" in w.message
+    assert f"#{old.submission_id} (thang8-9.xlsx)" in w.message and "08/2025" in w.message
     text = plan.describe("en")
     assert f"Replaces submission #{old.submission_id} (thang8-9.xlsx) for 2025-08." in text
     assert "Values: 10 → 5." in text and "thay thế lần nộp số" in plan.describe("vi").lower()

@@ -13,6 +13,7 @@ from helpers_workbook import by_code, make_config
 
 from data_sources.workbook import SOURCE, col_index, col_letter
 from ioc.template import INPUT_SHEET, META_SHEET, build_template
+from ioc.upload_view import issue_headers, issue_rows
 
 REALDATA = Path(__file__).resolve().parents[1].parent / "shared" / "realdata"
 
@@ -219,9 +220,22 @@ def test_ambiguous_and_unknown_commune_names(config, tmp_path):
     assert amb.extra["candidates"] == ["90001", "90003"]
     assert "Xã Tân Hòa (90001)" in amb.message and "Phường Tân Hòa (90003)" in amb.message
     assert "Xã Tân Hòa (90001)" in amb.message_vi
-    assert amb.value == "Tân Hòa" and "alias" in amb.hint
+    # the department is told what to write in the cell; adding an alias is for the administrator only
+    assert (
+        amb.value == "Tân Hòa" and "A2" in amb.hint and "alias" not in amb.hint and "alias" in amb.admin_hint
+    )
     unknown = by_code(res.errors, "unknown-unit")[0]
-    assert unknown.value == "Tân Hoà Mới" and "alias" in unknown.message and "alias" in unknown.hint
+    assert unknown.value == "Tân Hoà Mới" and "alias" not in unknown.message + unknown.message_vi
+    assert "cell A3" in unknown.hint and "ô A3" in unknown.hint_vi and "communes.csv" not in unknown.hint_vi
+    assert "communes.csv" in unknown.admin_hint and "communes.csv" in unknown.admin_hint_vi
+    # the Upload page's table: the administrator's hint is a column only an administrator sees
+    dept_view = issue_rows(res.issues, "vi", admin=False)
+    assert "admin_hint" not in dept_view.columns
+    assert not any("communes.csv" in str(v) for row in dept_view.iter_rows() for v in row)
+    assert any("ô A3" in h for h in dept_view["hint"].drop_nulls())
+    admin_view = issue_rows(res.issues, "vi", admin=True)
+    assert any("communes.csv" in h for h in admin_view["admin_hint"].drop_nulls())
+    assert issue_headers("vi")["admin_hint"] == "Việc của quản trị viên"
     # never a guess: only the unambiguous row is read
     assert [(r[1], r[3]) for r in obs_rows(res)] == [("90002", 3.0)]
     assert where(res.warnings) == [("empty-value", "Xã", 5, "B")]
@@ -290,7 +304,7 @@ def test_row_problems_each_at_their_cell(config, tmp_path):
     (dup,) = by_code(res.errors, "duplicate-row")
     assert "row 8" in dup.message and "dòng 8" in dup.message_vi
     (formula,) = by_code(res.errors, "formula-no-value")
-    assert "open and save the file in Excel" in formula.hint
+    assert "open and save the file in excel" in formula.hint.lower()
     unknown = by_code(res.errors, "unknown-indicator")[0]
     assert unknown.value == "online_rat"
     for issue in res.issues:
