@@ -18,8 +18,9 @@ from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.engine import Connection
 
 from ioc.accounts import User
-from ioc.issues import Issue, IssueError
+from ioc.issues import IssueError
 from ioc.meeting_locks import require_meeting_admin
+from ioc.messages import issue
 from ioc.periods import is_period
 from ioc.store import meeting_decisions as dec_t
 from ioc.store import utcnow, write_transaction
@@ -64,23 +65,17 @@ class Decision:
     recorded_at: dt.datetime
 
 
-def _problem(code: str, en: str, vi: str, value: object = None) -> IssueError:
-    return IssueError(
-        [Issue(code=code, message=en, message_vi=vi, value=None if value is None else str(value))]
-    )
+def _problem(code: str, value: object = None, **fields: object) -> IssueError:
+    """The catalog's issue `code` (texts in `ioc.messages`) raised as an IssueError."""
+    return IssueError([issue(code, value=None if value is None else str(value), **fields)])
 
 
 def _clean_text(text: str, field: str) -> str:
     value = (text or "").strip()
     if not value:
-        raise _problem(f"{field}-required", f"The {field} is empty.", "Nội dung đang để trống.")
+        raise _problem(f"{field}-required")
     if len(value) > MAX_TEXT:
-        raise _problem(
-            f"{field}-too-long",
-            f"The {field} has {len(value)} characters; at most {MAX_TEXT}.",
-            f"Nội dung dài {len(value)} ký tự; tối đa {MAX_TEXT}.",
-            len(value),
-        )
+        raise _problem(f"{field}-too-long", len(value), length=len(value), limit=MAX_TEXT)
     return value
 
 
@@ -120,11 +115,9 @@ def add_action(
     """Record an action item decided in the meeting: what, the owner department, the due date."""
     require_meeting_admin(actor)  # a refusal says who may, before what is missing
     if not (owner or "").strip():
-        raise _problem(
-            "owner-required", "Name the department that carries it out.", "Cần chọn đơn vị thực hiện."
-        )
+        raise _problem("owner-required")
     if not isinstance(due, dt.date):
-        raise _problem("due-required", "Give a due date.", "Cần có hạn hoàn thành.")
+        raise _problem("due-required")
     return _add(engine, "action", period, indicator, unit_code, text, actor, owner.strip(), due)
 
 
@@ -141,11 +134,9 @@ def _add(
 ) -> Decision:
     who = require_meeting_admin(actor)
     if not is_period(period):
-        raise _problem(
-            "bad-period", f"'{period}' is not a period.", f"'{period}' không phải là kỳ số liệu.", period
-        )
+        raise _problem("bad-period:meeting", period)
     if not (indicator or "").strip():
-        raise _problem("indicator-required", "Choose an indicator.", "Cần chọn chỉ tiêu.")
+        raise _problem("indicator-required")
     body = _clean_text(text, "text")
     with write_transaction(engine) as conn:
         return _row(
@@ -175,12 +166,7 @@ def _latest(conn: Connection, decision_id: int) -> dict:
         .first()
     )
     if row is None:
-        raise _problem(
-            "decision-not-found",
-            f"There is no note or action item #{decision_id}.",
-            f"Không có ghi chú hay việc cần làm số {decision_id}.",
-            decision_id,
-        )
+        raise _problem("decision-not-found", decision_id, decision=decision_id)
     return dict(row)
 
 
@@ -198,12 +184,7 @@ def edit(
     with write_transaction(engine) as conn:
         last = _latest(conn, decision_id)
         if last["state"] == "closed":
-            raise _problem(
-                "decision-closed",
-                f"Action item #{decision_id} is closed; record a new one instead.",
-                f"Việc số {decision_id} đã đóng; hãy ghi một việc mới.",
-                decision_id,
-            )
+            raise _problem("decision-closed", decision_id, decision=decision_id)
         values = {k: last[k] for k in DECISION_SCHEMA if k != "id"}
         if text is not None:
             values["text"] = _clean_text(text, "text")
@@ -213,12 +194,7 @@ def edit(
             if due is not None:
                 values["due"] = due
         if all(values[k] == last[k] for k in ("text", "owner", "due")):
-            raise _problem(
-                "no-change",
-                f"#{decision_id} already says this; nothing to save.",
-                f"Mục số {decision_id} không có gì thay đổi; không cần lưu.",
-                decision_id,
-            )
+            raise _problem("no-change", decision_id, decision=decision_id)
         values.update(version=last["version"] + 1, author=who, recorded_at=utcnow())
         return _row(conn, values)
 
@@ -230,12 +206,7 @@ def close_action(engine: Engine, decision_id: int, *, actor: User | None, note: 
     with write_transaction(engine) as conn:
         last = _latest(conn, decision_id)
         if last["kind"] != "action" or last["state"] != "open":
-            raise _problem(
-                "not-an-open-action",
-                f"#{decision_id} is not an open action item.",
-                f"Mục số {decision_id} không phải là việc đang mở.",
-                decision_id,
-            )
+            raise _problem("not-an-open-action", decision_id, decision=decision_id)
         values = {k: last[k] for k in DECISION_SCHEMA if k != "id"}
         values.update(
             version=last["version"] + 1,

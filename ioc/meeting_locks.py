@@ -26,8 +26,8 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.engine import Connection
 
 from ioc.accounts import ADMINISTRATOR, User
-from ioc.i18n import format_period
 from ioc.issues import Issue, IssueError
+from ioc.messages import Words, issue, period_words
 from ioc.periods import is_period, period_end, period_start
 from ioc.store import period_locks, utcnow, write_transaction
 
@@ -92,20 +92,14 @@ def locked_issue(lock: Lock, period: str, *, action: str = "submit", timezone: s
         timezone = get_settings().timezone
     what_en = {"submit": "no data can be submitted for it", "withdraw": "no submission for it can be withdrawn",
                "restore": "no submission for it can be restored"}.get(action, "it cannot be changed")  # fmt: skip
-    return Issue(
-        code="period-locked",
-        message=(
-            f"Period {format_period(lock.period, 'en')} was locked at {_local_time(lock.at, 'en', timezone)} "
-            f"by {lock.who}; {what_en}. Ask an administrator to unlock it."
-        ),
-        message_vi=(
-            f"Kỳ {format_period(lock.period, 'vi')} đã khoá lúc {_local_time(lock.at, 'vi', timezone)} "
-            f"bởi {lock.who}; liên hệ quản trị để mở khoá."
-        ),
+    return issue(
+        "period-locked",
         value=period,
         expected="a period that is not locked",
-        hint="The period is locked for the monthly meeting; once an administrator unlocks it, send the file again.",
-        hint_vi="Kỳ số liệu đang được khoá cho cuộc họp giao ban; khi quản trị mở khoá, hãy gửi lại tệp.",
+        period=period_words(lock.period),
+        at=Words(_local_time(lock.at, "vi", timezone), _local_time(lock.at, "en", timezone)),
+        who=lock.who,
+        what=Words("", what_en),
     )
 
 
@@ -143,49 +137,15 @@ def require_meeting_admin(actor: User | None) -> str:
     account, a viewer and nobody at all (None) are refused with the reason in both languages.
     """
     if actor is None:
-        raise IssueError(
-            [
-                Issue(
-                    code="admin-required",
-                    message="Locking a period and recording meeting decisions need an administrator account.",
-                    message_vi="Khoá kỳ số liệu và ghi nhận quyết định cuộc họp cần tài khoản quản trị viên.",
-                    hint="Sign in as an administrator (on the command line: --user NAME).",
-                    hint_vi="Hãy đăng nhập bằng tài khoản quản trị viên (dòng lệnh: --user TÊN).",
-                )
-            ]
-        )
+        raise IssueError([issue("admin-required:meeting")])
     if actor.role != ADMINISTRATOR:
-        raise IssueError(
-            [
-                Issue(
-                    code="admin-only",
-                    message=f"The account '{actor.username}' is not an administrator; only an administrator "
-                    "locks or unlocks a period and records meeting decisions.",
-                    message_vi=f"Tài khoản '{actor.username}' không phải quản trị viên; chỉ quản trị viên mới "
-                    "được khoá, mở khoá kỳ số liệu và ghi nhận quyết định cuộc họp.",
-                    value=actor.username,
-                    expected=ADMINISTRATOR,
-                    hint="Ask the administrator.",
-                    hint_vi="Hãy đề nghị quản trị viên thực hiện.",
-                )
-            ]
-        )
+        raise IssueError([issue("admin-only:meeting", value=actor.username, expected=ADMINISTRATOR)])
     return actor.label
 
 
 def _check_period(period: str) -> None:
     if not is_period(period):
-        raise IssueError(
-            [
-                Issue(
-                    code="bad-period",
-                    message=f"'{period}' is not a period (2026-10, 2026-Q4, 2026).",
-                    message_vi=f"'{period}' không phải là kỳ số liệu (2026-10, 2026-Q4, 2026).",
-                    value=period,
-                    expected="YYYY-MM, YYYY-Qn or YYYY",
-                )
-            ]
-        )
+        raise IssueError([issue("bad-period:meeting", value=period, expected="YYYY-MM, YYYY-Qn or YYYY")])
 
 
 def lock_period(engine: Engine, period: str, actor: User | None, *, note: str | None = None) -> Lock:
@@ -195,16 +155,7 @@ def lock_period(engine: Engine, period: str, actor: User | None, *, note: str | 
     _check_period(period)
     with write_transaction(engine) as conn:
         if period in current_locks(conn):
-            raise IssueError(
-                [
-                    Issue(
-                        code="period-already-locked",
-                        message=f"Period {format_period(period, 'en')} is already locked.",
-                        message_vi=f"Kỳ {format_period(period, 'vi')} đã được khoá từ trước.",
-                        value=period,
-                    )
-                ]
-            )
+            raise IssueError([issue("period-already-locked", value=period, period=period_words(period))])
         at = utcnow()
         conn.execute(insert(period_locks).values(period=period, action="lock", at=at, who=who, note=note))
     return Lock(period, at, who, note)
@@ -217,16 +168,7 @@ def unlock_period(engine: Engine, period: str, actor: User | None, *, note: str 
     _check_period(period)
     with write_transaction(engine) as conn:
         if period not in current_locks(conn):
-            raise IssueError(
-                [
-                    Issue(
-                        code="period-not-locked",
-                        message=f"Period {format_period(period, 'en')} is not locked.",
-                        message_vi=f"Kỳ {format_period(period, 'vi')} đang không bị khoá.",
-                        value=period,
-                    )
-                ]
-            )
+            raise IssueError([issue("period-not-locked", value=period, period=period_words(period))])
         conn.execute(
             insert(period_locks).values(period=period, action="unlock", at=utcnow(), who=who, note=note)
         )

@@ -1457,6 +1457,24 @@ _add(
             vi="'{value}' không phải là kỳ số liệu (2026-10, 2026-Q4, 2026).",
             en="'{value}' is not a period (2026-10, 2026-Q4, 2026).",
         ),
+        "admin-required:meeting": Msg(
+            vi="Khoá kỳ số liệu và ghi nhận quyết định cuộc họp cần tài khoản quản trị viên.",
+            en="Locking a period and recording meeting decisions need an administrator account.",
+            hint_vi="Hãy đăng nhập bằng tài khoản quản trị viên (dòng lệnh: --user TÊN).",
+            hint_en="Sign in as an administrator (on the command line: --user NAME).",
+        ),
+        "admin-only:meeting": Msg(
+            vi="Tài khoản '{value}' không phải quản trị viên; chỉ quản trị viên mới được khoá, mở khoá kỳ số liệu "
+            "và ghi nhận quyết định cuộc họp.",
+            en="The account '{value}' is not an administrator; only an administrator locks or unlocks a period "
+            "and records meeting decisions.",
+            hint_vi="Hãy đề nghị quản trị viên thực hiện.",
+            hint_en="Ask the administrator.",
+        ),
+        "no-change": Msg(
+            vi="Mục số {decision} không có gì thay đổi; không cần lưu.",
+            en="#{decision} already says this; nothing to save.",
+        ),
         "period-already-locked": Msg(
             vi="Kỳ {period} đã được khoá từ trước.", en="Period {period} is already locked."
         ),
