@@ -295,6 +295,33 @@ def test_communes_sort_in_vietnamese_order_with_the_type_word_aside() -> None:
     assert sorted(["Hạ", "Hà", "Ha", "Há"], key=commune_sort_key) == ["Ha", "Hà", "Há", "Hạ"]
 
 
+def test_commune_names_compare_word_by_word_a_space_before_any_letter() -> None:
+    names = ["Ea Kar", "Đông", "Anh Sơn", "Đà", "Ân Thi", "An Phú", "Dương Kinh", "An"]
+    assert sorted(names, key=commune_sort_key) == [
+        "An",
+        "An Phú",  # "An" ends before "Anh": the shorter word first
+        "Anh Sơn",
+        "Ân Thi",
+        "Dương Kinh",
+        "Đà",
+        "Đông",
+        "Ea Kar",
+    ]
+    # a word's tone is settled before the next word: every "Ha …" before any "Hà …"
+    assert sorted(["Hà Nội", "Ha Tĩnh", "Hà", "Ha"], key=commune_sort_key) == [
+        "Ha",
+        "Ha Tĩnh",
+        "Hà",
+        "Hà Nội",
+    ]
+    # numbered wards by their number
+    assert sorted(["10", "2", "1"], key=commune_sort_key) == ["1", "2", "10"]
+    # the type word aside: it only breaks a tie between equal names
+    assert sorted(
+        [("Anh Sơn", "xã"), ("An Phú", "xã"), ("An Phú", "phường")], key=lambda nt: commune_sort_key(*nt)
+    ) == [("An Phú", "phường"), ("An Phú", "xã"), ("Anh Sơn", "xã")]
+
+
 def test_commune_choices_are_sorted_by_name_and_found_without_diacritics() -> None:
     communes = pl.DataFrame(
         {
