@@ -828,15 +828,27 @@ def band_colours(bands: list[tuple[float, float]]) -> list[str]:
     return [COMPOSITE_BANDS[round(i * last / (k - 1))] for i in range(k)]
 
 
-def band_label(band: tuple[float, float], lang: str) -> str:
-    """ "40–55%" for a band of the composite score (whole percentages, the language's digits)."""
-    lo, hi = (round(x * 100) for x in band)
-    return f"{lo}%" if lo == hi else f"{lo}–{hi}%"
+def band_label(band: tuple[float, float], lang: str, *, first: bool = True) -> str:
+    """A composite band's range in whole percentages and the language's digits, each edge said once.
+
+    A band holds its upper bound (`band_of`), so only the lowest (`first`) holds its lower one too: "30–39%",
+    then ">39–46%" — a unit at exactly 39% is in the first, never read as either. Bounds that would round to
+    the same whole number get one decimal (">39,1–39,4%" in Vietnamese, ">39.1–39.4%" in English).
+    """
+    from ioc.i18n import format_number
+
+    lo, hi = (x * 100 for x in band)
+    decimals = 0 if round(lo) != round(hi) or lo == hi else 1
+    lo_text, hi_text = (format_number(x, lang, decimals) for x in (lo, hi))
+    if lo == hi:
+        return f"{hi_text}%"
+    return f"{lo_text}–{hi_text}%" if first else f">{lo_text}–{hi_text}%"
 
 
 def composite_map_legend(bands: list[tuple[float, float]], lang: str) -> list[tuple[str, str]]:
     """(label, colour) per band for the map legend; plus the no-data swatch."""
-    out = list(zip((band_label(b, lang) for b in bands), band_colours(bands), strict=True))
+    labels = (band_label(b, lang, first=i == 0) for i, b in enumerate(bands))
+    out = list(zip(labels, band_colours(bands), strict=True))
     return [*out, (STATUS["no_data"].label(lang), STATUS["no_data"].colour)]
 
 
