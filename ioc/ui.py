@@ -89,7 +89,7 @@ def page_header(title: str, ctx: Context) -> None:
     cols = st.columns([3, 2])
     with cols[0]:
         st.caption(
-            f"{ctx.config.targets.province.name.get(ctx.lang)} · {t('side.period', ctx.lang)}: "
+            f"{_md_escape(ctx.config.targets.province.name.get(ctx.lang))} · {t('side.period', ctx.lang)}: "
             f"{format_view(ctx.as_of, ctx.judged, ctx.lang)}"
         )
     if ctx.config.targets.demo:
@@ -321,13 +321,24 @@ def _md_escape(text: str) -> str:
     return "".join("\\" + ch if ch in "\\`*_[]<>#|~$" else ch for ch in text)
 
 
+def reason_markdown(row: dict, lang: str) -> str:
+    """ "**Reason:** … / **Trend:** … — why" as Markdown, the row's own words escaped (read as text, never markup)."""
+    trend = " — ".join(
+        part for part in (row.get("trend_text"), row.get("trend_reason")) if part
+    )  # no dangling dash
+    return (
+        f"**{t('col.reason', lang)}:** {_md_escape(row.get('reason') or '—')}  \n"
+        f"**{t('col.trend', lang)}:** {_md_escape(trend or '—')}"
+    )
+
+
 def status_cards(rows: pl.DataFrame, lang: str, *, extra: str | None = None) -> None:
     """One bordered line per row: status (icon + word), the indicator, its reason, and its trend."""
     for r in rows.iter_rows(named=True):
         with st.container(border=True):
             head = f"**{r['status_text']}** · **{_md_escape(r['name'])}**"
             if extra and r.get(extra):
-                head += f" · {r[extra]}"
+                head += f" · {_md_escape(str(r[extra]))}"
             st.markdown(
-                f"{head}  \n{_md_escape(r['reason'] or '')}  \n{t('col.trend', lang)}: {r['trend_text']}"
+                f"{head}  \n{_md_escape(r['reason'] or '')}  \n{t('col.trend', lang)}: {_md_escape(r['trend_text'] or '')}"
             )

@@ -17,7 +17,7 @@ with ui.guarded(lang):
     query = st.text_input(t("commune.search", lang), key="commune_q", placeholder="tan hoa, 90053…")
     choices = dict(commune_choices(ctx.config.registry.communes, lang, query))
     if not choices:
-        st.info(t("commune.no_match", lang, q=query))
+        st.info(t("commune.no_match", lang, q=ui._md_escape(query)))  # what was typed, read as text
         st.stop()
     code = ui.url_selectbox(t("commune.pick", lang), list(choices), format_func=choices.get, key="commune")
 
