@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import inspect
 import logging
@@ -180,6 +181,60 @@ def guarded(lang: str):
 
 
 ROW_HEIGHT = 72  # three wrapped lines: names and reasons read in full instead of being cut
+# On a 390 px phone the table is 356 px wide inside its border: the row marker (~33 px), the name and the
+# status tag (its longest common word, "✖ Chậm kế hoạch", fits 128 px) end within it, whole.
+NAME_WIDTH = 190
+STATUS_WIDTH = 128
+_LINE_PX = 18  # one wrapped line of table text (3 lines fill the 72 px row)
+_CELL_PAD_PX = 18  # above and below the lines of a row
+_CELL_SIDE_PX = 16  # the grid's padding left and right of a cell's text
+_FONT_PX = 14
+
+
+@functools.cache
+def _table_font() -> Any:
+    """The font the table draws with (Streamlit's Source Sans, regular weight), or None if it cannot be read."""
+    try:
+        from PIL import ImageFont
+
+        path = next(Path(st.__file__).parent.glob("static/static/media/SourceSansVF-Upright*.woff2"))
+        font = ImageFont.truetype(str(path), _FONT_PX)
+        font.set_variation_by_axes([400])
+        return font
+    except Exception:  # no Pillow, no font file: fall back to a per-character estimate
+        log.info("table font not readable; row heights use a character estimate", exc_info=True)
+        return None
+
+
+def _text_px(text: str) -> float:
+    font = _table_font()
+    return float(font.getlength(text)) if font is not None else len(text) * 6.5
+
+
+def wrapped_lines(text: str, width: int) -> int:
+    """How many lines `text` takes in a table column `width` px wide, wrapped at spaces as the grid does."""
+    room = width - _CELL_SIDE_PX - 2  # a hair less than the grid has: a near miss counts as one more line
+    lines, line = 1, ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if line and _text_px(candidate) > room:
+            lines, line = lines + 1, word
+        else:
+            line = candidate
+        while _text_px(line) > room and len(line) > 1:  # a word wider than the column breaks inside
+            cut = max(1, int(len(line) * room / _text_px(line)))
+            lines, line = lines + 1, line[cut:]
+    return lines
+
+
+def row_height_for(names: list[str], width: int = NAME_WIDTH) -> int:
+    """Rows tall enough for the longest name to read in full, never below three lines (`ROW_HEIGHT`).
+
+    The grid draws on a canvas and cuts whatever does not fit its row; the longest names (~95 characters)
+    need a fourth line, and only a table holding one pays for it.
+    """
+    lines = max((wrapped_lines(n or "", width) for n in names), default=3)
+    return max(ROW_HEIGHT, lines * _LINE_PX + _CELL_PAD_PX)
 
 
 def table(

@@ -44,8 +44,8 @@ with ui.guarded(lang):
     event = ui.table(
         rows,
         {
-            "name": st.column_config.TextColumn(t("col.indicator", lang), width=190),
-            "status_chip": ui.status_column(t("col.status", lang), lang),
+            "name": st.column_config.TextColumn(t("col.indicator", lang), width=ui.NAME_WIDTH),
+            "status_chip": ui.status_column(t("col.status", lang), lang, width=ui.STATUS_WIDTH),
             "value_text": st.column_config.TextColumn(t("col.commune_value", lang), width="small"),
             "target_text": st.column_config.TextColumn(t("col.target", lang), width="small"),
             "trend_text": st.column_config.TextColumn(t("col.trend", lang), width=150),
@@ -56,7 +56,7 @@ with ui.guarded(lang):
         },
         key="commune_table",
         on_select="rerun",
-        row_height=ui.ROW_HEIGHT,
+        row_height=ui.row_height_for(rows["name"].to_list()),  # the longest name in full
     )
     if (row := ui.picked_row(event, rows)) is not None:
         ui.row_detail(row, lang, unit=code)

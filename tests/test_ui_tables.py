@@ -1,0 +1,33 @@
+"""Glance tables: every indicator name reads in full in its column, on rows only as tall as the longest needs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ioc import ui
+from ioc.config_loader import load_config
+
+ROOT = Path(__file__).resolve().parents[1]
+LGSP = "Tỷ lệ cơ sở dữ liệu chuyên ngành kết nối với Nền tảng tích hợp, chia sẻ dữ liệu của tỉnh (LGSP)"
+
+
+def test_the_longest_demo_name_gets_a_fourth_line() -> None:
+    names = [
+        i.name.get(lang)
+        for i in load_config(ROOT / "targets.yaml").targets.indicators
+        for lang in ("vi", "en")
+    ]
+    assert LGSP in names and max(names, key=len) == LGSP
+    assert ui.wrapped_lines(LGSP, ui.NAME_WIDTH) == 4  # seen in the browser: four lines at 190 px
+    # a table holding it has rows tall enough for four lines; one without it keeps the three-line rows
+    assert ui.row_height_for([LGSP, "Số sự cố"]) >= ui.ROW_HEIGHT + 18
+    assert ui.row_height_for([n for n in names if n != LGSP]) == ui.ROW_HEIGHT
+
+
+def test_names_wrap_at_spaces_and_a_long_word_breaks() -> None:
+    assert ui.wrapped_lines("Số sự cố", 190) == 1
+    assert (
+        ui.wrapped_lines("Tỷ lệ TTHC đủ điều kiện được cung cấp dịch vụ công trực tuyến toàn trình", 190) == 3
+    )
+    assert ui.wrapped_lines("x" * 200, 190) >= 5
+    assert ui.row_height_for([]) == ui.ROW_HEIGHT
