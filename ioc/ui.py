@@ -227,14 +227,20 @@ def wrapped_lines(text: str, width: int) -> int:
     return lines
 
 
-def row_height_for(names: list[str], width: int = NAME_WIDTH) -> int:
-    """Rows tall enough for the longest name to read in full, never below three lines (`ROW_HEIGHT`).
+_WRAP_MIN_PX = 65  # the grid wraps text only in rows taller than 4rem
 
-    The grid draws on a canvas and cuts whatever does not fit its row; the longest names (~95 characters)
-    need a fourth line, and only a table holding one pays for it.
+
+def row_height_for(names: list[str], width: int = NAME_WIDTH, *, min_lines: int = 3) -> int | None:
+    """Rows tall enough for the longest name to read in full, never below `min_lines` lines.
+
+    The grid draws on a canvas and cuts whatever does not fit its row; the longest indicator names (~95
+    characters) need a fourth line, and only a table holding one pays for it. None: one line is enough
+    (the grid's default row).
     """
-    lines = max((wrapped_lines(n or "", width) for n in names), default=3)
-    return max(ROW_HEIGHT, lines * _LINE_PX + _CELL_PAD_PX)
+    lines = max([min_lines, *(wrapped_lines(n or "", width) for n in names)])
+    if lines <= 1:
+        return None
+    return max(_WRAP_MIN_PX, lines * _LINE_PX + _CELL_PAD_PX)
 
 
 def table(

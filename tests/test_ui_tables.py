@@ -31,3 +31,9 @@ def test_names_wrap_at_spaces_and_a_long_word_breaks() -> None:
     )
     assert ui.wrapped_lines("x" * 200, 190) >= 5
     assert ui.row_height_for([]) == ui.ROW_HEIGHT
+
+
+def test_unit_names_that_fit_one_line_keep_the_grids_row_and_longer_ones_wrap() -> None:
+    assert ui.row_height_for(["Sở Y tế", "Trung tâm Phục vụ hành chính công"], 230, min_lines=1) is None
+    taller = ui.row_height_for(["Sở Y tế", "Department of Agriculture and Environment"], 230, min_lines=1)
+    assert taller is not None and taller > 64  # the grid wraps text only in rows above 4rem
