@@ -213,7 +213,9 @@ def _text_px(text: str) -> float:
 
 def wrapped_lines(text: str, width: int) -> int:
     """How many lines `text` takes in a table column `width` px wide, wrapped at spaces as the grid does."""
-    room = width - _CELL_SIDE_PX - 2  # a hair less than the grid has: a near miss counts as one more line
+    room = (
+        width - _CELL_SIDE_PX - 4
+    )  # the grid's own measure differs by a pixel or two: a near miss counts as a line
     lines, line = 1, ""
     for word in text.split():
         candidate = f"{line} {word}" if line else word

@@ -11,17 +11,19 @@ ROOT = Path(__file__).resolve().parents[1]
 LGSP = "Tỷ lệ cơ sở dữ liệu chuyên ngành kết nối với Nền tảng tích hợp, chia sẻ dữ liệu của tỉnh (LGSP)"
 
 
-def test_the_longest_demo_name_gets_a_fourth_line() -> None:
+def test_the_longest_demo_names_get_a_fourth_line() -> None:
     names = [
         i.name.get(lang)
         for i in load_config(ROOT / "targets.yaml").targets.indicators
         for lang in ("vi", "en")
     ]
     assert LGSP in names and max(names, key=len) == LGSP
-    assert ui.wrapped_lines(LGSP, ui.NAME_WIDTH) == 4  # seen in the browser: four lines at 190 px
-    # a table holding it has rows tall enough for four lines; one without it keeps the three-line rows
+    # both seen in the browser on four lines at 190 px (the second breaks before "(non-classified)")
+    for name in (LGSP, "Outgoing documents digitally signed and sent electronically (non-classified)"):
+        assert name in names and ui.wrapped_lines(name, ui.NAME_WIDTH) == 4
+    # a table holding one has rows tall enough for four lines; tables of shorter names keep three-line rows
     assert ui.row_height_for([LGSP, "Số sự cố"]) >= ui.ROW_HEIGHT + 18
-    assert ui.row_height_for([n for n in names if n != LGSP]) == ui.ROW_HEIGHT
+    assert ui.row_height_for([n for n in names if len(n) <= 70]) == ui.ROW_HEIGHT
 
 
 def test_names_wrap_at_spaces_and_a_long_word_breaks() -> None:
