@@ -41,6 +41,8 @@ with ui.guarded(lang):
         st.info(t("empty.no_data", lang))
         st.stop()
     st.caption(t("glance.pick_row", lang))
+    # the picked row opens above the table, next to where it was clicked: 24 rows below, a phone never sees it
+    detail = st.container()
     event = ui.table(
         rows,
         {
@@ -59,5 +61,6 @@ with ui.guarded(lang):
         row_height=ui.row_height_for(rows["name"].to_list()),  # the longest name in full
     )
     if (row := ui.picked_row(event, rows)) is not None:
-        ui.row_detail(row, lang, unit=code)
+        with detail:
+            ui.row_detail(row, lang, unit=code)
     ui.legend(lang)

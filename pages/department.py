@@ -44,6 +44,8 @@ with ui.guarded(lang):
 
     ui.status_counts(count_statuses(rows), lang)
     st.caption(f"{t('department.help', lang)} {t('glance.pick_row', lang)}")
+    # the picked row opens above the table, next to where it was clicked: 24 rows below, a phone never sees it
+    detail = st.container()
     # name → status → value → target → trend first: on a phone the status shows without scrolling sideways
     event = ui.table(
         rows,
@@ -69,5 +71,6 @@ with ui.guarded(lang):
         row_height=ui.row_height_for(rows["name"].to_list()),  # the longest name in full
     )
     if (row := ui.picked_row(event, rows)) is not None:
-        ui.row_detail(row, lang)
+        with detail:
+            ui.row_detail(row, lang)
     ui.legend(lang)

@@ -220,6 +220,7 @@ def test_a_rows_whole_reason_and_name_open_on_click(
             assert f"{REASON[lang]}:" in shown and not shown.rstrip().endswith("…")
             box = detail.bounding_box()
             assert box["x"] >= 0 and box["x"] + box["width"] <= width
+            assert box["y"] < height, "the picked row opens out of sight (below the table)"
             # the whole name, as the grid holds it (its cell may cut it on screen), is in the panel
             assert grid["rows"][2][0] and grid["rows"][2][0] in shown, (grid["rows"][2], shown)
             if REASON[lang] in header:  # the reason column is in view: the panel holds all of it
@@ -237,8 +238,8 @@ def test_a_signed_in_departments_upload_page_fits(browser, server: str, lang: st
         ctx, page, guard = _open(browser, _url(server, "upload", lang), width=width, height=height)
         try:
             _settle(page)
-            page.get_by_label(user_label).fill("glance.gd")
-            page.get_by_label(password_label).fill(PASSWORD)
+            page.get_by_label(user_label, exact=True).fill("glance.gd")
+            page.get_by_label(password_label, exact=True).fill(PASSWORD)
             page.get_by_role("button", name=submit, exact=True).click()
             # signed in, the page shows the department's file drop (the sidebar with the name is folded on a phone)
             page.locator('[data-testid="stFileUploader"]').first.wait_for(timeout=120_000)
