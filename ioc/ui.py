@@ -213,9 +213,8 @@ def _text_px(text: str) -> float:
 
 def wrapped_lines(text: str, width: int) -> int:
     """How many lines `text` takes in a table column `width` px wide, wrapped at spaces as the grid does."""
-    room = (
-        width - _CELL_SIDE_PX - 4
-    )  # the grid's own measure differs by a pixel or two: a near miss counts as a line
+    # the grid's own measure differs from ours by a pixel or two: a near miss counts as one more line
+    room = width - _CELL_SIDE_PX - 4
     lines, line = 1, ""
     for word in text.split():
         candidate = f"{line} {word}" if line else word
@@ -385,10 +384,9 @@ def _md_escape(text: str) -> str:
 
 
 def reason_markdown(row: dict, lang: str) -> str:
-    """ "**Reason:** … / **Trend:** … — why" as Markdown, the row's own words escaped (read as text, never markup)."""
-    trend = " — ".join(
-        part for part in (row.get("trend_text"), row.get("trend_reason")) if part
-    )  # no dangling dash
+    """ "**Reason:** … / **Trend:** … — why" as Markdown; the row's own words escaped, read as text."""
+    parts = (row.get("trend_text"), row.get("trend_reason"))
+    trend = " — ".join(part for part in parts if part)  # no dangling dash
     return (
         f"**{t('col.reason', lang)}:** {_md_escape(row.get('reason') or '—')}  \n"
         f"**{t('col.trend', lang)}:** {_md_escape(trend or '—')}"
@@ -402,6 +400,5 @@ def status_cards(rows: pl.DataFrame, lang: str, *, extra: str | None = None) -> 
             head = f"**{r['status_text']}** · **{_md_escape(r['name'])}**"
             if extra and r.get(extra):
                 head += f" · {_md_escape(str(r[extra]))}"
-            st.markdown(
-                f"{head}  \n{_md_escape(r['reason'] or '')}  \n{t('col.trend', lang)}: {_md_escape(r['trend_text'] or '')}"
-            )
+            reason, trend = _md_escape(r["reason"] or ""), _md_escape(r["trend_text"] or "")
+            st.markdown(f"{head}  \n{reason}  \n{t('col.trend', lang)}: {trend}")
