@@ -6,6 +6,7 @@ Maps never use a basemap (`map_provider=None`): the app works with no internet a
 from __future__ import annotations
 
 import copy
+import html
 import json
 import math
 
@@ -176,6 +177,8 @@ def status_map(
     def fill_of(r: dict) -> list[int]:
         return _hex_to_rgba(r.get("fill") or STATUS[r["status"] or "no_data"].colour)
 
+    # the labels (an indicator's name from targets.yaml) are escaped here; Streamlit escapes each {field}
+    value_label, target_label = (html.escape(x).replace("{", "&#123;") for x in (value_label, target_label))
     tooltip = {
         "html": (
             "<b>{unit_name}</b><br/>"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import inspect
 import logging
@@ -89,7 +90,7 @@ def page_header(title: str, ctx: Context) -> None:
     cols = st.columns([3, 2])
     with cols[0]:
         st.caption(
-            f"{ctx.config.targets.province.name.get(ctx.lang)} · {t('side.period', ctx.lang)}: "
+            f"{_md_escape(ctx.config.targets.province.name.get(ctx.lang))} · {t('side.period', ctx.lang)}: "
             f"{format_view(ctx.as_of, ctx.judged, ctx.lang)}"
         )
     if ctx.config.targets.demo:
@@ -180,6 +181,67 @@ def guarded(lang: str):
 
 
 ROW_HEIGHT = 72  # three wrapped lines: names and reasons read in full instead of being cut
+# On a 390 px phone the table is 356 px wide inside its border: the row marker (~33 px), the name and the
+# status tag (its longest common word, "✖ Chậm kế hoạch", fits 128 px) end within it, whole.
+NAME_WIDTH = 190
+STATUS_WIDTH = 128
+_LINE_PX = 18  # one wrapped line of table text (3 lines fill the 72 px row)
+_CELL_PAD_PX = 18  # above and below the lines of a row
+_CELL_SIDE_PX = 16  # the grid's padding left and right of a cell's text
+_FONT_PX = 14
+
+
+@functools.cache
+def _table_font() -> Any:
+    """The font the table draws with (Streamlit's Source Sans, regular weight), or None if it cannot be read."""
+    try:
+        from PIL import ImageFont
+
+        path = next(Path(st.__file__).parent.glob("static/static/media/SourceSansVF-Upright*.woff2"))
+        font = ImageFont.truetype(str(path), _FONT_PX)
+        font.set_variation_by_axes([400])
+        return font
+    except Exception:  # no Pillow, no font file: fall back to a per-character estimate
+        log.info("table font not readable; row heights use a character estimate", exc_info=True)
+        return None
+
+
+def _text_px(text: str) -> float:
+    font = _table_font()
+    return float(font.getlength(text)) if font is not None else len(text) * 6.5
+
+
+def wrapped_lines(text: str, width: int) -> int:
+    """How many lines `text` takes in a table column `width` px wide, wrapped at spaces as the grid does."""
+    # the grid's own measure differs from ours by a pixel or two: a near miss counts as one more line
+    room = width - _CELL_SIDE_PX - 4
+    lines, line = 1, ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if line and _text_px(candidate) > room:
+            lines, line = lines + 1, word
+        else:
+            line = candidate
+        while _text_px(line) > room and len(line) > 1:  # a word wider than the column breaks inside
+            cut = max(1, int(len(line) * room / _text_px(line)))
+            lines, line = lines + 1, line[cut:]
+    return lines
+
+
+_WRAP_MIN_PX = 65  # the grid wraps text only in rows taller than 4rem
+
+
+def row_height_for(names: list[str], width: int = NAME_WIDTH, *, min_lines: int = 3) -> int | None:
+    """Rows tall enough for the longest name to read in full, never below `min_lines` lines.
+
+    The grid draws on a canvas and cuts whatever does not fit its row; the longest indicator names (~95
+    characters) need a fourth line, and only a table holding one pays for it. None: one line is enough
+    (the grid's default row).
+    """
+    lines = max([min_lines, *(wrapped_lines(n or "", width) for n in names)])
+    if lines <= 1:
+        return None
+    return max(_WRAP_MIN_PX, lines * _LINE_PX + _CELL_PAD_PX)
 
 
 def table(
@@ -321,13 +383,22 @@ def _md_escape(text: str) -> str:
     return "".join("\\" + ch if ch in "\\`*_[]<>#|~$" else ch for ch in text)
 
 
+def reason_markdown(row: dict, lang: str) -> str:
+    """ "**Reason:** … / **Trend:** … — why" as Markdown; the row's own words escaped, read as text."""
+    parts = (row.get("trend_text"), row.get("trend_reason"))
+    trend = " — ".join(part for part in parts if part)  # no dangling dash
+    return (
+        f"**{t('col.reason', lang)}:** {_md_escape(row.get('reason') or '—')}  \n"
+        f"**{t('col.trend', lang)}:** {_md_escape(trend or '—')}"
+    )
+
+
 def status_cards(rows: pl.DataFrame, lang: str, *, extra: str | None = None) -> None:
     """One bordered line per row: status (icon + word), the indicator, its reason, and its trend."""
     for r in rows.iter_rows(named=True):
         with st.container(border=True):
             head = f"**{r['status_text']}** · **{_md_escape(r['name'])}**"
             if extra and r.get(extra):
-                head += f" · {r[extra]}"
-            st.markdown(
-                f"{head}  \n{_md_escape(r['reason'] or '')}  \n{t('col.trend', lang)}: {r['trend_text']}"
-            )
+                head += f" · {_md_escape(str(r[extra]))}"
+            reason, trend = _md_escape(r["reason"] or ""), _md_escape(r["trend_text"] or "")
+            st.markdown(f"{head}  \n{reason}  \n{t('col.trend', lang)}: {trend}")

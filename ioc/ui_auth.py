@@ -16,6 +16,7 @@ import streamlit as st
 from ioc import accounts, ui_cache
 from ioc.accounts import User
 from ioc.labels import t
+from ioc.ui import _md_escape
 
 USER_KEY = "ioc_user"
 _TOKEN_KEY = "_ioc_session_token"
@@ -81,7 +82,7 @@ def sign_in_form(lang: str, *, key: str = "signin", title: str | None = None) ->
         st.warning(t("auth.expired", lang))
     identity = _oidc_identity()
     if identity is not None:  # signed in at the provider, but no account carries this e-mail
-        st.warning(t("auth.oidc_unknown", lang, email=identity.get("email") or "?"))
+        st.warning(t("auth.oidc_unknown", lang, email=_md_escape(identity.get("email") or "?")))
     with st.form(key, clear_on_submit=False, border=True):
         username = st.text_input(t("auth.username", lang), key=f"{key}_user", autocomplete="username")
         password = st.text_input(
@@ -99,9 +100,9 @@ def sign_in_form(lang: str, *, key: str = "signin", title: str | None = None) ->
             st.session_state.pop(f"{key}_password", None)
             st.rerun()
         elif outcome.issue is not None:
-            st.error(outcome.issue.text(lang))
+            st.error(_md_escape(outcome.issue.text(lang)))
             if outcome.issue.hint_text(lang):
-                st.caption(outcome.issue.hint_text(lang))
+                st.caption(_md_escape(outcome.issue.hint_text(lang) or ""))
     if oidc_configured() and identity is None and st.button(t("auth.oidc", lang), key=f"{key}_oidc"):
         st.login()
     return None
@@ -123,7 +124,9 @@ def sidebar_status(lang: str) -> User | None:
     if user is None:
         return None
     role = t(f"role.{user.role}", lang) + (f" · {user.department}" if user.department else "")
-    st.sidebar.caption(t("auth.signed_in", lang, name=f"**{user.display_name}** ({role})"))
+    st.sidebar.caption(
+        t("auth.signed_in", lang, name=f"**{_md_escape(user.display_name)}** ({_md_escape(role)})")
+    )
     if st.sidebar.button(t("auth.sign_out", lang), key="sign_out", icon=":material/logout:"):
         sign_out()
         st.rerun()

@@ -29,6 +29,7 @@ from ioc.periods import shift
 from ioc.resubmission import Resubmission, plan_resubmission
 from ioc.store import utcnow
 from ioc.template import build_template
+from ioc.ui import _md_escape
 
 # Words of this page that the shared labels do not have (vi, en).
 _WORDS: dict[str, tuple[str, str]] = {
@@ -220,7 +221,9 @@ def show_resubmission(plan: Resubmission | None, lang: str, timezone: str, confi
     if plan is None:
         return
     when = upload_view.short_local_time(plan.previous_at, timezone)
-    st.warning(t("upload.replaces", lang, id=plan.previous_id, when=when, who=plan.previous_by))
+    st.warning(
+        t("upload.replaces", lang, id=plan.previous_id, when=when, who=_md_escape(plan.previous_by or ""))
+    )
     if plan.diff.is_empty():
         st.caption(t("upload.diff_none", lang))
         return
@@ -297,7 +300,7 @@ def show_replacement(report: IngestReport, lang: str) -> None:
     plan = report.replacement
     if plan is None:
         return
-    st.info(plan.describe(lang))
+    st.info(_md_escape(plan.describe(lang)))  # names the earlier file: its name is read as text
     vi = lang == "vi"
     st.dataframe(
         plan.totals,
@@ -434,6 +437,6 @@ def history_actions(rows: pl.DataFrame, lang: str, engine: Engine, actor: User) 
             st.session_state["_hist_done"] = t("hist.done_restore", lang, id=picked, new=new_id)
     except IssueError as err:
         for issue in err.issues:
-            st.error(issue.text(lang))
+            st.error(_md_escape(issue.text(lang)))
         return
     st.rerun()

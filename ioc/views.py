@@ -727,29 +727,44 @@ def scale_sparklines(spark: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
     return out.join(scaled, on="_i", how="left").sort("_i").drop("_i", "_lo", "_hi", "_span", "level")
 
 
+_VI_LETTERS = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+_VI_TONES = {"": 0, "\u0300": 1, "\u0301": 2, "\u0309": 3, "\u0303": 4, "\u0323": 5}
+_VI_LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn make letters (ă â ê ô ơ ư)
+
+
+def _syllable_key(word: str) -> tuple:
+    """One word's place: a number by its value before any letter, then letters, then tones (dictionary)."""
+    import unicodedata
+
+    if word.isdigit():
+        return (0, (int(word),), ())
+    letters: list[int] = []
+    tones: list[int] = []
+    for ch in word:
+        parts = unicodedata.normalize("NFD", ch)
+        letter = unicodedata.normalize(
+            "NFC", "".join(c for c in parts if not unicodedata.combining(c) or c in _VI_LETTER_MARKS)
+        )
+        pos = _VI_LETTERS.find(letter) if len(letter) == 1 else -1
+        # letters outside the Vietnamese alphabet (f, j, w, z in minority-language names) and signs after
+        letters.append(pos if pos >= 0 else 100 + ord(letter[:1] or " "))
+        tones.append(next((_VI_TONES[c] for c in parts if c in _VI_TONES), 0))
+    return (1, tuple(letters), tuple(tones))
+
+
 def commune_sort_key(name: str, unit_type: str | None = None) -> tuple:
     """Vietnamese dictionary order of a commune's name without its type word ("Xã", "Phường", "Đặc khu").
 
-    Letters in the Vietnamese alphabet order (a ă â b c d đ e ê … o ô ơ … u ư …), then tone marks
-    (none, huyền, sắc, hỏi, ngã, nặng), then the type, so "Phường An Phú" and "Xã An Phú" sit together.
+    Word by word, as a Vietnamese dictionary reads: a shorter word that begins a longer one comes first
+    ("An Phú" before "Anh Sơn"), letters in the Vietnamese alphabet order (a ă â b c d đ e ê … o ô ơ …
+    u ư …), then tone marks (none, huyền, sắc, hỏi, ngã, nặng) before the next word; numbers by their value
+    ("Phường 2" before "Phường 10"). The type breaks a tie, so "Phường An Phú" and "Xã An Phú" sit together.
     """
+    import re
     import unicodedata
 
-    base_order = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
-    tone_order = {"": 0, "\u0300": 1, "\u0301": 2, "\u0309": 3, "\u0303": 4, "\u0323": 5}
-    keep = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn make letters (ă â ê ô ơ ư)
-    letters: list[int] = []
-    tones: list[int] = []
-    for ch in unicodedata.normalize("NFC", name).casefold():
-        parts = unicodedata.normalize("NFD", ch)
-        letter = unicodedata.normalize(
-            "NFC", "".join(c for c in parts if not unicodedata.combining(c) or c in keep)
-        )
-        tone = next((c for c in parts if c in tone_order), "")
-        pos = base_order.find(letter) if letter else -1
-        letters.append(pos if pos >= 0 else 100 + ord(letter[0]) if letter else 0)
-        tones.append(tone_order[tone])
-    return (letters, tones, unit_type or "")
+    words = re.split(r"[\s\-]+", unicodedata.normalize("NFC", name).casefold().strip())
+    return (tuple(_syllable_key(w) for w in words if w), unit_type or "")
 
 
 def commune_choices(communes: pl.DataFrame, lang: str, query: str = "") -> list[tuple[str, str]]:
@@ -821,15 +836,27 @@ def band_colours(bands: list[tuple[float, float]]) -> list[str]:
     return [COMPOSITE_BANDS[round(i * last / (k - 1))] for i in range(k)]
 
 
-def band_label(band: tuple[float, float], lang: str) -> str:
-    """ "40–55%" for a band of the composite score (whole percentages, the language's digits)."""
-    lo, hi = (round(x * 100) for x in band)
-    return f"{lo}%" if lo == hi else f"{lo}–{hi}%"
+def band_label(band: tuple[float, float], lang: str, *, first: bool = True) -> str:
+    """A composite band's range in whole percentages and the language's digits, each edge said once.
+
+    A band holds its upper bound (`band_of`), so only the lowest (`first`) holds its lower one too: "30–39%",
+    then ">39–46%" — a unit at exactly 39% is in the first, never read as either. Bounds that would round to
+    the same whole number get one decimal (">39,1–39,4%" in Vietnamese, ">39.1–39.4%" in English).
+    """
+    from ioc.i18n import format_number
+
+    lo, hi = (x * 100 for x in band)
+    decimals = 0 if round(lo) != round(hi) or lo == hi else 1
+    lo_text, hi_text = (format_number(x, lang, decimals) for x in (lo, hi))
+    if lo == hi:
+        return f"{hi_text}%"
+    return f"{lo_text}–{hi_text}%" if first else f">{lo_text}–{hi_text}%"
 
 
 def composite_map_legend(bands: list[tuple[float, float]], lang: str) -> list[tuple[str, str]]:
     """(label, colour) per band for the map legend; plus the no-data swatch."""
-    out = list(zip((band_label(b, lang) for b in bands), band_colours(bands), strict=True))
+    labels = (band_label(b, lang, first=i == 0) for i, b in enumerate(bands))
+    out = list(zip(labels, band_colours(bands), strict=True))
     return [*out, (STATUS["no_data"].label(lang), STATUS["no_data"].colour)]
 
 

@@ -17,7 +17,7 @@ with ui.guarded(lang):
     query = st.text_input(t("commune.search", lang), key="commune_q", placeholder="tan hoa, 90053…")
     choices = dict(commune_choices(ctx.config.registry.communes, lang, query))
     if not choices:
-        st.info(t("commune.no_match", lang, q=query))
+        st.info(t("commune.no_match", lang, q=ui._md_escape(query)))  # what was typed, read as text
         st.stop()
     code = ui.url_selectbox(t("commune.pick", lang), list(choices), format_func=choices.get, key="commune")
 
@@ -41,11 +41,13 @@ with ui.guarded(lang):
         st.info(t("empty.no_data", lang))
         st.stop()
     st.caption(t("glance.pick_row", lang))
+    # the picked row opens above the table, next to where it was clicked: 24 rows below, a phone never sees it
+    detail = st.container()
     event = ui.table(
         rows,
         {
-            "name": st.column_config.TextColumn(t("col.indicator", lang), width=190),
-            "status_chip": ui.status_column(t("col.status", lang), lang),
+            "name": st.column_config.TextColumn(t("col.indicator", lang), width=ui.NAME_WIDTH),
+            "status_chip": ui.status_column(t("col.status", lang), lang, width=ui.STATUS_WIDTH),
             "value_text": st.column_config.TextColumn(t("col.commune_value", lang), width="small"),
             "target_text": st.column_config.TextColumn(t("col.target", lang), width="small"),
             "trend_text": st.column_config.TextColumn(t("col.trend", lang), width=150),
@@ -56,8 +58,9 @@ with ui.guarded(lang):
         },
         key="commune_table",
         on_select="rerun",
-        row_height=ui.ROW_HEIGHT,
+        row_height=ui.row_height_for(rows["name"].to_list()),  # the longest name in full
     )
     if (row := ui.picked_row(event, rows)) is not None:
-        ui.row_detail(row, lang, unit=code)
+        with detail:
+            ui.row_detail(row, lang, unit=code)
     ui.legend(lang)

@@ -44,12 +44,14 @@ with ui.guarded(lang):
 
     ui.status_counts(count_statuses(rows), lang)
     st.caption(f"{t('department.help', lang)} {t('glance.pick_row', lang)}")
+    # the picked row opens above the table, next to where it was clicked: 24 rows below, a phone never sees it
+    detail = st.container()
     # name → status → value → target → trend first: on a phone the status shows without scrolling sideways
     event = ui.table(
         rows,
         {
-            "name": st.column_config.TextColumn(t("col.indicator", lang), width=190),
-            "status_chip": ui.status_column(t("col.status", lang), lang),
+            "name": st.column_config.TextColumn(t("col.indicator", lang), width=ui.NAME_WIDTH),
+            "status_chip": ui.status_column(t("col.status", lang), lang, width=ui.STATUS_WIDTH),
             "value_text": st.column_config.TextColumn(t("col.value", lang), width="small"),
             "target_text": st.column_config.TextColumn(t("col.target", lang), width="small"),
             "trend_text": st.column_config.TextColumn(t("col.trend", lang), width=140),
@@ -66,8 +68,9 @@ with ui.guarded(lang):
         },
         key="dept_table",
         on_select="rerun",
-        row_height=ui.ROW_HEIGHT,
+        row_height=ui.row_height_for(rows["name"].to_list()),  # the longest name in full
     )
     if (row := ui.picked_row(event, rows)) is not None:
-        ui.row_detail(row, lang)
+        with detail:
+            ui.row_detail(row, lang)
     ui.legend(lang)

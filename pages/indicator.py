@@ -42,8 +42,7 @@ with ui.guarded(lang):
     cols[1].metric(t("col.target", lang), row["target_text"], help=row["deadline_text"], border=True)
     cols[2].metric(t("col.expected", lang), row["expected_text"], border=True)
     cols[3].metric(t("col.status", lang), row["status_text"], border=True)
-    trend = " — ".join(part for part in (row["trend_text"], row["trend_reason"]) if part)  # no dangling dash
-    st.markdown(f"**{t('col.reason', lang)}:** {row['reason'] or '—'}  \n**{t('col.trend', lang)}:** {trend}")
+    st.markdown(ui.reason_markdown(row, lang))
 
     ui_meeting.indicator_notes(ctx, ind_id, unit)  # what meetings noted and decided about it
 

@@ -55,6 +55,8 @@ with ui.guarded(lang):
         rows,
         value_label=value_label,
         target_label=t("col.target", lang),
+        # a 390 px phone leaves the map 326 px inside its bordered box: fit the province with a margin
+        fit_px=300,
     )
     ui.swatches(legend)
     if choice == "__composite__":

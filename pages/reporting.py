@@ -25,11 +25,19 @@ with ui.guarded(lang):
     )
     labels, colours = report_tags(lang)
     ui.swatches(list(zip(labels, colours, strict=True)))
-    config = {"unit_name": st.column_config.TextColumn(t("col.unit", lang), width=150)}
+    # the unit and the period shown fit a phone's 356 px table side by side; a name too long for its column
+    # wraps onto a second line rather than being cut
+    unit_width = 230
+    config = {"unit_name": st.column_config.TextColumn(t("col.unit", lang), width=unit_width)}
     config |= {
         m: st.column_config.MultiselectColumn(
             format_period(m, lang), options=labels, color=colours, width=120
         )
         for m in months
     }
-    ui.table(matrix, config, key="reporting_table")
+    ui.table(
+        matrix,
+        config,
+        key="reporting_table",
+        row_height=ui.row_height_for(matrix["unit_name"].to_list(), unit_width, min_lines=1),
+    )

@@ -223,6 +223,18 @@ def test_demo_positions_point_at_the_source_lines():
     assert lines[line - 1].strip() == "- id: tthc_full_online"
 
 
+def test_shipped_targets_write_out_every_reporting_deadline():
+    """The deadline setting is visible in the file an administrator edits, with the values the app uses."""
+    import yaml
+
+    from ioc.targets import ReportDeadlines
+
+    written = yaml.safe_load((ROOT / "targets.yaml").read_text(encoding="utf-8"))["reporting"]["deadline_day"]
+    assert set(written) == set(ReportDeadlines.model_fields)
+    loaded = load_config(ROOT / "targets.yaml").targets.reporting.deadline_day
+    assert {f: loaded.day(f) for f in written} == written
+
+
 # --- one broken variant per rule: code, exact line, field path, key words ---------------------------
 
 

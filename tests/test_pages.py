@@ -569,7 +569,9 @@ def test_reporting_starts_at_the_period_shown_and_states_the_deadline(seeded: Pa
 
 def test_reporting_deadline_follows_the_setting(seeded: Path, tmp_path: Path, monkeypatch) -> None:
     text = (ROOT / "targets.yaml").read_text(encoding="utf-8")
-    changed = text.replace("\nstatus:", "\nreporting:\n  deadline_day: {monthly: 12}\nstatus:", 1)
+    changed = text.replace(
+        "reporting:\n  deadline_day:\n    monthly: 10\n", "reporting:\n  deadline_day:\n    monthly: 12\n", 1
+    )
     assert changed != text
     for name in ("targets.yaml",):
         (tmp_path / name).write_text(changed, encoding="utf-8")

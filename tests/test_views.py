@@ -106,6 +106,7 @@ def test_completeness_counts_only_values_for_the_period_itself(demo_config) -> N
 from ioc.periods import REPORT_DEADLINE_DAY, report_deadline  # noqa: E402
 from ioc.targets import ReportDeadlines, TargetsFile  # noqa: E402
 from ioc.views import (  # noqa: E402
+    band_label,
     band_of,
     commune_choices,
     commune_sort_key,
@@ -295,6 +296,33 @@ def test_communes_sort_in_vietnamese_order_with_the_type_word_aside() -> None:
     assert sorted(["Hạ", "Hà", "Ha", "Há"], key=commune_sort_key) == ["Ha", "Hà", "Há", "Hạ"]
 
 
+def test_commune_names_compare_word_by_word_a_space_before_any_letter() -> None:
+    names = ["Ea Kar", "Đông", "Anh Sơn", "Đà", "Ân Thi", "An Phú", "Dương Kinh", "An"]
+    assert sorted(names, key=commune_sort_key) == [
+        "An",
+        "An Phú",  # "An" ends before "Anh": the shorter word first
+        "Anh Sơn",
+        "Ân Thi",
+        "Dương Kinh",
+        "Đà",
+        "Đông",
+        "Ea Kar",
+    ]
+    # a word's tone is settled before the next word: every "Ha …" before any "Hà …"
+    assert sorted(["Hà Nội", "Ha Tĩnh", "Hà", "Ha"], key=commune_sort_key) == [
+        "Ha",
+        "Ha Tĩnh",
+        "Hà",
+        "Hà Nội",
+    ]
+    # numbered wards by their number
+    assert sorted(["10", "2", "1"], key=commune_sort_key) == ["1", "2", "10"]
+    # the type word aside: it only breaks a tie between equal names
+    assert sorted(
+        [("Anh Sơn", "xã"), ("An Phú", "xã"), ("An Phú", "phường")], key=lambda nt: commune_sort_key(*nt)
+    ) == [("An Phú", "phường"), ("An Phú", "xã"), ("Anh Sơn", "xã")]
+
+
 def test_commune_choices_are_sorted_by_name_and_found_without_diacritics() -> None:
     communes = pl.DataFrame(
         {
@@ -334,6 +362,18 @@ def test_composite_bands_split_units_evenly_and_colour_them_apart() -> None:
     # all units equal: one band, never empty ones
     assert composite_bands(pl.Series([0.4, 0.4, 0.4])) == [(0.4, 0.4)]
     assert composite_bands(pl.Series([], dtype=pl.Float64)) == []
+
+
+def test_band_labels_say_which_band_holds_a_shared_edge() -> None:
+    bands = [(0.30, 0.39), (0.39, 0.46), (0.46, 0.50)]  # quantile cuts are units' own scores
+    labels = [label for label, _colour in composite_map_legend(bands, "vi")[:-1]]
+    assert labels == ["30–39%", ">39–46%", ">46–50%"]
+    assert band_of(0.39, bands) == 0 and band_of(0.3901, bands) == 1  # the label matches where 39% sits
+    assert [label for label, _ in composite_map_legend(bands, "en")[:-1]] == ["30–39%", ">39–46%", ">46–50%"]
+    # edges that round to the same whole number keep a decimal, in the language's digits
+    assert band_label((0.391, 0.394), "vi", first=False) == ">39,1–39,4%"
+    assert band_label((0.391, 0.394), "en", first=False) == ">39.1–39.4%"
+    assert band_label((0.4, 0.4), "en") == "40%"
 
 
 def test_times_are_shown_in_the_province_and_the_language() -> None:

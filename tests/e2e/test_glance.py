@@ -1,14 +1,21 @@
 """Pages read at a glance, in headless Chromium at a desk size (1600×1000) and a phone size (390×844).
 
 Both languages, every page: no sideways overflow of the page; on Department, Commune and Reporting the status
-of the first rows is in the first screen; the Reporting table starts at the period shown; a row's whole
-reason can be read; the map's toolbar leaves the picker free. st.dataframe draws on a canvas, so tables are
-read through the grid's accessible table (the cells it renders, i.e. the ones in view). Screenshots go to
-`screenshots/glance/` (git-ignored). IOC_E2E_DATA_DIR reuses an already seeded data folder (faster locally).
+of the first rows is in the first screen, whole; the Meeting page opens on its headline changes; the Reporting
+table starts at the period shown; a row's whole reason and name can be read; the map's toolbar leaves the
+picker free; the Upload page of a signed-in department fits too. st.dataframe draws on a canvas, so tables are
+read through the grid's accessible table (the cells it renders, i.e. the ones in view), and where a cell sits
+through the grid's own keyboard focus: it scrolls a focused cell fully into view, so a status cell focused
+without the grid scrolling sideways is whole on screen. Screenshots go to `screenshots/glance/` (git-ignored).
+IOC_E2E_DATA_DIR reuses an already seeded data folder (faster locally).
+
+The wall (`/wall`) is left out: it is a full-screen display for a TV with its own layout, rotation and tests
+(tests/e2e/test_wall_browser.py); a phone or a desk window is not what it is made for.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -28,10 +35,14 @@ from test_browser import (
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "screenshots" / "glance"
-PAGES = ["overview", "department", "commune", "indicator", "map", "upload", "reporting"]
+PAGES = ["overview", "department", "commune", "indicator", "map", "upload", "reporting", "meeting"]
 SIZES = {"desk": (1600, 1000), "phone": (390, 844)}
 STATUS_ICONS = "✔▲✖◷○◇"
 REPORT_ICONS = "✔◷✖○·"
+PASSWORD = "mat-khau-xem-nhanh-2026"
+REASON = {"vi": "Lý do", "en": "Reason"}
+HEADLINE = {"vi": "Thay đổi chính", "en": "Headline changes"}
+SIGN_IN = {"vi": ("Tên đăng nhập", "Mật khẩu", "Đăng nhập"), "en": ("User name", "Password", "Sign in")}
 pytestmark = pytest.mark.e2e
 
 
@@ -39,10 +50,25 @@ pytestmark = pytest.mark.e2e
 def server(tmp_path_factory: pytest.TempPathFactory, browser) -> Iterator[str]:  # noqa: F811
     """A server on a fully seeded demo: these tests measure the steady layout a reader meets, not the first
     minutes after a fresh start (when a one-line notice says the earlier history is still loading)."""
+    from ioc import accounts, store
     from ioc.demo.first_start import progress
 
     seeded = os.environ.get("IOC_E2E_DATA_DIR")
     data_dir = Path(seeded) if seeded else tmp_path_factory.mktemp("glance-data")
+    # a department account, created as an administrator would before the server starts (upload page test)
+    engine = store.get_engine(f"sqlite:///{data_dir / 'ioc.sqlite3'}")
+    store.migrate(engine)
+    with contextlib.suppress(accounts.AccountError):  # a reused data folder already has it
+        accounts.create_account(
+            engine,
+            "glance.gd",
+            role="department",
+            department="so_gd_dt",
+            display_name="Trần Thị B",
+            password=PASSWORD,
+            created_by="test",
+        )
+    engine.dispose()
     proc, url = _start_server(data_dir)
     ctx, page, _ = _open(browser, url)
     try:
@@ -70,6 +96,37 @@ def _grid(page, index: int = 0) -> dict:
         }""",
         index,
     )
+
+
+def _focused_cell(page) -> tuple[int, int, str, float] | None:
+    """(column, row, text, the grid's sideways scroll) of the grid cell that has the keyboard focus."""
+    return page.evaluate(
+        """() => {
+          const a = document.activeElement;
+          const m = a && a.id && a.id.match(/^glide-cell-(\\d+)-(\\d+)$/);
+          const s = document.querySelector('[data-testid="stDataFrame"] .dvn-scroller');
+          return m ? [+m[1], +m[2], a.textContent, s ? s.scrollLeft : -1] : null;
+        }"""
+    )
+
+
+def _status_cells_in_view(page, grid: dict, width: int, icons: str) -> None:
+    """The first two rows' status cells are whole inside the viewport: focus the first row's name cell, step
+    right onto its status and down to the next row; the grid would scroll sideways to show a cut cell."""
+    page.mouse.click(grid["left"] + 100, grid["top"] + 50)  # the name (or unit) cell of the first row
+    page.wait_for_timeout(300)
+    start = _focused_cell(page)
+    assert start and start[1] == 0 and start[3] == 0, start
+    for key, row in (("ArrowRight", 0), ("ArrowDown", 1)):
+        page.keyboard.press(key)
+        page.wait_for_timeout(300)
+        cell = _focused_cell(page)
+        assert cell and cell[0] == start[0] + 1 and cell[1] == row, (key, start, cell)
+        assert cell[2][:1] in icons, cell  # the status column
+        assert cell[3] == 0, (
+            f"the status cell of row {row} is cut at {width}px: the grid scrolled {cell[3]}px"
+        )
+    assert grid["left"] >= 0 and grid["left"] + grid["width"] <= width
 
 
 def _overflow(page) -> int:
@@ -102,9 +159,14 @@ def test_every_page_fits_and_shows_status_first(browser, server: str, lang: str,
                 icons = REPORT_ICONS if name == "reporting" else STATUS_ICONS
                 for row in (first, second):
                     assert len(row) > status_at and row[status_at][:1] in icons, (name, width, header, row)
-                # the first two rows are inside the first screen
+                # the first two rows are inside the first screen, their status cells whole within its width
                 assert grid["top"] + 40 + 2 * 72 <= height, (name, width, grid["top"])
-                assert grid["left"] >= 0 and grid["left"] + min(grid["width"], 300) <= width
+                _status_cells_in_view(page, grid, width, icons)
+            if name == "meeting":  # the headline changes open the page, even on a phone
+                headline = page.get_by_role("heading", name=HEADLINE[lang]).first
+                assert headline.bounding_box()["y"] < height * 0.9, (
+                    "the headline changes are below the first screen"
+                )
             if name == "overview":
                 counts = page.get_by_text("✖ ", exact=False).first
                 assert counts.bounding_box()["y"] < height, "the counts are not in the first screen"
@@ -127,11 +189,24 @@ def test_reporting_starts_at_the_period_shown(browser, server: str, size: str) -
         ctx.close()
 
 
-def test_a_rows_whole_reason_opens_on_click(browser, server: str) -> None:  # noqa: F811
+@pytest.mark.parametrize(
+    ("name", "lang", "extra"),
+    [
+        ("department", "vi", "&dept=vp_ubnd"),
+        ("department", "en", "&dept=so_khcn"),  # the LGSP indicator: the demo's longest name
+        ("commune", "vi", ""),
+        ("commune", "en", ""),
+    ],
+)
+def test_a_rows_whole_reason_and_name_open_on_click(
+    browser,  # noqa: F811 - the fixture imported above
+    server: str,
+    name: str,
+    lang: str,
+    extra: str,
+) -> None:
     for width, height in SIZES.values():
-        ctx, page, _ = _open(
-            browser, _url(server, "department", "vi", "&dept=vp_ubnd"), width=width, height=height
-        )
+        ctx, page, _ = _open(browser, _url(server, name, lang, extra), width=width, height=height)
         try:
             _settle(page)
             grid = _grid(page)
@@ -142,13 +217,41 @@ def test_a_rows_whole_reason_opens_on_click(browser, server: str) -> None:  # no
             detail.wait_for(timeout=60000)
             _settle(page)
             shown = detail.inner_text()
-            assert "Lý do:" in shown and not shown.rstrip().endswith("…")
+            assert f"{REASON[lang]}:" in shown and not shown.rstrip().endswith("…")
             box = detail.bounding_box()
             assert box["x"] >= 0 and box["x"] + box["width"] <= width
-            if "Lý do" in header:  # at desk size the reason column is in view: the panel holds all of it
-                reason = grid["rows"][2][header.index("Lý do")]
+            assert box["y"] < height, "the picked row opens out of sight (below the table)"
+            # the whole name, as the grid holds it (its cell may cut it on screen), is in the panel
+            assert grid["rows"][2][0] and grid["rows"][2][0] in shown, (grid["rows"][2], shown)
+            if REASON[lang] in header:  # the reason column is in view: the panel holds all of it
+                reason = grid["rows"][2][header.index(REASON[lang])]
                 assert reason and reason in shown, (reason, shown)
-            page.screenshot(path=str(SHOTS / f"department-detail-{width}.png"))
+            page.screenshot(path=str(SHOTS / f"{name}-detail-{lang}-{width}.png"))
+        finally:
+            ctx.close()
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_signed_in_departments_upload_page_fits(browser, server: str, lang: str) -> None:  # noqa: F811
+    user_label, password_label, submit = SIGN_IN[lang]
+    for size, (width, height) in SIZES.items():
+        ctx, page, guard = _open(browser, _url(server, "upload", lang), width=width, height=height)
+        try:
+            _settle(page)
+            page.get_by_label(user_label, exact=True).fill("glance.gd")
+            page.get_by_label(password_label, exact=True).fill(PASSWORD)
+            page.get_by_role("button", name=submit, exact=True).click()
+            # signed in, the page shows the department's file drop (the sidebar with the name is folded on a phone)
+            page.locator('[data-testid="stFileUploader"]').first.wait_for(timeout=120_000)
+            text = _settle(page)
+            _assert_clean(text, page)
+            assert user_label not in text  # the sign-in form is gone
+            uploader = page.locator('[data-testid="stFileUploader"]').first.bounding_box()
+            assert uploader["x"] >= 0 and uploader["x"] + uploader["width"] <= width
+            time.sleep(1)
+            page.screenshot(path=str(SHOTS / f"upload-signed-in-{lang}-{width}.png"))
+            assert _overflow(page) <= 1, f"the signed-in upload page ({lang}, {size}) overflows sideways"
+            assert not guard.requests
         finally:
             ctx.close()
 
