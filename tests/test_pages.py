@@ -36,10 +36,9 @@ def seeded(tmp_path_factory: pytest.TempPathFactory, demo_config) -> Path:
     """A data folder whose database holds four demo months, ingested through the real loaders."""
     data_dir = tmp_path_factory.mktemp("pages-data")
     seed_demo(demo_config, data_dir, MONTHS).dispose()
-    old = {k: os.environ.get(k) for k in ("IOC_DATA_DIR", "IOC_DATABASE_URL", "IOC_ADMIN_UPLOAD")}
+    old = {k: os.environ.get(k) for k in ("IOC_DATA_DIR", "IOC_DATABASE_URL")}
     os.environ["IOC_DATA_DIR"] = str(data_dir)
     os.environ.pop("IOC_DATABASE_URL", None)
-    os.environ["IOC_ADMIN_UPLOAD"] = "1"
     _clear_streamlit_caches()
     yield data_dir
     for k, v in old.items():
