@@ -229,6 +229,30 @@ def test_overview_numbers_follow_the_language(browser, server: str) -> None:
         ctx.close()
 
 
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_current_quarter_and_year_are_judged_as_of_their_latest_due_month(
+    browser, server: str, lang: str
+) -> None:
+    """A period that has not ended says which month it is judged at ("Quý 4/2026 — đến 10/2026"), on a
+    department's page opened by a link that carries the granularity and the period."""
+    from ioc.period_labels import format_view
+    from ioc.periods import Frequency, judged_month, last_due_month, local_today, period_end, period_of
+
+    today = local_today()
+    latest = last_due_month(today)
+    for gran, frequency in (("quarter", Frequency.QUARTERLY), ("year", Frequency.YEARLY)):
+        period = period_of(period_end(latest), frequency)
+        label = format_view(period, judged_month(period, today), lang)
+        ctx, page, guard = _open(browser, f"{server}/department?lang={lang}&gran={gran}&period={period}")
+        try:
+            text = _settle(page)
+            _assert_clean(text, page)
+            assert label in text, (label, text[:1500])
+            assert not guard.requests, guard.requests[:5]
+        finally:
+            ctx.close()
+
+
 def test_map_draws_offline(browser, server: str) -> None:
     ctx, page, guard = _open(browser, f"{server}/map?lang=en")
     try:
