@@ -14,10 +14,14 @@ from ioc.targets import Frequency
 MISSING = "—"  # what a missing value (or period) shows, everywhere
 
 # how a period of each frequency is written in targets.yaml, for hints in configuration errors
+_EXAMPLE = {Frequency.MONTHLY: "2025-06", Frequency.QUARTERLY: "2025-Q2", Frequency.YEARLY: "2025"}
 _SHAPE = {
-    Frequency.MONTHLY: ('a month like "2025-06"', 'một tháng dạng "2025-06"'),
-    Frequency.QUARTERLY: ('a quarter like "2025-Q2"', 'một quý dạng "2025-Q2"'),
-    Frequency.YEARLY: ('a year like "2025"', 'một năm dạng "2025"'),
+    f: (f'a {noun} like "{_EXAMPLE[f]}"', f'một {noun_vi} dạng "{_EXAMPLE[f]}"')
+    for f, noun, noun_vi in (
+        (Frequency.MONTHLY, "month", "tháng"),
+        (Frequency.QUARTERLY, "quarter", "quý"),
+        (Frequency.YEARLY, "year", "năm"),
+    )
 }
 _EVERY = {
     Frequency.MONTHLY: ("monthly", "hằng tháng"),
@@ -54,6 +58,17 @@ def format_view(as_of: str, judged: str | None, lang: str) -> str:
 def period_shape(frequency: Frequency, lang: str) -> str:
     """How a period of `frequency` is written: 'a quarter like "2025-Q2"' / 'một quý dạng "2025-Q2"'."""
     return _SHAPE[Frequency(frequency)][1 if _vi(lang) else 0]
+
+
+def period_file_stem(period: str) -> str:
+    """A period as a file name part, read the way people say it: "10-2026" for a month, else "2026-Q4", "2026"."""
+    p = parse_period(period)
+    return f"{p.index:02d}-{p.year}" if p.frequency == Frequency.MONTHLY else period
+
+
+def period_example(frequency: Frequency) -> str:
+    """A period of `frequency` as it is written: "2025-06", "2025-Q2", "2025"."""
+    return _EXAMPLE[Frequency(frequency)]
 
 
 def frequency_text(frequency: Frequency, lang: str) -> str:

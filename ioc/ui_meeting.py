@@ -17,6 +17,7 @@ from ioc.i18n import format_period
 from ioc.issues import IssueError
 from ioc.labels import STATUS, t
 from ioc.meeting import MeetingView, build_view
+from ioc.period_labels import period_file_stem
 from ioc.ui import Context, _md_escape, show_issues
 from ioc.views import data_as_of, format_local_time
 
@@ -63,9 +64,7 @@ def pack_button(ctx: Context) -> None:
     st.download_button(
         t("meeting.download", ctx.lang),
         data=lambda: _pack(*key),
-        file_name=f"hop-{ctx.as_of.replace('-', '')[4:]}-{ctx.as_of[:4]}.xlsx"
-        if len(ctx.as_of) == 7
-        else f"hop-{ctx.as_of}.xlsx",
+        file_name=f"hop-{period_file_stem(ctx.as_of)}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",
         key="meeting_pack",

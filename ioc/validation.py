@@ -33,6 +33,7 @@ from ioc.i18n import format_date
 from ioc.issues import MAX_PER_CODE, Issue, Severity, more_like_this
 from ioc.messages import Num, Words, indicator_words, issue, period_words, text, unit_words, words
 from ioc.observations import conform
+from ioc.period_labels import period_example, period_shape
 from ioc.periods import period_frequency_expr, period_index_expr, period_start_expr
 from ioc.targets import Level, MeasureUnit
 
@@ -45,8 +46,6 @@ MIN_DENOMINATOR = 30  # percentages of fewer cases are not compared
 
 _KEY = ["indicator", "unit_code", "period"]
 _LEVEL_VI = {"province": "tỉnh", "department": "sở, ngành", "commune": "xã, phường"}
-_FREQ_EN = {"monthly": "a month", "quarterly": "a quarter", "yearly": "a year"}
-_FREQ_EXAMPLE = {"monthly": "2025-08", "quarterly": "2025-Q3", "yearly": "2025"}
 
 Message = tuple[
     str, dict[str, Any]
@@ -283,12 +282,12 @@ def _check_periods(df: pl.DataFrame, today: dt.date, config: Config, out: _Colle
         f, pf = r["_freq"], r["_pfreq"]
         return "period-frequency-mismatch", {
             "value": r["period"],
-            "expected": f"{_FREQ_EN[f]} like {_FREQ_EXAMPLE[f]}",
+            "expected": period_shape(f, "en"),
             "period": period_words(r["period"]),
             "given": words(f"phrase.a-{pf}"),
             "indicator": indicator_words(config, r["indicator"]),
             "frequency": words(f"phrase.{f}"),
-            "example": _FREQ_EXAMPLE[f],
+            "example": period_example(f),
         }
 
     rows = df.filter(pl.col("_known"), pl.col("_pfreq").is_not_null(), pl.col("_pfreq") != pl.col("_freq"))

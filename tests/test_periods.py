@@ -265,3 +265,25 @@ def test_report_deadline_expr_matches_python(days: int | ReportDeadlines) -> Non
     periods = [*MIXED, "2026-01", "2024-01"]  # February deadlines clamp to the month's last day
     frame = pl.DataFrame({"p": periods}).with_columns(report_deadline_expr("p", days).alias("d"))
     assert frame["d"].to_list() == [report_deadline(p, days) for p in periods]
+
+
+@pytest.mark.parametrize(
+    ("period", "stem"),
+    [("2026-10", "10-2026"), ("2026-01", "01-2026"), ("2026-Q4", "2026-Q4"), ("2026", "2026")],
+)
+def test_a_period_names_a_file_the_way_people_say_it(period: str, stem: str) -> None:
+    from ioc.period_labels import period_file_stem
+
+    assert period_file_stem(period) == stem
+
+
+def test_each_frequency_has_one_example_and_one_shape_in_both_languages() -> None:
+    from ioc.period_labels import period_example, period_shape
+    from ioc.periods import frequency_of, is_period
+
+    for frequency in Frequency:
+        example = period_example(frequency)
+        assert is_period(example) and frequency_of(example) == frequency
+        assert f'"{example}"' in period_shape(frequency, "en") and f'"{example}"' in period_shape(
+            frequency, "vi"
+        )
