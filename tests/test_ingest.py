@@ -86,7 +86,7 @@ def test_period_must_match_the_indicator_frequency(config: Config) -> None:
         ("invalid-period", 4, Severity.ERROR),
         ("period-in-future", 5, Severity.WARNING),
     ]
-    assert "quarterly" in issues[0].message and "2025-Q3" in issues[0].message
+    assert "quarterly" in issues[0].message and "(a period like 2025-Q2)" in issues[0].message
 
 
 def test_values_out_of_range(config: Config) -> None:
