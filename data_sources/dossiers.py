@@ -30,7 +30,6 @@ from data_sources._export_common import (
     choose_export,
     export_indicators,
     find_header_row,
-    forget_sheets,
     header_key,
     is_spreadsheet,
     letter,
@@ -378,7 +377,6 @@ def read(
     finally:
         for p in table.cleanup:
             p.unlink(missing_ok=True)
-        forget_sheets()
     res.detail.update(table.detail)
     res.detail["seconds"] = round(time.perf_counter() - t0, 3)
     return res

@@ -23,7 +23,6 @@ from data_sources._export_common import (
     ambiguous_column_issue,
     choose_export,
     find_header_row,
-    forget_sheets,
     header_key,
     is_spreadsheet,
     letter,
@@ -61,8 +60,6 @@ def _read_table(
         grid, absolute, name = load_sheet_strings(path, export.sheet)
         if n_rows is not None:
             grid = grid.head(n_rows)
-        else:
-            forget_sheets()
         rows = grid.head(HEAD_ROWS).rows()
         sheet_name: str | None = name
         names = [letter(a) for a in absolute]

@@ -26,12 +26,10 @@ from data_sources._export_common import (
     check_indicators,
     choose_export,
     export_indicators,
-    forget_sheets,
     header_key,
     is_spreadsheet,
     letter,
     letter_index,
-    load_sheet_strings,
     normalise_period,
     observations,
     period_from_text,
@@ -40,6 +38,7 @@ from data_sources._export_common import (
     restrict_to_period,
     unit_issue,
 )
+from data_sources.xlsx_cells import load_export_sheet
 from ioc.config import Config
 from ioc.csvread import check_legacy_font
 from ioc.exports_config import PROCEDURE_IDENTITIES, PROCEDURE_MEASURES, ColumnSpec, ExportConfig, ExportKind
@@ -106,26 +105,20 @@ def path_matches(spec_label: str, path: Sequence[str]) -> bool:
     return True
 
 
-def header_paths(rows: Sequence[Sequence[str | None]]) -> list[list[str]]:
+def header_paths(rows: Sequence[Sequence[str | None]], *, merged: bool = False) -> list[list[str]]:
     """The label path of each column of a merged header block (top row first).
 
-    A merged cell is read with its value in the top-left cell only; an empty cell takes the value on its
-    left when both sit under the same parent cells (it is part of a horizontal merge), and stays empty
-    otherwise (a vertical merge from above, or the spanned area of a cell on the left).
+    With `merged`, every cell of a merged range already holds the range's value (the merges were read
+    from the workbook's XML: `fill_merges`). Otherwise — an .xls, or a sheet saved with its merges undone —
+    a merged cell is read with its value in the top-left cell only, and the merges are guessed: an empty
+    cell takes the value on its left when both sit under the same parent cells (it is part of a horizontal
+    merge), and stays empty otherwise (a vertical merge from above, or the spanned area of a cell on the
+    left).
     """
     width = max((len(r) for r in rows), default=0)
-    filled: list[list[str | None]] = []
-    for r, row in enumerate(rows):
-        out: list[str | None] = []
-        for c in range(width):
-            v = row[c] if c < len(row) else None
-            if v is None and c > 0 and out[c - 1] is not None:
-                same_parents = all(filled[k][c] == filled[k][c - 1] for k in range(r))
-                has_parent = r == 0 or any(filled[k][c] is not None for k in range(r))
-                if same_parents and has_parent:  # the horizontal continuation of the cell on the left
-                    v = out[c - 1]
-            out.append(v)
-        filled.append(out)
+    filled = [[r[c] if c < len(r) else None for c in range(width)] for r in rows]
+    if not merged:
+        filled = _guess_merges(filled)
     paths = []
     for c in range(width):
         p: list[str] = []
@@ -135,6 +128,54 @@ def header_paths(rows: Sequence[Sequence[str | None]]) -> list[list[str]]:
                 p.append(v)
         paths.append(p)
     return paths
+
+
+def _guess_merges(rows: list[list[str | None]]) -> list[list[str | None]]:
+    """The block with each horizontal continuation of a cell (guessed from blanks) holding its value."""
+    filled: list[list[str | None]] = []
+    for r, row in enumerate(rows):
+        out: list[str | None] = []
+        for c, v in enumerate(row):
+            if v is None and c > 0 and out[c - 1] is not None:
+                same_parents = all(filled[k][c] == filled[k][c - 1] for k in range(r))
+                has_parent = r == 0 or any(filled[k][c] is not None for k in range(r))
+                if same_parents and has_parent:  # the horizontal continuation of the cell on the left
+                    v = out[c - 1]
+            out.append(v)
+        filled.append(out)
+    return filled
+
+
+def fill_merges(
+    grid: Sequence[Sequence[str | None]],
+    start: int,
+    height: int,
+    absolute: Sequence[int],
+    merges: Sequence[tuple[int, int, int, int]],
+) -> list[list[str | None]] | None:
+    """The header block (grid rows `start`…) with each merged range's value in all its cells.
+
+    None when no merged range of the sheet touches the block: its merges, if any, were undone and are
+    guessed from blanks instead. `merges` are (first row, first column, last row, last column), rows as
+    Excel numbers them (grid row + 1), columns 0-based in the sheet.
+    """
+    pos = {a: i for i, a in enumerate(absolute)}
+    rows = grid[start : start + height]
+    width = max((len(r) for r in rows), default=0)
+    block = [[r[c] if c < len(r) else None for c in range(width)] for r in rows]
+    touched = False
+    for r1, c1, r2, c2 in merges:
+        lo, hi = max(r1 - 1, start), min(r2 - 1, start + height - 1)
+        if lo > hi or (r1, c1) == (r2, c2):
+            continue
+        top_row = grid[r1 - 1] if r1 - 1 < len(grid) else ()
+        top = top_row[pos[c1]] if c1 in pos and pos[c1] < len(top_row) else None
+        for r in range(lo, hi + 1):
+            for c in range(c1, c2 + 1):
+                if c in pos and pos[c] < width:
+                    block[r - start][pos[c]] = top
+                    touched = True
+    return block if touched else None
 
 
 def _find_header_start(grid: list[list[str | None]], unit_spec: ColumnSpec) -> int | None:
@@ -151,7 +192,11 @@ def _is_number_row(row: Sequence[str | None], width: int) -> bool:
 
 
 def find_layout(
-    grid: list[list[str | None]], export: ExportConfig, *, absolute: Sequence[int]
+    grid: list[list[str | None]],
+    export: ExportConfig,
+    *,
+    absolute: Sequence[int],
+    merges: Sequence[tuple[int, int, int, int]] = (),
 ) -> Layout | None:
     """Locate header, unit column and measure columns; None when the grid has no such table."""
     specs = export.column_specs()
@@ -178,8 +223,11 @@ def find_layout(
             if _is_number_row(row, width) or (unit_guess is not None and row[unit_guess] is not None):
                 break
             height += 1
-    block = grid[start : start + height]
-    paths = header_paths(block)
+    # the workbook's own merged ranges when it has them; else (.xls, merges undone) guessed from blanks
+    block = fill_merges(grid, start, height, absolute, merges)
+    paths = (
+        header_paths(block, merged=True) if block is not None else header_paths(grid[start : start + height])
+    )
     data_start = start + height
     if data_start < len(grid) and _is_number_row(grid[data_start], width):
         data_start += 1
@@ -211,14 +259,21 @@ def find_layout(
     return Layout(start, data_start, unit_col, found, paths, issues)
 
 
-def _load_grid(
-    path: Path, export: ExportConfig, limit: int | None = None
-) -> tuple[list[list[str | None]], list[int], str]:
+@dataclass
+class Cells:
+    """The sheet as the loader reads it: cleaned text rows, each column's sheet index, merges, sheet name."""
+
+    rows: list[list[str | None]]
+    absolute: list[int]
+    merges: list[tuple[int, int, int, int]]
+    sheet: str
+
+
+def _load_grid(path: Path, export: ExportConfig, limit: int | None = None) -> Cells:
     """The sheet's cells as cleaned text (None when empty), from row 1; only the first `limit` rows if given."""
-    frame, absolute, name = load_sheet_strings(path, export.sheet)
-    if limit is not None:
-        frame = frame.head(limit)
-    return [[_text(v) for v in row] for row in frame.rows()], absolute, name
+    grid = load_export_sheet(path, export.sheet)
+    rows = [[_text(v) for v in row] for row in grid.text_rows(limit)]
+    return Cells(rows, grid.absolute, grid.merges, grid.name)
 
 
 def _label_of(row: Sequence[str | None], layout: Layout) -> tuple[str | None, str | None]:
@@ -267,17 +322,17 @@ def read(
         res.issues.append(issue("not-a-workbook", file=file))
         return res
     try:
-        grid, absolute, sheet = _load_grid(path, export)
-        forget_sheets()  # the cells are copied; the cached frame is not needed any more
+        cells = _load_grid(path, export)
     except Exception as e:
         res.issues.append(issue("unreadable-file:workbook", file=file, error=e))
         return res
+    grid, absolute, sheet = cells.rows, cells.absolute, cells.sheet
     res.detail.update({"format": "xlsx", "sheet": sheet})
     legacy = check_legacy_font(" ".join(c for row in grid[:60] for c in row if c), file=file, sheet=sheet)
     if legacy is not None:
         res.issues.append(legacy)
         return res
-    layout = find_layout(grid, export, absolute=absolute)
+    layout = find_layout(grid, export, absolute=absolute, merges=cells.merges)
     if layout is None:
         res.issues.append(issue("header-not-found:procedure-stats", file=file, sheet=sheet, export=export.id))
         return res
@@ -589,10 +644,10 @@ def sniff(path: Path, config: Config) -> ExportConfig | bool:
     exports = [e for e in config.targets.exports if e.kind == ExportKind.PROCEDURE_STATS]
     for export in exports or [ExportConfig(id=NAME, kind=ExportKind.PROCEDURE_STATS)]:
         try:
-            grid, absolute, _ = _load_grid(Path(path), export, HEAD_ROWS + MAX_HEADER_ROWS + 2)
+            cells = _load_grid(Path(path), export, HEAD_ROWS + MAX_HEADER_ROWS + 2)
         except Exception:
             return False
-        layout = find_layout(grid, export, absolute=absolute)
+        layout = find_layout(cells.rows, export, absolute=cells.absolute, merges=cells.merges)
         required = [f for f, s in export.column_specs().items() if f != "unit" and s.required]
         if layout is not None and len(layout.measures) >= max(2, (len(required) + 1) // 2):
             return export
