@@ -284,9 +284,12 @@ class Cells:
     sheet: str
 
 
-def _load_grid(path: Path, export: ExportConfig, limit: int | None = None) -> Cells:
-    """The sheet's cells as cleaned text (None when empty), from row 1; only the first `limit` rows if given."""
-    grid = load_export_sheet(path, export.sheet)
+def _load_grid(path: Path, export: ExportConfig, limit: int | None = None, *, merges: bool = True) -> Cells:
+    """The sheet's cells as cleaned text (None when empty), from row 1; only the first `limit` rows if given.
+
+    `merges=False` leaves the merged ranges unread (empty): the header's merges are then guessed from blanks.
+    """
+    grid = load_export_sheet(path, export.sheet, merges=merges)
     rows = [[_text(v) for v in row] for row in grid.text_rows(limit)]
     return Cells(rows, grid.absolute, grid.merges, grid.name)
 
@@ -773,7 +776,9 @@ def sniff(path: Path, config: Config) -> ExportConfig | bool:
     exports = [e for e in config.targets.exports if e.kind == ExportKind.PROCEDURE_STATS]
     for export in exports or [ExportConfig(id=NAME, kind=ExportKind.PROCEDURE_STATS)]:
         try:
-            cells = _load_grid(Path(path), export, HEAD_ROWS + MAX_HEADER_ROWS + 2)
+            # merges guessed from blanks: every file is sniffed, and reading a large dossier export's
+            # merges would cost it a good share of its read; the read itself uses the real ones
+            cells = _load_grid(Path(path), export, HEAD_ROWS + MAX_HEADER_ROWS + 2, merges=False)
         except Exception:
             return False
         layout = find_layout(cells.rows, export, absolute=cells.absolute, merges=cells.merges)

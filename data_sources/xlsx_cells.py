@@ -67,6 +67,7 @@ class SheetGrid:
     # row, column, kind (number|text|bool|error|date or null when unknown), percent, no_value, shown
     facts: pl.DataFrame
     merges: list[tuple[int, int, int, int]]  # (first_row, first_col, last_row, last_col), 1-based / 0-based
+    merges_known: bool = True  # False until an export grid's merges are asked for (`load_export_sheet`)
 
     @property
     def absolute(self) -> list[int]:
@@ -246,9 +247,9 @@ def load_sheet(
 ) -> SheetGrid:
     """Read one sheet as text with exact Excel rows and letters (blank rows kept).
 
-    `max_rows` refuses a longer sheet before any cell scan (None: no limit). With `facts=False` only the
-    merged ranges are taken from the XML (a fast scan): a report-system export of 300,000 rows needs its
-    values and its merged header, not a Python pass over every cell; `facts` is then empty.
+    `max_rows` refuses a longer sheet before any cell scan (None: no limit). With `facts=False` the XML is
+    not scanned at all: a report-system export of 300,000 rows needs its values, not a Python pass over
+    every cell; `facts` is then empty and the merges are read when asked for (`load_export_sheet`).
     """
     sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
     return _grid_of(reader, sheet, path, max_rows=max_rows, facts=facts)
@@ -274,8 +275,7 @@ def _grid_of(
     frame = frame.with_row_index("row", offset=1).with_columns(pl.col("row").cast(pl.Int64))
     is_xml = path.suffix.lower() in (".xlsx", ".xlsm")
     if not facts:
-        cell_facts = pl.DataFrame(schema=_FACTS_SCHEMA)
-        merges = _xlsx_merges(path, name) if is_xml else []
+        cell_facts, merges = pl.DataFrame(schema=_FACTS_SCHEMA), []
     elif is_xml:
         cell_facts, merges = _xlsx_facts(path, name)
     else:
@@ -291,11 +291,10 @@ def _grid_of(
             more = pl.DataFrame({"row": list(range(frame.height + 1, max_row + 1))}, schema={"row": pl.Int64})
             frame = pl.concat([frame, more], how="diagonal")
     frame = frame.select("row", *letters)
-    return SheetGrid(name, frame, letters, cell_facts, merges)
+    return SheetGrid(name, frame, letters, cell_facts, merges, merges_known=facts)
 
 
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
-_MERGES_START = re.compile(rb"<(?:\w+:)?mergeCells\b")
 
 
 def _xlsx_merges(path: Path, sheet_name: str) -> list[tuple[int, int, int, int]]:
@@ -314,11 +313,11 @@ def _xlsx_merges(path: Path, sheet_name: str) -> list[tuple[int, int, int, int]]
             while chunk := stream.read(1 << 20):
                 buf = tail + chunk
                 if not found:
-                    m = _MERGES_START.search(buf)
-                    if m is None:
+                    at = buf.find(b"mergeCells")  # a plain byte search: the sheet may be 100 MB of cells
+                    if at < 0:
                         tail = buf[-64:]  # a tag split across two chunks
                         continue
-                    found, buf = True, buf[m.start() :]
+                    found, buf = True, buf[at:]
                 tail = buf
         for m in _MERGE_REF.finditer(tail if found else b""):
             a, b = m.group(1).decode().split(":")
@@ -347,11 +346,13 @@ def one_read() -> Iterator[None]:
         _READ_SCOPE.reset(token)
 
 
-def load_export_sheet(path: Path, sheet: str | int | None) -> SheetGrid:
+def load_export_sheet(path: Path, sheet: str | int | None, *, merges: bool = False) -> SheetGrid:
     """The grid of a report-system export: the configured sheet (name or index), else the first visible.
 
-    No row limit (an export may hold 300,000 dossiers) and no per-cell facts; merges come from the XML.
-    Inside `one_read()` the grid is kept for the next caller of the same file.
+    No row limit (an export may hold 300,000 dossiers) and no per-cell facts. With `merges` the merged
+    ranges are read from the XML (an .xlsx; none for other formats): only a merged header needs them, and
+    the scan costs a large export a good share of its read. Inside `one_read()` the grid is kept for the
+    next caller of the same file.
     """
     path = Path(path)
     scope = _READ_SCOPE.get()
@@ -360,7 +361,7 @@ def load_export_sheet(path: Path, sheet: str | int | None) -> SheetGrid:
         st = path.stat()
         key = (str(path.resolve()), st.st_mtime_ns, st.st_size, sheet)
         if key in scope:
-            return scope[key]
+            return _with_merges(scope[key], path) if merges else scope[key]
     reader = open_workbook(path)
     candidates: list[str | int] = [sheet] if sheet is not None else list(range(len(reader.sheet_names)))
     loaded = None
@@ -373,6 +374,14 @@ def load_export_sheet(path: Path, sheet: str | int | None) -> SheetGrid:
     if scope is not None:
         scope.clear()  # one file at a time: the previous file's grid is not needed any more
         scope[key] = grid
+    return _with_merges(grid, path) if merges else grid
+
+
+def _with_merges(grid: SheetGrid, path: Path) -> SheetGrid:
+    """The grid with its merged ranges read (once)."""
+    if not grid.merges_known:
+        grid.merges = _xlsx_merges(path, grid.name) if path.suffix.lower() in (".xlsx", ".xlsm") else []
+        grid.merges_known = True
     return grid
 
 
