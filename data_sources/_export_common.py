@@ -6,14 +6,13 @@ import calendar
 import datetime as dt
 import functools
 import re
-import threading
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-import fastexcel
 import polars as pl
 from openpyxl.utils import column_index_from_string, get_column_letter
 
+from data_sources.xlsx_cells import load_export_sheet
 from ioc.config import Config
 from ioc.exports_config import FORMER_UNITS_UNTIL, ColumnSpec, ExportConfig, ExportKind, FieldType
 from ioc.filters import quantity_problems
@@ -124,43 +123,15 @@ def check_indicators(
 
 # ---- spreadsheets -------------------------------------------------------------------------------------
 
-# calamine parses a whole sheet on every `load_sheet` (even with n_rows), so the sheet is parsed once and
-# kept for the next caller: sniffing by several loaders and then reading cost one parse, not three.
-_SHEET_LOCK = threading.Lock()
-_SHEET_CACHE: dict[str, object] = {}
-
 
 def load_sheet_strings(path: Path, sheet: str | int | None) -> tuple[pl.DataFrame, list[int], str]:
     """The sheet (the configured one, else the first visible) as all-text columns with every row, from row 1.
 
-    Returns (frame, 0-based sheet column of each frame column, sheet name). The last sheet loaded is cached
-    (keyed by path, size and modification time) until `forget_sheets()`.
+    A view over the one grid every loader reads (`xlsx_cells.load_export_sheet`): (cells, 0-based sheet
+    column of each frame column, sheet name). Inside `xlsx_cells.one_read()` the file is parsed once.
     """
-    path = Path(path)
-    st = path.stat()
-    key = (str(path.resolve()), st.st_mtime_ns, st.st_size, sheet)
-    with _SHEET_LOCK:
-        if _SHEET_CACHE.get("key") == key:
-            return _SHEET_CACHE["value"]  # type: ignore[return-value]
-    reader = fastexcel.read_excel(path)
-    candidates: list[str | int] = [sheet] if sheet is not None else list(range(len(reader.sheet_names)))
-    loaded = None
-    for idx in candidates:
-        loaded = reader.load_sheet(idx, header_row=None, skip_rows=0, dtypes="string")
-        if sheet is not None or loaded.visible == "visible":
-            break
-    assert loaded is not None
-    value = (loaded.to_polars(), [c.absolute_index for c in loaded.available_columns()], loaded.name)
-    with _SHEET_LOCK:
-        _SHEET_CACHE.clear()
-        _SHEET_CACHE.update(key=key, value=value)
-    return value
-
-
-def forget_sheets() -> None:
-    """Drop the cached sheet (after a file has been read)."""
-    with _SHEET_LOCK:
-        _SHEET_CACHE.clear()
+    grid = load_export_sheet(path, sheet)
+    return grid.cells(), grid.absolute, grid.name
 
 
 # ---- headers -------------------------------------------------------------------------------------------

@@ -30,7 +30,6 @@ from data_sources._export_common import (
     choose_export,
     export_indicators,
     find_header_row,
-    forget_sheets,
     header_key,
     is_spreadsheet,
     letter,
@@ -378,7 +377,6 @@ def read(
     finally:
         for p in table.cleanup:
             p.unlink(missing_ok=True)
-        forget_sheets()
     res.detail.update(table.detail)
     res.detail["seconds"] = round(time.perf_counter() - t0, 3)
     return res
@@ -397,16 +395,59 @@ def _compute(
     period: str | None,
     progress: Progress | None,
 ) -> None:
+    """Steps: typed values → row-level tests → one group-by → problems → units → indicators."""
     sheet = table.sheet
     present = [f for f in table.columns if f in needed or f in CHECKED_FIELDS]
     lf = table.lf.filter(pl.any_horizontal([pl.col(f).is_not_null() for f in table.columns]))
-    # 1. typed values and their error flags
+    lf, flags = _typed(lf, present, types, export, excel=table.excel)
+    # the month as a date (first of the month): a cheap group key, written as "YYYY-MM" once grouped
+    lf = lf.with_columns(pl.col(export.period_field).dt.month_start().alias(_PERIOD))
+    checks = dossier_checks.flag_columns(present)
+    lf = lf.with_columns(e.alias(name) for name, e in checks.items())
+    lf, atoms = _row_tests(lf, indicators, types)
+    vocab_fields = [f for f in present if types.get(f) in ("vocab", "unit")]
+    keys = [_PERIOD, *vocab_fields, *atoms.values(), *flags, *checks]
+    agg, repeated = _group(lf, keys, indicators, present)
+    res.rows_read = int(agg.get_column(_N).sum() or 0)
+    res.detail["groups"] = agg.height
+    if progress is not None:
+        progress(res.rows_read, res.rows_read)
+    # problems, each found on the grouped frame; examples are the first rows where it occurs
+    res.issues += _bad_cells(lf, agg, flags, types, table, export, file=file)
+    res.issues += dossier_checks.check_rows(
+        agg,
+        repeated,
+        lf,
+        table.raw if table.raw is not None else lf,
+        row=_ROW,
+        count=_N,
+        columns=table.columns,
+        file=file,
+        sheet=sheet,
+    )
+    res.issues += _missing(agg, table, export, file=file)
+    mapped, problems = _vocab_values(agg, vocab_fields, types, table, export, file=file)
+    res.issues += problems
+    with_units, units, problems = _unit_codes(agg, config, table, export, file=file)
+    res.issues += problems
+    if res.errors:
+        return
+    obs = _indicators(with_units, units, mapped, indicators, types, atoms, file=file, sheet=sheet)
+    obs, outside = restrict_to_period(obs, period, file=file)
+    res.issues += outside
+    res.observations = obs
+
+
+def _typed(
+    lf: pl.LazyFrame, present: list[str], types: dict[str, FieldType], export: ExportConfig, *, excel: bool
+) -> tuple[pl.LazyFrame, list[str]]:
+    """Dates, numbers and texts parsed in place (the raw text kept as `__raw_*`); the `__bad_*` flags."""
     typed: list[pl.Expr] = []
     flags: list[str] = []
     for f in present:
         t = types.get(f, "text")
         if t == "date":
-            typed.append(date_expr(pl.col(f), export.date_format, excel=table.excel).alias(f))
+            typed.append(date_expr(pl.col(f), export.date_format, excel=excel).alias(f))
         elif t == "number":
             typed.append(number_expr(pl.col(f), decimal_comma=export.decimal_comma).alias(f))
         elif t == "text":
@@ -421,11 +462,13 @@ def _compute(
         (pl.col(f"__has_{f.removeprefix('__bad_')}") & pl.col(f.removeprefix("__bad_")).is_null()).alias(f)
         for f in flags
     )
-    # the month as a date (first of the month): a cheap group key, written as "YYYY-MM" once grouped
-    lf = lf.with_columns(pl.col(export.period_field).dt.month_start().alias(_PERIOD))
-    checks = dossier_checks.flag_columns(present)
-    lf = lf.with_columns(e.alias(name) for name, e in checks.items())
-    # 2. row-level tests of the filters, each once
+    return lf, flags
+
+
+def _row_tests(
+    lf: pl.LazyFrame, indicators: list, types: dict[str, FieldType]
+) -> tuple[pl.LazyFrame, dict[str, str]]:
+    """Each row-level test of the filters computed once, as a boolean column (condition key → column)."""
     atoms: dict[str, str] = {}
     for ind in indicators:
         for q in quantities(ind).values():
@@ -434,10 +477,14 @@ def _compute(
                     atoms[_cond_key(c)] = f"__a{len(atoms)}"
     conds = {_cond_key(c): c for ind in indicators for q in quantities(ind).values() for c in q.conditions()}  # type: ignore[union-attr]
     lf = lf.with_columns(compile_condition(conds[k], types).alias(name) for k, name in atoms.items())
-    # 3. one group-by over the file
+    return lf, atoms
+
+
+def _group(
+    lf: pl.LazyFrame, keys: list[str], indicators: list, present: list[str]
+) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """One group-by over the file (rows, first row, summed amounts) and the repeated dossier codes."""
     sums = sorted({f for ind in indicators for q in quantities(ind).values() for f in (q.sum or [])})  # type: ignore[union-attr]
-    vocab_fields = [f for f in present if types.get(f) in ("vocab", "unit")]
-    keys = [_PERIOD, *vocab_fields, *atoms.values(), *flags, *checks]
     grouped = lf.group_by(keys).agg(
         pl.len().alias(_N),
         pl.col(_ROW).min().alias(_ROW),
@@ -448,13 +495,20 @@ def _compute(
         agg, repeated = pl.collect_all([grouped, dossier_checks.repeated_codes(lf, _ROW)], engine="streaming")
     else:
         agg, repeated = grouped.collect(engine="streaming"), None
-    agg = agg.with_columns(pl.col(_PERIOD).dt.strftime("%Y-%m"))
-    res.rows_read = int(agg.get_column(_N).sum() or 0)
-    res.detail["groups"] = agg.height
-    if progress is not None:
-        progress(res.rows_read, res.rows_read)
-    # 4. problems, each found on the grouped frame; examples are the first rows where it occurs
-    issues: list[Issue] = res.issues
+    return agg.with_columns(pl.col(_PERIOD).dt.strftime("%Y-%m")), repeated
+
+
+def _bad_cells(
+    lf: pl.LazyFrame,
+    agg: pl.DataFrame,
+    flags: list[str],
+    types: dict[str, FieldType],
+    table: _Table,
+    export: ExportConfig,
+    *,
+    file: str,
+) -> list[Issue]:
+    """Dates and numbers that do not parse: the first rows of each, with how many rows in all."""
     bad_flags = [flag for flag in flags if agg.get_column(flag).any()]
     # the cells themselves only when something is wrong: one more pass, for the first rows of each problem
     # (carrying the raw text through the group-by would cost every file a good share of its read)
@@ -471,20 +525,21 @@ def _compute(
         if bad_flags
         else []
     )
+    out: list[Issue] = []
     for flag, rows_df in zip(bad_flags, examples, strict=True):
         f = flag.removeprefix("__bad_")
         total = int(agg.filter(pl.col(flag)).get_column(_N).sum())
         kind = types[f]
         for row, raw in rows_df.sort(_ROW).iter_rows():
             what = f"'{export.date_format.replace('%d', 'dd').replace('%m', 'mm').replace('%Y', 'yyyy')}'"
-            issues.append(
+            out.append(
                 with_row_count(
                     issue(
                         "bad-date" if kind == "date" else "bad-number:amount",
                         format=what,
                         export=export.id,
                         file=file,
-                        sheet=sheet,
+                        sheet=table.sheet,
                         row=row,
                         column=table.columns.get(f),
                         field=f,
@@ -494,17 +549,12 @@ def _compute(
                     total,
                 )
             )
-    issues += dossier_checks.check_rows(
-        agg,
-        repeated,
-        lf,
-        table.raw if table.raw is not None else lf,
-        row=_ROW,
-        count=_N,
-        columns=table.columns,
-        file=file,
-        sheet=sheet,
-    )
+    return out
+
+
+def _missing(agg: pl.DataFrame, table: _Table, export: ExportConfig, *, file: str) -> list[Issue]:
+    """Rows without a date (that is not merely unreadable) or without a receiving unit."""
+    out: list[Issue] = []
     for f, key in ((export.period_field, "missing-date"), ("unit", "missing-unit:dossier")):
         col = _PERIOD if f == export.period_field else f
         if col not in agg.columns:
@@ -516,12 +566,27 @@ def _compute(
             continue
         total = int(missing.get_column(_N).sum())
         for (row,) in _examples(missing).select(_ROW).iter_rows():
-            issues.append(
+            out.append(
                 with_row_count(
-                    issue(key, file=file, sheet=sheet, row=row, column=table.columns.get(f), field=f), total
+                    issue(key, file=file, sheet=table.sheet, row=row, column=table.columns.get(f), field=f),
+                    total,
                 )
             )
+    return out
+
+
+def _vocab_values(
+    agg: pl.DataFrame,
+    vocab_fields: list[str],
+    types: dict[str, FieldType],
+    table: _Table,
+    export: ExportConfig,
+    *,
+    file: str,
+) -> tuple[dict[str, pl.DataFrame], list[Issue]]:
+    """Each vocabulary field's labels → canonical values, and the labels the export does not know."""
     mapped: dict[str, pl.DataFrame] = {}
+    out: list[Issue] = []
     for f in vocab_fields:
         if types[f] != "vocab":
             continue
@@ -534,18 +599,18 @@ def _compute(
         for raw, n, row in (
             values.filter(pl.col("__canon").is_null()).sort(_ROW).select(f, _N, _ROW).iter_rows()
         ):
-            legacy = check_legacy_font(raw, file=file, sheet=sheet)
+            legacy = check_legacy_font(raw, file=file, sheet=table.sheet)
             if legacy is not None:
-                issues.append(legacy)
+                out.append(legacy)
                 continue
-            issues.append(
+            out.append(
                 issue(
                     "unknown-value",
                     count=int(n),
                     allowed=allowed,
                     export=export.id,
                     file=file,
-                    sheet=sheet,
+                    sheet=table.sheet,
                     row=row,
                     column=table.columns.get(f),
                     field=f,
@@ -554,6 +619,13 @@ def _compute(
                     extra={"count": int(n)},
                 )
             )
+    return mapped, out
+
+
+def _unit_codes(
+    agg: pl.DataFrame, config: Config, table: _Table, export: ExportConfig, *, file: str
+) -> tuple[pl.DataFrame, pl.DataFrame, list[Issue]]:
+    """The groups with a unit and a month, the unit codes of their labels, and the unknown labels."""
     # units: the label with the period's side of 1 July 2025
     with_units = agg.filter(pl.col("unit").is_not_null() & pl.col(_PERIOD).is_not_null()).with_columns(
         (pl.col(_PERIOD) <= FORMER_LAST_MONTH).alias("__former")
@@ -566,10 +638,11 @@ def _compute(
     bad_units = with_units.join(units, left_on=["unit", "__former"], right_on=["label", "former"]).filter(
         pl.col("unit_code").is_null()
     )
+    out: list[Issue] = []
     for label, rows_df in bad_units.sort(_ROW).group_by("unit", maintain_order=True):
         first = rows_df.sort(_ROW)
         rows = [int(r) for r in first.get_column(_ROW).to_list()]
-        issues.append(
+        out.append(
             unit_issue(
                 export,
                 str(label[0]),
@@ -578,13 +651,25 @@ def _compute(
                 count=int(first.get_column(_N).sum()),
                 rows=rows,
                 file=file,
-                sheet=sheet,
+                sheet=table.sheet,
                 column=table.columns.get("unit"),
             )
         )
-    if res.errors:
-        return
-    # 5. the indicators, on the grouped frame
+    return with_units, units, out
+
+
+def _indicators(
+    with_units: pl.DataFrame,
+    units: pl.DataFrame,
+    mapped: dict[str, pl.DataFrame],
+    indicators: list,
+    types: dict[str, FieldType],
+    atoms: dict[str, str],
+    *,
+    file: str,
+    sheet: str | None,
+) -> pl.DataFrame:
+    """The indicators on the grouped frame, per unit code and month."""
     frame = with_units.join(
         units.select(pl.col("label").alias("unit"), pl.col("former").alias("__former"), "unit_code"),
         on=["unit", "__former"],
@@ -596,10 +681,7 @@ def _compute(
     parts: dict[str, dict[str, pl.Expr]] = {}
     for ind in indicators:
         parts[ind.id] = {side: _quantity_expr(q, types, atoms) for side, q in quantities(ind).items()}  # type: ignore[arg-type]
-    obs = observations(frame, indicators, parts, source_file=file, sheet=sheet)
-    obs, outside = restrict_to_period(obs, period, file=file)
-    res.issues += outside
-    res.observations = obs
+    return observations(frame, indicators, parts, source_file=file, sheet=sheet)
 
 
 def _quantity_expr(q: Quantity, types: dict[str, FieldType], atoms: dict[str, str]) -> pl.Expr:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from data_sources import DataSource, dossiers, long_export, procedure_stats, workbook
+from data_sources.xlsx_cells import one_read
 from ioc.config import Config
 from ioc.exports_config import ExportConfig, ExportKind
 from ioc.issues import Issue, IssueError
@@ -66,7 +67,8 @@ def detect(
     reads a report-system export, however it is named or re-saved.
     """
     file = Path(path).name
-    chosen, export = _detect(path, config, file, source, export_id, allowed)
+    with one_read():  # every sniff looks at one parse of the file
+        chosen, export = _detect(path, config, file, source, export_id, allowed)
     if allowed is not None and chosen.name not in allowed:
         raise _not_allowed(file, chosen.name, allowed)
     return chosen, export

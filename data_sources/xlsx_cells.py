@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,6 +67,21 @@ class SheetGrid:
     # row, column, kind (number|text|bool|error|date or null when unknown), percent, no_value, shown
     facts: pl.DataFrame
     merges: list[tuple[int, int, int, int]]  # (first_row, first_col, last_row, last_col), 1-based / 0-based
+    merges_known: bool = True  # False until an export grid's merges are asked for (`load_export_sheet`)
+
+    @property
+    def absolute(self) -> list[int]:
+        """The 0-based sheet column of each grid column, in order (the grid starts at the first used one)."""
+        return [col_index(x) for x in self.letters]
+
+    def cells(self) -> pl.DataFrame:
+        """Every cell as text, one String column per Excel letter, one row per Excel row from row 1."""
+        return self.frame.select(self.letters)
+
+    def text_rows(self, limit: int | None = None) -> list[tuple[str | None, ...]]:
+        """The rows as tuples of cell text (None when empty), the first `limit` rows only when given."""
+        cells = self.cells()
+        return (cells.head(limit) if limit is not None else cells).rows()
 
 
 _FACTS_SCHEMA = {
@@ -219,10 +237,34 @@ def _too_many_rows(file: str, sheet: str, rows: int) -> Issue:
     )
 
 
-def load_sheet(reader: fastexcel.ExcelReader, name: str, path: Path) -> SheetGrid:
-    """Read one sheet as text with exact Excel rows and letters (blank rows kept)."""
+def load_sheet(
+    reader: fastexcel.ExcelReader,
+    name: str,
+    path: Path,
+    *,
+    max_rows: int | None = MAX_SHEET_ROWS,
+    facts: bool = True,
+) -> SheetGrid:
+    """Read one sheet as text with exact Excel rows and letters (blank rows kept).
+
+    `max_rows` refuses a longer sheet before any cell scan (None: no limit). With `facts=False` the XML is
+    not scanned at all: a report-system export of 300,000 rows needs its values, not a Python pass over
+    every cell; `facts` is then empty and the merges are read when asked for (`load_export_sheet`).
+    """
     sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
-    if sheet.total_height > MAX_SHEET_ROWS:
+    return _grid_of(reader, sheet, path, max_rows=max_rows, facts=facts)
+
+
+def _grid_of(
+    reader: fastexcel.ExcelReader,
+    sheet: fastexcel.ExcelSheet,
+    path: Path,
+    *,
+    max_rows: int | None,
+    facts: bool,
+) -> SheetGrid:
+    name = sheet.name
+    if max_rows is not None and sheet.total_height > max_rows:
         raise IssueError([_too_many_rows(path.name, name, sheet.total_height)])
     raw = sheet.to_polars()
     # fastexcel starts at the first used column: name each column by its real letter
@@ -231,14 +273,17 @@ def load_sheet(reader: fastexcel.ExcelReader, name: str, path: Path) -> SheetGri
         pl.col(letters).cast(pl.String)
     )
     frame = frame.with_row_index("row", offset=1).with_columns(pl.col("row").cast(pl.Int64))
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        facts, merges = _xlsx_facts(path, name)
+    is_xml = path.suffix.lower() in (".xlsx", ".xlsm")
+    if not facts:
+        cell_facts, merges = pl.DataFrame(schema=_FACTS_SCHEMA), []
+    elif is_xml:
+        cell_facts, merges = _xlsx_facts(path, name)
     else:
-        facts, merges = _xls_facts(reader, name, letters), []
+        cell_facts, merges = _xls_facts(reader, name, letters), []
     # formula cells without a value are outside fastexcel's range: widen the grid to hold them
-    if facts.height:
-        max_row = int(facts["row"].max())
-        extra_letters = sorted(set(facts["column"].unique().to_list()) - set(letters), key=col_index)
+    if cell_facts.height:
+        max_row = int(cell_facts["row"].max())
+        extra_letters = sorted(set(cell_facts["column"].unique().to_list()) - set(letters), key=col_index)
         if extra_letters:
             frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(x) for x in extra_letters)
             letters = sorted([*letters, *extra_letters], key=col_index)
@@ -246,7 +291,98 @@ def load_sheet(reader: fastexcel.ExcelReader, name: str, path: Path) -> SheetGri
             more = pl.DataFrame({"row": list(range(frame.height + 1, max_row + 1))}, schema={"row": pl.Int64})
             frame = pl.concat([frame, more], how="diagonal")
     frame = frame.select("row", *letters)
-    return SheetGrid(name, frame, letters, facts, merges)
+    return SheetGrid(name, frame, letters, cell_facts, merges, merges_known=facts)
+
+
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+
+
+def _xlsx_merges(path: Path, sheet_name: str) -> list[tuple[int, int, int, int]]:
+    """The merged ranges of a sheet, found by a byte scan of its XML (no per-cell parsing).
+
+    `<mergeCells>` follows `<sheetData>`; cell text cannot hide a match, since a `<` in it is escaped.
+    """
+    merges: list[tuple[int, int, int, int]] = []
+    with zipfile.ZipFile(path) as zf:
+        sheet_part, _ = _xlsx_parts(zf, sheet_name)
+        if sheet_part is None or sheet_part not in zf.namelist():
+            return merges
+        tail = b""
+        found = False
+        with zf.open(sheet_part) as stream:
+            while chunk := stream.read(1 << 20):
+                buf = tail + chunk
+                if not found:
+                    at = buf.find(b"mergeCells")  # a plain byte search: the sheet may be 100 MB of cells
+                    if at < 0:
+                        tail = buf[-64:]  # a tag split across two chunks
+                        continue
+                    found, buf = True, buf[at:]
+                tail = buf
+        for m in _MERGE_REF.finditer(tail if found else b""):
+            a, b = m.group(1).decode().split(":")
+            (r1, c1), (r2, c2) = _split_ref(a), _split_ref(b)
+            merges.append((r1, c1, r2, c2))
+    return merges
+
+
+# One read of a file (detection's sniffs, then the loader) parses each sheet once: `one_read()` opens a
+# scope, per call and per thread (a context variable, not a global), that keeps the grids loaded inside it.
+_READ_SCOPE: ContextVar[dict[tuple[object, ...], SheetGrid] | None] = ContextVar(
+    "ioc_read_scope", default=None
+)
+
+
+@contextlib.contextmanager
+def one_read() -> Iterator[None]:
+    """Within this block, `load_export_sheet` parses a file's sheet once; nested blocks share the outer one."""
+    if _READ_SCOPE.get() is not None:
+        yield
+        return
+    token = _READ_SCOPE.set({})
+    try:
+        yield
+    finally:
+        _READ_SCOPE.reset(token)
+
+
+def load_export_sheet(path: Path, sheet: str | int | None, *, merges: bool = False) -> SheetGrid:
+    """The grid of a report-system export: the configured sheet (name or index), else the first visible.
+
+    No row limit (an export may hold 300,000 dossiers) and no per-cell facts. With `merges` the merged
+    ranges are read from the XML (an .xlsx; none for other formats): only a merged header needs them, and
+    the scan costs a large export a good share of its read. Inside `one_read()` the grid is kept for the
+    next caller of the same file.
+    """
+    path = Path(path)
+    scope = _READ_SCOPE.get()
+    key: tuple[object, ...] = ()
+    if scope is not None:
+        st = path.stat()
+        key = (str(path.resolve()), st.st_mtime_ns, st.st_size, sheet)
+        if key in scope:
+            return _with_merges(scope[key], path) if merges else scope[key]
+    reader = open_workbook(path)
+    candidates: list[str | int] = [sheet] if sheet is not None else list(range(len(reader.sheet_names)))
+    loaded = None
+    for idx in candidates:
+        loaded = reader.load_sheet(idx, header_row=None, skip_rows=0, dtypes="string")
+        if sheet is not None or loaded.visible == "visible":
+            break
+    assert loaded is not None
+    grid = _grid_of(reader, loaded, path, max_rows=None, facts=False)
+    if scope is not None:
+        scope.clear()  # one file at a time: the previous file's grid is not needed any more
+        scope[key] = grid
+    return _with_merges(grid, path) if merges else grid
+
+
+def _with_merges(grid: SheetGrid, path: Path) -> SheetGrid:
+    """The grid with its merged ranges read (once)."""
+    if not grid.merges_known:
+        grid.merges = _xlsx_merges(path, grid.name) if path.suffix.lower() in (".xlsx", ".xlsm") else []
+        grid.merges_known = True
+    return grid
 
 
 def head_grid(reader: fastexcel.ExcelReader, name: str, n_rows: int) -> SheetGrid:

@@ -119,6 +119,7 @@ class ParseOutcome:
 def read_here(request: ParseRequest, config: Config, progress: Progress | None = None) -> ParseOutcome:
     """Trim sparse sheets, detect the source, read: the worker's job (also callable in-process)."""
     from data_sources.registry import detect
+    from data_sources.xlsx_cells import one_read
     from data_sources.xlsx_trim import drop_blank_cells
 
     path = Path(request.path)
@@ -133,19 +134,20 @@ def read_here(request: ParseRequest, config: Config, progress: Progress | None =
             path = trimmed
         stage = "detect"
         try:
-            chosen, export = detect(
-                path, config, source=request.source, export_id=request.export_id, allowed=request.allowed
-            )
-            stage = "read"
-            result = chosen.read(
-                path,
-                config,
-                export,
-                display_name=request.name,
-                progress=progress,
-                department=request.department,
-                period=request.period,
-            )
+            with one_read():  # the sniffs and the read parse the file's sheet once
+                chosen, export = detect(
+                    path, config, source=request.source, export_id=request.export_id, allowed=request.allowed
+                )
+                stage = "read"
+                result = chosen.read(
+                    path,
+                    config,
+                    export,
+                    display_name=request.name,
+                    progress=progress,
+                    department=request.department,
+                    period=request.period,
+                )
         except IssueError as err:  # refused: say what the file was taken for (a refused export's kind)
             return ParseOutcome(issues=err.issues, source=getattr(err, "source", None))
         except MemoryError:

@@ -251,3 +251,55 @@ def test_dossier_file_is_not_sniffed_as_statistics(tmp_path: Path, config) -> No
 
     path = write_dossiers(tmp_path / "d.xlsx", [{"code": "1", "unit": "Xã Tân Hòa", "channel": "online"}])
     assert SOURCE.sniff(path, config) is False
+
+
+def _unmerged_copy(src: Path, dest: Path) -> Path:
+    """The same report saved with every merge undone: the value stays in the top-left cell, the rest blank."""
+    wb = load_workbook(src)
+    for ws in wb.worksheets:
+        for rng in list(ws.merged_cells.ranges):
+            ws.unmerge_cells(str(rng))
+    wb.save(dest)
+    return dest
+
+
+def test_merged_and_unmerged_header_read_the_same(report: Path, config, tmp_path: Path) -> None:
+    plain = _unmerged_copy(report, tmp_path / "bao_cao_khong_gop_o.xlsx")
+    assert not load_workbook(plain).active.merged_cells.ranges
+    merged, unmerged = SOURCE.read(report, config), SOURCE.read(plain, config)
+    assert merged.errors == [] and unmerged.errors == []
+    assert table(merged.observations) == table(unmerged.observations)
+    assert merged.observations.height == 15
+    assert [(i.code, i.row, i.column) for i in merged.issues] == [
+        (i.code, i.row, i.column) for i in unmerged.issues
+    ]
+    assert merged.detail["header_row"] == unmerged.detail["header_row"] == 6
+
+
+def test_the_workbook_merges_decide_which_group_a_column_belongs_to(report: Path, config) -> None:
+    # an extra column N whose title sits in the lowest header row alone, outside every merged group: the
+    # sheet's merges say it is not under "Số hồ sơ đang giải quyết" (K6:M7), so "Quá hạn" is column M only
+    wb = load_workbook(report)
+    ws = wb.active
+    ws["N8"] = "Số hồ sơ quá hạn có văn bản xin lỗi"
+    for r in range(10, 17):
+        ws.cell(r, 14, 99)
+    wb.save(report)
+    res = SOURCE.read(report, config)
+    assert res.errors == [], [str(i) for i in res.errors]
+    got = table(res.observations)
+    assert got[("tthc_overdue_backlog", "so_tu_phap", "2025-08")] == (5.0, None, None)
+    assert got[("tthc_overdue_backlog", "90003", "2025-08")] == (10.0, None, None)
+
+
+def test_one_read_parses_a_sheet_once_and_keeps_nothing_after(report: Path) -> None:
+    from data_sources.xlsx_cells import load_export_sheet, one_read
+
+    with one_read():
+        first = load_export_sheet(report, None)
+        assert first.merges == []  # not read until asked for: a large export does not pay for them
+        assert (
+            load_export_sheet(report, None, merges=True) is first
+        )  # the sniffs and the read share one parse
+    assert load_export_sheet(report, None) is not first  # no cache outlives the read
+    assert first.name == "Biểu II.06" and (6, 0, 8, 0) in first.merges  # A6:A8
