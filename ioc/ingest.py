@@ -24,15 +24,15 @@ from sqlalchemy import Engine
 
 from data_sources import ParseResult, Progress
 from ioc import filegate, ledger, meeting_locks, store, validation
-from ioc.accounts import DEPARTMENT, User, write_refusal
+from ioc.accounts import DEPARTMENT, User
 from ioc.config import Config
 from ioc.file_bytes import NotRegularError, not_a_file, read_regular, too_large
-from ioc.i18n import format_period
+from ioc.intake_rights import refused_in_file, refused_up_front
 from ioc.issues import Issue, cap_issues
-from ioc.messages import Words, issue, period_words, warning
+from ioc.messages import issue, warning
 from ioc.observations import conform
 from ioc.parse_worker import ParseLimits, ParseRequest, read_file
-from ioc.periods import is_period, local_today, period_end, period_start, shift
+from ioc.periods import is_period, local_today, shift
 from ioc.replacement import Replacement, plan_replacement
 
 log = logging.getLogger(__name__)
@@ -226,7 +226,10 @@ def _intake(
     path: Path, config: Config, engine: Engine, data_dir: Path, request: IngestRequest, report: IngestReport
 ) -> None:
     """gate → stage → judge and record; `report` is filled in as the file goes."""
-    refused = _refused_up_front(request)
+    assert request.today is not None  # settled
+    refused = refused_up_front(
+        request.actor, request.department, request.export_id, request.period, request.today
+    )
     if refused:  # nothing read, nothing stored: the request itself is not allowed
         report.issues = refused
         return
@@ -234,9 +237,8 @@ def _intake(
     if data is None:  # not a regular file, unreadable or too large: nothing read into memory, nothing stored
         report.issues = refused
         return
-    staged = _stage(
-        request, data_dir, engine, path, report.file_name, data, _gate(request, report.file_name, data)
-    )
+    gate = _gate(request, report.file_name, data)
+    staged = _stage(request, data_dir, engine, path, report.file_name, data, gate)
     try:
         _judge_and_record(request, staged, config, engine, report)
     except store.LedgerBusyError as busy:
@@ -263,7 +265,7 @@ def _judge_and_record(
             report.issues, report.status = config_errors(result.issues), "waiting"
             return
         _describe(report, request, result, obs)
-        _check_access(request, staged, report, result, obs)
+        _check_access(request, staged, report, result)
         issues = _validate(
             request, config, engine, report, obs, [*staged.gate, *result.issues, *crosswalk_issues]
         )
@@ -279,28 +281,6 @@ def _judge_and_record(
 
 
 # --------------------------------------------------------------------------------------------- the steps
-
-
-def _period_not_ended(period: str, today: dt.date) -> Issue:
-    return issue(
-        "period-not-ended",
-        value=period,
-        expected=f"a period ended before {today:%Y-%m-%d}",
-        period=period_words(period),
-    )
-
-
-def _refused_up_front(request: IngestRequest) -> list[Issue]:
-    """What the request itself is not allowed to do, before any byte is read (nothing is recorded)."""
-    if request.actor is not None:
-        refusal = write_refusal(request.actor, request.department, export=request.export_id is not None)
-        if refusal:
-            return refusal
-    period, today = request.period, request.today
-    assert today is not None  # settled
-    if period is not None and is_period(period) and period_end(period) >= today:
-        return [_period_not_ended(period, today)]
-    return []
 
 
 def _take_bytes(request: IngestRequest, path: Path, name: str) -> tuple[bytes | None, list[Issue]]:
@@ -424,47 +404,23 @@ def _describe(report: IngestReport, request: IngestRequest, result: ParseResult,
     report.observations = obs
 
 
-def _check_access(
-    request: IngestRequest, staged: _Staged, report: IngestReport, result: ParseResult, obs: pl.DataFrame
-) -> None:
+def _check_access(request: IngestRequest, staged: _Staged, report: IngestReport, result: ParseResult) -> None:
     """Reject (`_Rejected`) what the file's own content is not allowed to do; the attempt of a department
     account goes to its own history, not the other department's."""
     assert request.today is not None  # settled
-    access = _refused_in_file(report, obs, request.actor, request.today)
+    access = refused_in_file(
+        request.actor,
+        file=report.file_name,
+        department=report.department,
+        source=report.source,
+        periods=report.periods,
+        today=request.today,
+    )
     if not access:
         return
     if request.actor is not None and request.actor.role == DEPARTMENT:
         report.department = request.actor.department
     raise _Rejected([*access, *staged.gate, *result.issues])
-
-
-def _refused_in_file(
-    report: IngestReport, obs: pl.DataFrame, actor: User | None, today: dt.date
-) -> list[Issue]:
-    """What the file's own content is not allowed to do: another department's `_meta`, an export sent by
-    a department account, a value for a period that has not begun (in a department's workbook, or in any
-    file a signed-in user sends)."""
-    from data_sources.registry import EXPORT_SOURCES
-
-    issues = list(write_refusal(actor, report.department, export=report.source in EXPORT_SOURCES))
-    if actor is None and report.source in EXPORT_SOURCES:
-        return issues  # the system path may load plans and back-filled exports as they come
-    future = sorted(
-        p
-        for p in obs["period"].unique().to_list()
-        if p is not None and is_period(p) and period_start(p) > today
-    )
-    if future:
-        issues.append(
-            issue(
-                "future-period",
-                file=report.file_name,
-                value=", ".join(future),
-                expected=f"periods up to {today:%Y-%m}",
-                periods=Words(*(", ".join(format_period(p, lang) for p in future) for lang in ("vi", "en"))),
-            )
-        )
-    return issues
 
 
 def _validate(
