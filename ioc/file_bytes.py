@@ -11,6 +11,8 @@ from pathlib import Path
 from ioc.issues import Issue
 from ioc.messages import Num, issue, words
 
+_CHUNK = 1 << 20
+
 
 class NotRegularError(OSError):
     """The path is a link, a folder, a pipe or a device: not a file whose bytes can be taken."""
@@ -58,7 +60,14 @@ def read_regular(path: Path, max_bytes: int, *, follow_links: bool) -> tuple[int
             raise NotRegularError(kind_of(info.st_mode))
         if info.st_size > max_bytes:
             return info.st_size, None
-        data = fh.read(max_bytes + 1)
+        # what fstat saw, and one byte more to notice growth — not `max_bytes + 1`, which Python allocates up
+        # front (a generous limit, such as the command line's --max-mb 1000000, ran out of memory)
+        data = fh.read(min(max_bytes, info.st_size) + 1)
+        while len(data) <= max_bytes:  # it grew since fstat: read on to the limit, a megabyte at a time
+            more = fh.read(min(max_bytes + 1 - len(data), _CHUNK))
+            if not more:
+                break
+            data += more
     if len(data) > max_bytes:  # it grew while we read
         return len(data), None
     return len(data), data
