@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from ioc import ledger, store, validation
 from ioc.config import Config
-from ioc.ingest import ingest_bytes, ingest_file, ingest_inbox
+from ioc.ingest import IngestRequest, ingest, ingest_bytes, ingest_file, ingest_inbox
 from ioc.issues import Issue, Severity
 from ioc.parse_worker import ParseLimits
 
@@ -622,3 +622,15 @@ def test_a_filter_the_export_lacks_leaves_the_file_waiting_not_rejected(engine, 
     assert done.status == "accepted", [str(i) for i in done.issues]
     assert (inbox / "done" / "hs.csv").exists()
     assert not (inbox / ("hs.csv" + WAITING_SUFFIX)).exists()
+
+
+def test_a_request_object_takes_the_same_path_as_the_keywords(config, engine, data_dir, tmp_path) -> None:
+    path = write_csv(tmp_path / "in", "thang8.csv", august([70, 71, 72]))
+    request = IngestRequest(who="so_a:lan", kinds=["long"], dry_run=True)
+    assert request.kinds == frozenset({"long"})  # any collection, kept as a value
+    checked = ingest(path, config, engine, data_dir, request)
+    assert (checked.status, checked.n_observations, checked.submission_id) == ("dry-run", 3, None)
+    other = ingest(path, config, engine, data_dir, IngestRequest(who="so_a:lan", kinds=["workbook"]))
+    assert (other.status, [i.code for i in other.errors]) == ("rejected", ["source-not-allowed"])
+    stored = ingest_file(path, config, engine, data_dir, who="so_a:lan", kinds=["long"])
+    assert (stored.status, stored.n_observations) == ("accepted", 3)

@@ -385,3 +385,12 @@ def test_error_csv_cells_that_excel_would_run_are_neutralised(config, engine, da
     assert '\'=HYPERLINK("http://x","click")' in cells
     assert csv_safe("\tcmd") == "'\tcmd" and csv_safe("\rx") == "'\rx"
     assert csv_safe("84,6") == "84,6" and csv_safe(12) == 12
+
+
+def test_a_generous_size_limit_does_not_exhaust_memory(config, engine, data_dir, tmp_path) -> None:
+    # `--max-mb 1000000` (or the benchmark's 1 TB limit) once made the intake allocate the limit up front
+    path = tmp_path / "in" / "q.csv"
+    path.parent.mkdir()
+    path.write_bytes(b"unit_code,period,indicator,value\n90001,2025-08,online_rate,70\n")
+    report = ingest_file(path, config, engine, data_dir, who="a", max_bytes=1 << 40, dry_run=True)
+    assert (report.status, report.rows_read, report.n_observations) == ("dry-run", 1, 1), report.issues
