@@ -37,11 +37,11 @@ with ui.guarded(lang):
     )
     row = rows.filter(pl.col("unit_code") == unit).row(0, named=True)
 
-    cols = st.columns(4)
-    cols[0].metric(t("col.value", lang), row["value_text"], help=row["period_text"], border=True)
-    cols[1].metric(t("col.target", lang), row["target_text"], help=row["deadline_text"], border=True)
-    cols[2].metric(t("col.expected", lang), row["expected_text"], border=True)
-    cols[3].metric(t("col.status", lang), row["status_text"], border=True)
+    cols = st.columns(4)  # the status first: on a phone the cards stack, and it is what a reader looks for
+    cols[0].metric(t("col.status", lang), row["status_text"], border=True)
+    cols[1].metric(t("col.value", lang), row["value_text"], help=row["period_text"], border=True)
+    cols[2].metric(t("col.target", lang), row["target_text"], help=row["deadline_text"], border=True)
+    cols[3].metric(t("col.expected", lang), row["expected_text"], border=True)
     st.markdown(ui.reason_markdown(row, lang))
 
     ui_meeting.indicator_notes(ctx, ind_id, unit)  # what meetings noted and decided about it

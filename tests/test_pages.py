@@ -657,3 +657,10 @@ def test_a_submission_arriving_from_elsewhere_never_changes_the_picked_one(seede
     box = at.selectbox(key="hist_pick")
     assert ids(box.options)[0] == copy  # the new one is offered first …
     assert box.value == older  # … and the user's choice stands
+
+
+def test_the_indicator_page_shows_the_status_first(seeded: Path) -> None:
+    """On a phone the cards stack: the status is the first thing a reader meets, before value and target."""
+    at = _app("vi", "indicator", indicator="dossier_online_rate")
+    assert at.metric[0].label == "Trạng thái"
+    assert any(word in at.metric[0].value for word in STATUS_WORDS["vi"])

@@ -16,7 +16,6 @@ The wall (`/wall`) is left out: it is a full-screen display for a TV with its ow
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 import time
 from collections.abc import Iterator
@@ -47,14 +46,12 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, browser) -> Iterator[str]:  # noqa: F811
+def server(seeded_copy, browser) -> Iterator[str]:  # noqa: F811
     """A server on a fully seeded demo: these tests measure the steady layout a reader meets, not the first
     minutes after a fresh start (when a one-line notice says the earlier history is still loading)."""
     from ioc import accounts, store
-    from ioc.demo.first_start import progress
 
-    seeded = os.environ.get("IOC_E2E_DATA_DIR")
-    data_dir = Path(seeded) if seeded else tmp_path_factory.mktemp("glance-data")
+    data_dir = seeded_copy("glance-data")
     # a department account, created as an administrator would before the server starts (upload page test)
     engine = store.get_engine(f"sqlite:///{data_dir / 'ioc.sqlite3'}")
     store.migrate(engine)
@@ -70,15 +67,6 @@ def server(tmp_path_factory: pytest.TempPathFactory, browser) -> Iterator[str]: 
         )
     engine.dispose()
     proc, url = _start_server(data_dir)
-    ctx, page, _ = _open(browser, url)
-    try:
-        _settle(page)  # the first visit seeds the opening months and starts the rest in the background
-    finally:
-        ctx.close()
-    deadline = time.time() + 900
-    while progress(data_dir) is not None and time.time() < deadline:
-        time.sleep(2)
-    assert progress(data_dir) is None, "the demo history did not finish loading"
     yield url
     proc.terminate()
     proc.wait(timeout=20)

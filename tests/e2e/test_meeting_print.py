@@ -35,10 +35,9 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    seeded = os.environ.get("IOC_E2E_DATA_DIR")
-    data_dir = Path(seeded) if seeded else tmp_path_factory.mktemp("meeting-data")
-    proc, url = _start_server(data_dir)
+def server(seeded_copy) -> Iterator[str]:
+    """A server on the whole demo history (a copy of it: the tests lock a period)."""
+    proc, url = _start_server(seeded_copy("meeting-data"))
     yield url
     proc.terminate()
     proc.wait(timeout=20)

@@ -17,12 +17,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 from test_browser import (
     SHOTS,
     _assert_clean,
-    _first_visit_and_history,
     _open,
     _settle,
     _start_server,
     browser,  # noqa: F401 - fixture
-    data_dir,  # noqa: F401 - fixture
 )
 
 pytestmark = pytest.mark.e2e
@@ -31,10 +29,12 @@ PERIOD_TEXT = "10/2026"  # a demo month: the department's earlier submission is 
 
 
 @pytest.fixture(scope="module")
-def server(data_dir: Path, browser):  # noqa: F811
-    """A server whose database already has a department account (created as an administrator would)."""
+def server(seeded_copy, browser):  # noqa: F811
+    """A server on the whole demo history whose database already has a department account (created as an
+    administrator would)."""
     from ioc import accounts, store
 
+    data_dir = seeded_copy("upload-flow-data")
     engine = store.get_engine(f"sqlite:///{data_dir / 'ioc.sqlite3'}")
     store.migrate(engine)
     accounts.create_account(
@@ -48,7 +48,6 @@ def server(data_dir: Path, browser):  # noqa: F811
     )
     engine.dispose()
     proc, url = _start_server(data_dir)
-    _first_visit_and_history(browser, url, data_dir)
     yield url
     proc.terminate()
     proc.wait(timeout=20)
