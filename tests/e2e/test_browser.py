@@ -6,9 +6,11 @@ Any request to a host other than this machine fails the test (the app must work 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -76,6 +78,7 @@ def _start_server(data_dir: Path) -> tuple[subprocess.Popen, str]:
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group: `_stop_server` stops what it started too
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
@@ -110,35 +113,27 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("ioc-data")
+def data_dir(seeded_copy) -> Path:
+    """The whole demo history (a copy: these tests and a restarted server share it)."""
+    return seeded_copy("browser-data")
 
 
 @pytest.fixture(scope="module")
 def server(data_dir: Path, browser) -> Iterator[str]:
-    """A server on a fresh database: the first visit seeds the demo's opening months (its wait screen must
-    end in a page), then the tests run once the rest of the history has loaded in the background."""
     proc, url = _start_server(data_dir)
-    _first_visit_and_history(browser, url, data_dir)
     yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    _stop_server(proc)
 
 
-def _first_visit_and_history(browser, url: str, data_dir: Path) -> None:
-    """The first visit seeds the demo's opening months (its wait screen must end in a page); then wait until
-    the rest of the history has loaded in the background, so that no test sees the data move under it."""
-    from ioc.demo.first_start import progress
-
-    ctx, page, _ = _open(browser, url)
+def _stop_server(proc: subprocess.Popen) -> None:
+    """Stop the server and whatever it started (a first start's background fill of the demo history)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
     try:
-        _assert_clean(_settle(page), page)
-    finally:
-        ctx.close()
-    deadline = time.time() + 900
-    while progress(data_dir) is not None and time.time() < deadline:
-        time.sleep(2)
-    assert progress(data_dir) is None, "the demo history did not finish loading"
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=20)
 
 
 class OffMachine:
@@ -210,6 +205,30 @@ def test_every_page_shows_statuses_without_errors(browser, server: str, lang: st
             assert not guard.requests, f"{path} requested off-machine URLs: {guard.requests[:5]}"
         finally:
             ctx.close()
+
+
+@pytest.mark.parametrize("lang", ["vi"])
+def test_a_first_start_on_an_empty_folder_opens_the_overview(
+    browser, tmp_path_factory: pytest.TempPathFactory, lang: str
+) -> None:
+    """`streamlit run` on an empty data folder: the first visit waits while the demo's opening months load,
+    then the overview shows statuses, saying the earlier history is still loading; nothing leaves the machine."""
+    from ioc.demo.first_start import progress
+
+    data_dir = tmp_path_factory.mktemp("first-start")
+    proc, url = _start_server(data_dir)
+    try:
+        ctx, page, guard = _open(browser, f"{url}/?lang={lang}")
+        try:
+            text = _settle(page)
+            _assert_clean(text, page)
+            assert [w for w in STATUS_WORDS[lang] if w in text], text[:1500]
+            assert progress(data_dir) is None or "Lịch sử tỉnh mẫu đang nạp" in text
+            assert not guard.requests, guard.requests[:5]
+        finally:
+            ctx.close()
+    finally:
+        _stop_server(proc)
 
 
 def test_overview_numbers_follow_the_language(browser, server: str) -> None:
@@ -295,5 +314,4 @@ def test_deep_link_after_restart_goes_through_the_frame(browser, server: str, da
         finally:
             ctx.close()
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        _stop_server(proc)

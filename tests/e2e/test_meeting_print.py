@@ -23,6 +23,7 @@ from test_browser import (
     _open,
     _settle,
     _start_server,
+    _stop_server,
     browser,  # noqa: F401 - fixture
 )
 
@@ -39,8 +40,7 @@ def server(seeded_copy) -> Iterator[str]:
     """A server on the whole demo history (a copy of it: the tests lock a period)."""
     proc, url = _start_server(seeded_copy("meeting-data"))
     yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    _stop_server(proc)
 
 
 def _poppler(tool: str) -> str:

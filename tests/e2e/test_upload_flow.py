@@ -20,6 +20,7 @@ from test_browser import (
     _open,
     _settle,
     _start_server,
+    _stop_server,
     browser,  # noqa: F401 - fixture
 )
 
@@ -49,8 +50,7 @@ def server(seeded_copy, browser):  # noqa: F811
     engine.dispose()
     proc, url = _start_server(data_dir)
     yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    _stop_server(proc)
 
 
 def _fill(template: bytes, value: object) -> bytes:
