@@ -8,9 +8,15 @@ shared-strings count of 4294967295, a `<dimension>` of the whole sheet).
 from __future__ import annotations
 
 import io
+import os
 import re
+import subprocess
+import sys
 import zipfile
+from pathlib import Path
 from xml.sax.saxutils import escape
+
+ROOT = Path(__file__).resolve().parents[1]
 
 _NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -166,3 +172,29 @@ def million_rows_xlsx(rows: int = 1_048_575, commune: str = "90001") -> bytes:
                 )
             zf.writestr(info.filename, part)
     return out.getvalue()
+
+
+def run_inbox_cli(province: Path, inbox: Path, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    """`python -m ioc ingest --inbox` as an administrator's scheduled job runs it, on a fresh SQLite database
+    under `data_dir`; checks the process ended normally (exit 1: some files were rejected), no traceback."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IOC_")}
+    env.update(
+        {
+            "IOC_TARGETS": str(province),
+            "IOC_DATA_DIR": str(data_dir),
+            "IOC_DATABASE_URL": f"sqlite:///{data_dir / 'ioc.sqlite3'}",
+            "PYTHONIOENCODING": "utf-8",
+        }
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "ioc", "ingest", "--inbox", str(inbox), "--who", "inbox"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=600,
+    )
+    assert "Traceback" not in run.stderr and "Traceback" not in run.stdout, run.stderr[-3000:]
+    assert run.returncode == 1, run.stderr[-3000:]  # files were rejected; the process ended normally
+    return run

@@ -10,14 +10,12 @@ internal error, every file in the ledger once and its bytes in the archive. See 
 from __future__ import annotations
 
 import logging
-import os
 import sqlite3
-import subprocess
-import sys
 from hashlib import sha256
 from pathlib import Path
 
 import pytest
+from helpers_badfiles import run_inbox_cli
 from helpers_ledger import write_province
 
 from ioc import ledger, store, ui_upload
@@ -122,26 +120,7 @@ def test_every_real_file_through_the_command_line_inbox(files, province, tmp_pat
         (inbox / name).write_bytes(data)
     data_dir = tmp_path / "data"
     db_path = data_dir / "ioc.sqlite3"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("IOC_")}
-    env.update(
-        {
-            "IOC_TARGETS": str(province),
-            "IOC_DATA_DIR": str(data_dir),
-            "IOC_DATABASE_URL": f"sqlite:///{db_path}",
-            "PYTHONIOENCODING": "utf-8",
-        }
-    )
-    run = subprocess.run(
-        [sys.executable, "-m", "ioc", "ingest", "--inbox", str(inbox), "--who", "inbox"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=600,
-    )
-    assert "Traceback" not in run.stderr and "Traceback" not in run.stdout, run.stderr[-3000:]
-    assert run.returncode == 1, run.stderr[-3000:]  # files were rejected; the process ended normally
+    run_inbox_cli(province, inbox, data_dir)
     assert sorted(p.name for p in inbox.iterdir() if not p.is_dir()) == []
     rejected = {
         p.name for p in (inbox / "rejected").iterdir() if not p.name.endswith((".errors.txt", ".errors.csv"))
